@@ -1,0 +1,622 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/labdojo/labdojo/internal/lab"
+	"github.com/labdojo/labdojo/internal/runtime"
+	"github.com/labdojo/labdojo/internal/sshx"
+	"github.com/labdojo/labdojo/internal/state"
+)
+
+// Engine brings instances up and down.
+type Engine struct {
+	RT      runtime.Runtime
+	Store   *state.Store
+	Version string
+	// Events receives progress; nil discards it. It is called from several
+	// goroutines at once.
+	Events func(Event)
+	// Workers bounds concurrent engine calls (default 10).
+	Workers int
+}
+
+// Event is a progress notification.
+type Event struct {
+	Step    string // "network", "node", "ready", "exec", "rollback", "remove"
+	Subject string // node or network name
+	Done    bool
+	Err     error
+}
+
+func (e *Engine) emit(ev Event) {
+	if e.Events != nil {
+		e.Events(ev)
+	}
+}
+
+func (e *Engine) workers() int {
+	if e.Workers > 0 {
+		return e.Workers
+	}
+	return 10
+}
+
+// UpOptions tunes Up.
+type UpOptions struct {
+	Instance string
+	Image    string // default node image reference (already present)
+	// KeepOnFailure leaves what a failed first bring-up created.
+	KeepOnFailure bool
+	// MgmtSubnet forces the management subnet instead of choosing one.
+	MgmtSubnet netip.Prefix
+	// ReadyTimeout bounds the wait for SSH on every node (default 60s).
+	ReadyTimeout time.Duration
+	Vars         map[string]string
+}
+
+// ErrChanged is returned by Up when the instance runs a different version
+// of the lab.
+var ErrChanged = errors.New("instance runs a different version of the lab")
+
+// ErrInput marks errors caused by the user's input (exit code 2).
+var ErrInput = errors.New("invalid input")
+
+// UpResult describes the instance after Up.
+type UpResult struct {
+	Instance  string
+	Unchanged bool // it was already running this lab
+	Nodes     []NodeStatus
+	Elapsed   time.Duration
+}
+
+// Up brings an instance of l up, or confirms an identical one runs.
+func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpResult, error) {
+	start := time.Now()
+	if err := state.ValidName(opts.Instance); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	unlock, err := e.Store.Lock(opts.Instance)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	existing, err := e.RT.ListContainers(ctx, InstanceLabels(opts.Instance))
+	if err != nil {
+		return nil, err
+	}
+	nets, err := e.RT.ListNetworks(ctx, InstanceLabels(opts.Instance))
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 || len(nets) > 0 {
+		res, err := e.reconcile(ctx, l, opts, existing)
+		if res != nil {
+			res.Elapsed = time.Since(start)
+		}
+		return res, err
+	}
+
+	res, err := e.create(ctx, l, opts)
+	if err != nil {
+		if opts.KeepOnFailure {
+			return nil, fmt.Errorf("%w\n(kept what was created because of --keep-on-failure; remove it with `dojo down %s`)", err, opts.Instance)
+		}
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+		defer cancel()
+		e.emit(Event{Step: "rollback", Subject: opts.Instance})
+		if rerr := e.removeAll(rctx, opts.Instance); rerr != nil {
+			return nil, errors.Join(err, fmt.Errorf("rollback incomplete: %w (run `dojo down %s`)", rerr, opts.Instance))
+		}
+		_ = os.Remove(filepath.Join(e.Store.Dir(opts.Instance), "instance.json"))
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("interrupted: removed everything this `up` created: %w", ctx.Err())
+		}
+		return nil, fmt.Errorf("%w\n(removed everything this `up` created; rerun with --keep-on-failure to inspect)", err)
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// reconcile handles Up on an instance that already has objects.
+func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, existing []runtime.ContainerInfo) (*UpResult, error) {
+	have := map[string]runtime.ContainerInfo{}
+	hashes := map[string]bool{}
+	for _, c := range existing {
+		have[c.Labels[runtime.LabelNode]] = c
+		hashes[c.Labels[runtime.LabelLabHash]] = true
+	}
+	var added, removed []string
+	for _, n := range l.Nodes {
+		if _, ok := have[n.Name]; !ok {
+			added = append(added, n.Name)
+		}
+	}
+	for name := range have {
+		if l.NodeByName(name) == nil {
+			removed = append(removed, name)
+		}
+	}
+	sort.Strings(removed)
+	labName := ""
+	for _, c := range existing {
+		labName = c.Labels[runtime.LabelLab]
+	}
+	if len(hashes) != 1 || !hashes[l.Hash] || len(added) > 0 || len(removed) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "instance %q already runs", opts.Instance)
+		if labName != "" {
+			fmt.Fprintf(&b, " lab %q", labName)
+		}
+		b.WriteString(" from a different lab file")
+		if len(added) > 0 {
+			fmt.Fprintf(&b, "; nodes only in the file: %s", strings.Join(added, ", "))
+		}
+		if len(removed) > 0 {
+			fmt.Fprintf(&b, "; nodes only in the instance: %s", strings.Join(removed, ", "))
+		}
+		if len(added) == 0 && len(removed) == 0 {
+			b.WriteString(" (same nodes, changed settings)")
+		}
+		fmt.Fprintf(&b, ".\nTo apply the file, run `dojo down %s` then `dojo up` again (work done inside the nodes is lost), or start a second instance with --name", opts.Instance)
+		return nil, fmt.Errorf("%w: %s", ErrChanged, b.String())
+	}
+	// Same lab: start any stopped node (e.g. after a reboot) and wait for SSH.
+	meta, err := e.Store.Load(opts.Instance)
+	if err != nil {
+		return nil, fmt.Errorf("instance %q runs but its state is missing (%v); run `dojo down %s` and `dojo up` again", opts.Instance, err, opts.Instance)
+	}
+	var stopped []runtime.ContainerInfo
+	for _, c := range existing {
+		if !c.Running {
+			stopped = append(stopped, c)
+		}
+	}
+	if len(stopped) > 0 {
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(e.workers())
+		for _, c := range stopped {
+			g.Go(func() error {
+				if err := e.RT.StartContainer(gctx, c.ID); err != nil {
+					return fmt.Errorf("node %q: start: %w", c.Labels[runtime.LabelNode], err)
+				}
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		if err := e.waitReady(ctx, opts, meta, l); err != nil {
+			return nil, err
+		}
+	}
+	st, err := e.InstanceStatus(ctx, opts.Instance, false)
+	if err != nil {
+		return nil, err
+	}
+	return &UpResult{Instance: opts.Instance, Unchanged: len(stopped) == 0, Nodes: st.Nodes}, nil
+}
+
+// create performs a first bring-up. On error the caller rolls back.
+func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpResult, error) {
+	dir, err := e.Store.Ensure(opts.Instance)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := sshx.WriteUserKey(dir)
+	if err != nil {
+		return nil, err
+	}
+	used, err := e.usedSubnets(ctx, l)
+	if err != nil {
+		return nil, err
+	}
+	var plan *Plan
+	for attempt := 0; ; attempt++ {
+		plan, err = e.plan(l, opts, used)
+		if err != nil {
+			return nil, err
+		}
+		err = e.createNetworks(ctx, plan)
+		if err == nil {
+			break
+		}
+		var ov *overlapError
+		if !errors.As(err, &ov) || attempt >= 4 || opts.MgmtSubnet.IsValid() && ov.subnet == opts.MgmtSubnet {
+			return nil, err
+		}
+		// Another process took a subnet meanwhile: remove ours, try others.
+		used = append(used, ov.subnet)
+		if rerr := e.removeNetworks(ctx, opts.Instance); rerr != nil {
+			return nil, errors.Join(err, rerr)
+		}
+	}
+
+	// Keys: one user key per instance, one host key per node, pinned
+	// before any node starts.
+	meta := &state.Instance{
+		Name: opts.Instance, Lab: l.Name, LabFile: l.File, LabHash: l.Hash, Vars: opts.Vars,
+		MgmtSubnet: plan.Mgmt.String(), Created: time.Now().UTC(), HostKeys: map[string]string{},
+	}
+	hostPriv := map[string][]byte{}
+	var known []sshx.KnownHost
+	for _, np := range plan.Nodes {
+		priv, pub, err := sshx.GenerateEd25519()
+		if err != nil {
+			return nil, err
+		}
+		hostPriv[np.Node.Name] = priv
+		meta.HostKeys[np.Node.Name] = strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
+		known = append(known, sshx.KnownHost{Hosts: []string{HostAlias(opts.Instance, np.Node.Name), np.MgmtAddr.String()}, Key: pub})
+	}
+	if err := sshx.WriteKnownHosts(filepath.Join(dir, "known_hosts"), known); err != nil {
+		return nil, err
+	}
+	if err := e.Store.Save(meta); err != nil {
+		return nil, err
+	}
+	authorized := ssh.MarshalAuthorizedKey(signer.PublicKey())
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.workers())
+	for _, np := range plan.Nodes {
+		g.Go(func() error {
+			return e.createNode(gctx, plan, np, hostPriv[np.Node.Name], authorized)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := e.waitReady(ctx, opts, meta, l); err != nil {
+		return nil, err
+	}
+	st, err := e.InstanceStatus(ctx, opts.Instance, false)
+	if err != nil {
+		return nil, err
+	}
+	return &UpResult{Instance: opts.Instance, Nodes: st.Nodes}, nil
+}
+
+// HostAlias is the name the pinned host key of a node is recorded under in
+// known_hosts (OpenSSH HostKeyAlias).
+func HostAlias(instance, node string) string { return "dojo-" + instance + "-" + node }
+
+func (e *Engine) usedSubnets(ctx context.Context, l *lab.Lab) ([]netip.Prefix, error) {
+	all, err := e.RT.AllNetworkSubnets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	used := HostRoutes()
+	for p := range all {
+		used = append(used, p)
+	}
+	for _, n := range l.Networks {
+		used = append(used, n.Subnet)
+	}
+	return used, nil
+}
+
+func (e *Engine) plan(l *lab.Lab, opts UpOptions, used []netip.Prefix) (*Plan, error) {
+	size := prefixBitsFor(len(l.Nodes))
+	mgmt := opts.MgmtSubnet
+	if !mgmt.IsValid() {
+		got, err := allocate(MgmtPool, size, 1, used)
+		if err != nil {
+			return nil, err
+		}
+		mgmt = got[0]
+	}
+	shadows, err := allocate(ShadowPool, size, len(l.Networks), append(used, mgmt))
+	if err != nil {
+		return nil, err
+	}
+	sh := map[string]netip.Prefix{}
+	for i, n := range l.Networks {
+		sh[n.Name] = shadows[i]
+	}
+	return NewPlan(opts.Instance, l, opts.Image, e.Version, mgmt, sh)
+}
+
+// CheckMgmtSubnet returns an input error naming the engine network (or lab
+// network) that overlaps p.
+func (e *Engine) CheckMgmtSubnet(ctx context.Context, l *lab.Lab, p netip.Prefix) error {
+	all, err := e.RT.AllNetworkSubnets(ctx)
+	if err != nil {
+		return err
+	}
+	for sub, name := range all {
+		if sub.Overlaps(p) {
+			return fmt.Errorf("%w: management subnet %s collides with engine network %q (%s); choose another with --mgmt-subnet", ErrInput, p, name, sub)
+		}
+	}
+	for _, n := range l.Networks {
+		if n.Subnet.Overlaps(p) {
+			return fmt.Errorf("%w: management subnet %s collides with lab network %q (%s)", ErrInput, p, n.Name, n.Subnet)
+		}
+	}
+	return nil
+}
+
+type overlapError struct {
+	subnet netip.Prefix
+	err    error
+}
+
+func (o *overlapError) Error() string { return o.err.Error() }
+func (o *overlapError) Unwrap() error { return o.err }
+
+func (e *Engine) createNetworks(ctx context.Context, plan *Plan) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.workers())
+	for _, spec := range plan.NetworkSpecs() {
+		g.Go(func() error {
+			e.emit(Event{Step: "network", Subject: spec.Name})
+			if _, err := e.RT.CreateNetwork(gctx, spec); err != nil {
+				if strings.Contains(err.Error(), "overlaps") {
+					return &overlapError{subnet: spec.Subnet, err: fmt.Errorf("network %q: %w", spec.Name, err)}
+				}
+				return fmt.Errorf("network %q: %w", spec.Name, err)
+			}
+			e.emit(Event{Step: "network", Subject: spec.Name, Done: true})
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+func (e *Engine) createNode(ctx context.Context, plan *Plan, np *NodePlan, hostKey, authorized []byte) error {
+	name := np.Node.Name
+	e.emit(Event{Step: "node", Subject: name})
+	spec := plan.ContainerSpec(np)
+	id, err := e.RT.CreateContainer(ctx, spec)
+	if err != nil {
+		return fmt.Errorf("node %q: create: %w", name, err)
+	}
+	pub, err := ssh.ParsePrivateKey(hostKey)
+	if err != nil {
+		return fmt.Errorf("node %q: host key: %w", name, err)
+	}
+	entries := []tarEntry{
+		{Path: "/etc/ssh/ssh_host_ed25519_key", Mode: 0o600, Content: hostKey},
+		{Path: "/etc/ssh/ssh_host_ed25519_key.pub", Mode: 0o644, Content: ssh.MarshalAuthorizedKey(pub.PublicKey())},
+		{Path: "/root/.ssh", Mode: 0o700, Dir: true},
+		{Path: "/root/.ssh/authorized_keys", Mode: 0o600, Content: authorized},
+		{Path: BootPath, Mode: 0o755, Content: []byte(plan.BootScript(np))},
+	}
+	for _, f := range np.Node.Files {
+		mode := int64(f.Mode.Perm())
+		if f.Mode == 0 {
+			mode = 0o644
+		}
+		entries = append(entries, tarEntry{Path: f.Path, Mode: mode, Content: f.Content})
+	}
+	tb, err := buildTar(entries, time.Now())
+	if err != nil {
+		return fmt.Errorf("node %q: %w", name, err)
+	}
+	if err := e.RT.CopyTo(ctx, id, "/", bytes.NewReader(tb)); err != nil {
+		return fmt.Errorf("node %q: placing files: %w", name, err)
+	}
+	if err := e.RT.StartContainer(ctx, id); err != nil {
+		return fmt.Errorf("node %q: start: %w%s", name, err, e.logTail(ctx, id))
+	}
+	e.emit(Event{Step: "node", Subject: name, Done: true})
+	return nil
+}
+
+func (e *Engine) logTail(ctx context.Context, id string) string {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	defer cancel()
+	out, err := e.RT.Logs(lctx, id, 15)
+	out = strings.TrimSpace(out)
+	if err != nil || out == "" {
+		return ""
+	}
+	return "\n  last lines of its log:\n    " + strings.ReplaceAll(out, "\n", "\n    ")
+}
+
+// Targets returns the SSH targets of an instance's running nodes, with
+// pinned host keys from the state directory.
+func (e *Engine) Targets(ctx context.Context, instance string) (map[string]sshx.Target, error) {
+	meta, err := e.Store.Load(instance)
+	if err != nil {
+		return nil, fmt.Errorf("instance %q: state missing: %w", instance, err)
+	}
+	cs, err := e.RT.ListContainers(ctx, InstanceLabels(instance))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]sshx.Target{}
+	for _, c := range cs {
+		node := c.Labels[runtime.LabelNode]
+		ep, ok := c.Endpoints[MgmtNetworkName(instance)]
+		if !ok || !ep.IPAddress.IsValid() {
+			continue
+		}
+		keyText, ok := meta.HostKeys[node]
+		if !ok {
+			return nil, fmt.Errorf("node %q: no pinned host key in %s", node, e.Store.Dir(instance))
+		}
+		key, _, _, _, err := ssh.ParseAuthorizedKey([]byte(keyText))
+		if err != nil {
+			return nil, fmt.Errorf("node %q: pinned host key: %w", node, err)
+		}
+		out[node] = sshx.Target{Name: node, Addr: netip.AddrPortFrom(ep.IPAddress, 22).String(), User: "root", HostKey: key}
+	}
+	return out, nil
+}
+
+// Signer loads the instance's SSH user key.
+func (e *Engine) Signer(instance string) (ssh.Signer, error) {
+	return sshx.LoadSigner(filepath.Join(e.Store.Dir(instance), "id_ed25519"))
+}
+
+func (e *Engine) waitReady(ctx context.Context, opts UpOptions, meta *state.Instance, l *lab.Lab) error {
+	timeout := opts.ReadyTimeout
+	if timeout == 0 {
+		timeout = 60 * time.Second
+	}
+	targets, err := e.Targets(ctx, opts.Instance)
+	if err != nil {
+		return err
+	}
+	signer, err := e.Signer(opts.Instance)
+	if err != nil {
+		return err
+	}
+	pool := sshx.NewPool(signer, sshx.PoolOptions{})
+	defer pool.Close()
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	g, gctx := errgroup.WithContext(wctx)
+	for _, n := range l.Nodes {
+		t, ok := targets[n.Name]
+		if !ok {
+			return fmt.Errorf("node %q: not running%s", n.Name, e.logTail(ctx, ContainerName(opts.Instance, n.Name)))
+		}
+		g.Go(func() error {
+			if err := pool.WaitReady(gctx, t); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				return e.nodeFailure(ctx, opts.Instance, n.Name, err)
+			}
+			e.emit(Event{Step: "ready", Subject: n.Name, Done: true})
+			for _, cmd := range n.Exec {
+				e.emit(Event{Step: "exec", Subject: n.Name})
+				res, err := pool.Run(gctx, t, cmd, nil)
+				if err != nil {
+					return fmt.Errorf("node %q: exec %q: %w", n.Name, cmd, err)
+				}
+				if res.ExitCode != 0 {
+					out := strings.TrimSpace(string(res.Stderr) + string(res.Stdout))
+					return fmt.Errorf("node %q: exec %q exited with status %d: %s", n.Name, cmd, res.ExitCode, truncate(out, 500))
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// nodeFailure explains why a node did not become ready.
+func (e *Engine) nodeFailure(ctx context.Context, instance, node string, cause error) error {
+	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	id := ContainerName(instance, node)
+	info, err := e.RT.InspectContainer(ictx, id)
+	if err == nil && !info.Running {
+		return fmt.Errorf("node %q: container stopped (%s) before SSH was ready%s", node, info.State, e.logTail(ctx, id))
+	}
+	return fmt.Errorf("node %q: SSH not ready: %w%s", node, cause, e.logTail(ctx, id))
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// Down removes every object of an instance. It is idempotent and works
+// without the lab file. It reports whether anything was found.
+func (e *Engine) Down(ctx context.Context, instance string, purge bool) (bool, error) {
+	if err := state.ValidName(instance); err != nil {
+		return false, fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	unlock, err := e.Store.Lock(instance)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	cs, err := e.RT.ListContainers(ctx, InstanceLabels(instance))
+	if err != nil {
+		return false, err
+	}
+	ns, err := e.RT.ListNetworks(ctx, InstanceLabels(instance))
+	if err != nil {
+		return false, err
+	}
+	found := len(cs)+len(ns) > 0
+	if err := e.removeAll(ctx, instance); err != nil {
+		return found, err
+	}
+	if purge {
+		unlock()
+		if err := e.Store.Purge(instance); err != nil {
+			return found, err
+		}
+	}
+	return found, nil
+}
+
+// removeAll removes every labelled container and network of an instance.
+func (e *Engine) removeAll(ctx context.Context, instance string) error {
+	var errs []error
+	for pass := 0; pass < 2; pass++ {
+		cs, err := e.RT.ListContainers(ctx, InstanceLabels(instance))
+		if err != nil {
+			return err
+		}
+		var mu sync.Mutex
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(e.workers())
+		for _, c := range cs {
+			g.Go(func() error {
+				e.emit(Event{Step: "remove", Subject: c.Labels[runtime.LabelNode]})
+				if err := e.RT.RemoveContainer(gctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("node %q: remove: %w", c.Labels[runtime.LabelNode], err))
+					mu.Unlock()
+				}
+				return nil
+			})
+		}
+		_ = g.Wait()
+		if err := e.removeNetworks(ctx, instance); err != nil {
+			errs = append(errs, err)
+		}
+		if len(errs) == 0 || ctx.Err() != nil {
+			break
+		}
+		errs = nil // one retry: a create may have landed after the listing
+	}
+	return errors.Join(errs...)
+}
+
+func (e *Engine) removeNetworks(ctx context.Context, instance string) error {
+	ns, err := e.RT.ListNetworks(ctx, InstanceLabels(instance))
+	if err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	var errs []error
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.workers())
+	for _, n := range ns {
+		g.Go(func() error {
+			if err := e.RT.RemoveNetwork(gctx, n.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("network %q: remove: %w", n.Name, err))
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return errors.Join(errs...)
+}

@@ -1,0 +1,207 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/labdojo/labdojo/internal/runtime"
+	"github.com/labdojo/labdojo/internal/state"
+)
+
+// fakeRT is an in-memory runtime for unit tests of the plan's execution.
+type fakeRT struct {
+	mu         sync.Mutex
+	nets       map[string]runtime.NetworkInfo
+	containers map[string]runtime.ContainerInfo
+	failCreate string // container name whose create fails
+	seq        int
+}
+
+func newFake() *fakeRT {
+	return &fakeRT{nets: map[string]runtime.NetworkInfo{}, containers: map[string]runtime.ContainerInfo{}}
+}
+
+func match(have, want map[string]string) bool {
+	for k, v := range want {
+		if have[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *fakeRT) Info(context.Context) (runtime.EngineInfo, error) { return runtime.EngineInfo{}, nil }
+func (f *fakeRT) CreateNetwork(_ context.Context, s runtime.NetworkSpec) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, n := range f.nets {
+		if n.Subnets[0].Overlaps(s.Subnet) {
+			return "", fmt.Errorf("Pool overlaps with other one on this address space")
+		}
+	}
+	f.seq++
+	id := fmt.Sprintf("n%d", f.seq)
+	f.nets[id] = runtime.NetworkInfo{ID: id, Name: s.Name, Subnets: []netip.Prefix{s.Subnet}, Labels: s.Labels}
+	return id, nil
+}
+func (f *fakeRT) RemoveNetwork(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.nets[id]; !ok {
+		return runtime.ErrNotFound
+	}
+	delete(f.nets, id)
+	return nil
+}
+func (f *fakeRT) ListNetworks(_ context.Context, l map[string]string) ([]runtime.NetworkInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []runtime.NetworkInfo
+	for _, n := range f.nets {
+		if match(n.Labels, l) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+func (f *fakeRT) AllNetworkSubnets(context.Context) (map[netip.Prefix]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[netip.Prefix]string{}
+	for _, n := range f.nets {
+		out[n.Subnets[0]] = n.Name
+	}
+	return out, nil
+}
+func (f *fakeRT) CreateContainer(_ context.Context, s runtime.ContainerSpec) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.seq++
+	id := fmt.Sprintf("c%d", f.seq)
+	f.containers[id] = runtime.ContainerInfo{ID: id, Name: s.Name, Labels: s.Labels, State: "created"}
+	if s.Name == f.failCreate {
+		return "", errors.New("boom")
+	}
+	return id, nil
+}
+func (f *fakeRT) StartContainer(context.Context, string) error { return nil }
+func (f *fakeRT) RemoveContainer(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.containers, id)
+	return nil
+}
+func (f *fakeRT) InspectContainer(_ context.Context, id string) (runtime.ContainerInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.containers[id], nil
+}
+func (f *fakeRT) ListContainers(_ context.Context, l map[string]string) ([]runtime.ContainerInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []runtime.ContainerInfo
+	for _, c := range f.containers {
+		if match(c.Labels, l) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+func (f *fakeRT) CopyTo(context.Context, string, string, io.Reader) error { return nil }
+func (f *fakeRT) Exec(context.Context, string, runtime.ExecSpec) (runtime.ExecResult, error) {
+	return runtime.ExecResult{}, nil
+}
+func (f *fakeRT) Logs(context.Context, string, int) (string, error)              { return "", nil }
+func (f *fakeRT) ImageExists(context.Context, string) (bool, error)              { return true, nil }
+func (f *fakeRT) ImportImage(context.Context, io.Reader, string, []string) error { return nil }
+func (f *fakeRT) BuildImage(context.Context, io.Reader, string, map[string]string, io.Writer) error {
+	return nil
+}
+func (f *fakeRT) RemoveImage(context.Context, string) error { return nil }
+func (f *fakeRT) Close() error                              { return nil }
+
+func TestUpRollsBackOnFailure(t *testing.T) {
+	rt := newFake()
+	rt.failCreate = "dojo-demo-client"
+	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
+	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img"})
+	if err == nil || !strings.Contains(err.Error(), `node "client"`) || !strings.Contains(err.Error(), "removed everything") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(rt.containers) != 0 || len(rt.nets) != 0 {
+		t.Errorf("left behind: %d containers, %d networks", len(rt.containers), len(rt.nets))
+	}
+}
+
+func TestUpKeepOnFailure(t *testing.T) {
+	rt := newFake()
+	rt.failCreate = "dojo-demo-web"
+	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
+	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img", KeepOnFailure: true})
+	if err == nil || !strings.Contains(err.Error(), "keep-on-failure") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(rt.nets) != 3 {
+		t.Errorf("want networks kept, have %d", len(rt.nets))
+	}
+	found, err := e.Down(context.Background(), "demo", false)
+	if err != nil || !found || len(rt.nets)+len(rt.containers) != 0 {
+		t.Errorf("down: found=%v err=%v left %d", found, err, len(rt.nets)+len(rt.containers))
+	}
+	found, err = e.Down(context.Background(), "demo", true)
+	if err != nil || found {
+		t.Errorf("second down: found=%v err=%v", found, err)
+	}
+}
+
+func TestUpChangedLab(t *testing.T) {
+	rt := newFake()
+	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
+	l := testLab()
+	rt.containers["x"] = runtime.ContainerInfo{ID: "x", Labels: map[string]string{
+		runtime.LabelTool: "labdojo", runtime.LabelInstance: "demo", runtime.LabelNode: "router", runtime.LabelLabHash: "old", runtime.LabelLab: "two-subnets"}}
+	_, err := e.Up(context.Background(), l, UpOptions{Instance: "demo", Image: "img"})
+	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), "nodes only in the file: client, web") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(rt.containers) != 1 {
+		t.Error("a changed lab must not touch the running instance")
+	}
+}
+
+func TestUpNetworkOverlapRetries(t *testing.T) {
+	rt := newFake()
+	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
+	// Subnets invisible to AllNetworkSubnets' caller at plan time would be
+	// the race; simulate by making the first candidate taken right after listing.
+	l := testLab()
+	used, err := e.usedSubnets(context.Background(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.plan(l, UpOptions{Instance: "demo", Image: "img"}, used)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !MgmtPool.Contains(p.Mgmt.Addr()) {
+		t.Errorf("mgmt %s not in pool", p.Mgmt)
+	}
+	for _, n := range l.Networks {
+		if p.Shadow[n.Name].Overlaps(n.Subnet) || !ShadowPool.Contains(p.Shadow[n.Name].Addr()) {
+			t.Errorf("shadow of %s = %s", n.Name, p.Shadow[n.Name])
+		}
+	}
+}
+
+func TestDownInvalidName(t *testing.T) {
+	e := &Engine{RT: newFake(), Store: &state.Store{Root: t.TempDir()}}
+	if _, err := e.Down(context.Background(), "../etc", true); !errors.Is(err, ErrInput) {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -1,0 +1,227 @@
+// Package grade runs a scenario's goals against a running lab: it resolves
+// goal dependencies as a DAG, runs every ready goal's checks concurrently
+// (bounded globally and per node), retries failing checks while a goal's
+// `within` window lasts, and scores the result.
+package grade
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/labdojo/labdojo/internal/check"
+	"github.com/labdojo/labdojo/internal/scenario"
+)
+
+// Goal statuses, as found in GoalResult.Status.
+const (
+	StatusPassed  = "passed"
+	StatusFailed  = "failed"
+	StatusError   = "error"
+	StatusSkipped = "skipped"
+)
+
+// Defaults applied by Run when the corresponding value is zero.
+const (
+	DefaultConcurrency = 40
+	DefaultPerNode     = 8
+	DefaultTimeout     = 10 * time.Second
+)
+
+// Retry backoff for checks of goals with a `within` window.
+const (
+	backoffStart  = 250 * time.Millisecond
+	backoffFactor = 1.5
+	backoffCap    = 2 * time.Second
+)
+
+// Runner runs a probe script on a lab node. The CLI adapts the SSH pool to
+// it. Run must honour ctx; when the node cannot be reached or the probe
+// cannot be run at all, it sets Output.Err.
+type Runner interface {
+	Run(ctx context.Context, node, script string) check.Output
+}
+
+// Goal is one graded objective with its typed checks.
+type Goal struct {
+	Name   string
+	Title  string
+	Points int
+	// Needs names goals that must pass before this one is evaluated.
+	Needs []string
+	// Within keeps retrying failing checks until this long after the run
+	// started (0 = a single attempt).
+	Within time.Duration
+	// Timeout bounds each probe (0 = DefaultTimeout).
+	Timeout time.Duration
+	Checks  []check.Check
+}
+
+// FromScenario turns a scenario's goals into runnable goals, building each
+// check with build (normally an adapter around check.Build). Every build
+// error is returned, joined, each prefixed with its goal, check and file
+// position.
+func FromScenario(s *scenario.Scenario, build func(*scenario.CheckSpec) (check.Check, error)) ([]Goal, error) {
+	if s == nil {
+		return nil, errors.New("grade: nil scenario")
+	}
+	if build == nil {
+		return nil, errors.New("grade: nil check builder")
+	}
+	var errs []error
+	goals := make([]Goal, 0, len(s.Goals))
+	for _, sg := range s.Goals {
+		if sg == nil {
+			continue
+		}
+		g := Goal{
+			Name:    sg.Name,
+			Title:   sg.Title,
+			Points:  sg.Points,
+			Needs:   append([]string(nil), sg.Needs...),
+			Within:  sg.Within,
+			Timeout: sg.Timeout,
+		}
+		for i, spec := range sg.Checks {
+			if spec == nil {
+				continue
+			}
+			c, err := build(spec)
+			if err == nil && c == nil {
+				err = errors.New("builder returned no check")
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: goal %q check %d (%s on %q): %w",
+					spec.Range.String(), sg.Name, i+1, spec.Type, spec.On, err))
+				continue
+			}
+			g.Checks = append(g.Checks, c)
+		}
+		goals = append(goals, g)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return goals, nil
+}
+
+// Options tune Run. The zero value is usable.
+type Options struct {
+	// Concurrency bounds the probes in flight in total (default 40).
+	Concurrency int
+	// PerNode bounds the probes in flight on one node (default 8, matching
+	// 8 sessions per SSH connection).
+	PerNode int
+	// Progress, when set, receives events as grading proceeds. Calls are
+	// serialised, so the callback need not be safe for concurrent use; it
+	// should return quickly.
+	Progress func(Event)
+	// Now is the clock (default time.Now). Tests may fake it; `within`
+	// deadlines are measured with it.
+	Now func() time.Time
+	// HintPenalty maps a goal name to the points deducted for hints the
+	// learner revealed.
+	HintPenalty map[string]int
+	// PassPercent is the percentage of points needed to pass
+	// (0 means 100: every point is needed).
+	PassPercent int
+
+	// after replaces time.NewTimer for backoff waits in tests.
+	after func(time.Duration) (<-chan time.Time, func())
+}
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// Event kinds.
+const (
+	GoalStarted EventKind = iota // a goal's needs are met and its checks start
+	CheckDone                    // a check finished (after its last attempt)
+	CheckRetry                   // a check failed and will be retried (within)
+	GoalDone                     // a goal has its final result (also skipped/error goals)
+)
+
+// String returns a short name for the kind.
+func (k EventKind) String() string {
+	switch k {
+	case GoalStarted:
+		return "goal-started"
+	case CheckDone:
+		return "check-done"
+	case CheckRetry:
+		return "check-retry"
+	case GoalDone:
+		return "goal-done"
+	default:
+		return fmt.Sprintf("EventKind(%d)", int(k))
+	}
+}
+
+// Event is a progress notification from Run.
+type Event struct {
+	Kind  EventKind
+	Time  time.Time
+	Goal  string // goal name
+	Title string // goal title
+	// Check is set for CheckDone and CheckRetry.
+	Check *CheckResult
+	// Result is set for GoalDone.
+	Result *GoalResult
+}
+
+// Result is the outcome of one grading run.
+type Result struct {
+	Started  time.Time
+	Duration time.Duration
+	// Goals are in the order they were given to Run.
+	Goals    []GoalResult
+	Score    int
+	MaxScore int
+	// Percent is Score/MaxScore*100 (100 when MaxScore is 0 and every goal passed).
+	Percent float64
+	// PassPercent is the effective pass mark used.
+	PassPercent int
+	Passed      bool
+	// Cancelled is set when ctx ended before grading finished; Passed is
+	// then false.
+	Cancelled bool
+}
+
+// Count returns how many goals have the given status.
+func (r *Result) Count(status string) int {
+	n := 0
+	for _, g := range r.Goals {
+		if g.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+// GoalResult is the outcome of one goal.
+type GoalResult struct {
+	Name   string
+	Title  string
+	Status string // passed | failed | error | skipped
+	Points int
+	// Awarded is Points minus HintPenalty (not below 0) when passed, else 0.
+	Awarded     int
+	HintPenalty int
+	// Reason explains a non-passed status in one line.
+	Reason string
+	// Attempts is the largest number of attempts any of its checks made.
+	Attempts int
+	Duration time.Duration
+	Checks   []CheckResult
+}
+
+// CheckResult is the outcome of one check of a goal.
+type CheckResult struct {
+	Node     string
+	Type     string
+	Describe string
+	check.Result
+	// Attempts is how many times the probe ran.
+	Attempts int
+}

@@ -1,0 +1,433 @@
+package grade
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labdojo/labdojo/internal/check"
+)
+
+// Run grades goals with r and returns the scored result; it never returns
+// nil. Goals whose needs are met run as soon as those needs finish (a DAG,
+// not rounds); all their checks run concurrently within the Concurrency and
+// PerNode bounds. Dependency cycles, unknown needs and duplicate names turn
+// the goals involved into error results instead of blocking. When ctx is
+// cancelled, Run stops waiting promptly: unfinished checks and goals become
+// errors and Result.Cancelled is set.
+func Run(ctx context.Context, r Runner, goals []Goal, opts Options) *Result {
+	g := newGrader(r, opts)
+	start := g.now()
+	res := &Result{
+		Started:     start,
+		Goals:       make([]GoalResult, len(goals)),
+		PassPercent: g.opts.PassPercent,
+	}
+
+	index := make(map[string]int, len(goals))
+	for i, gl := range goals {
+		if _, dup := index[gl.Name]; !dup {
+			index[gl.Name] = i
+		}
+	}
+	invalid := validate(goals, index)
+
+	done := make([]chan struct{}, len(goals))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	var wg sync.WaitGroup
+	for i := range goals {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(done[i])
+			var gr GoalResult
+			if reason, bad := invalid[i]; bad {
+				gr = goalError(goals[i], reason)
+			} else {
+				gr = g.runGoal(ctx, start, goals[i], func(need string) (*GoalResult, error) {
+					j := index[need]
+					select {
+					case <-done[j]:
+						return &res.Goals[j], nil
+					case <-ctx.Done():
+						return nil, ctx.Err()
+					}
+				})
+			}
+			gr.HintPenalty = max(0, g.opts.HintPenalty[gr.Name])
+			if gr.Status == StatusPassed {
+				gr.Awarded = max(0, gr.Points-gr.HintPenalty)
+			}
+			res.Goals[i] = gr
+			g.emit(Event{Kind: GoalDone, Goal: gr.Name, Title: gr.Title, Result: &gr})
+		}()
+	}
+	wg.Wait()
+
+	allPassed := true
+	for _, gr := range res.Goals {
+		res.MaxScore += max(0, gr.Points)
+		res.Score += gr.Awarded
+		if gr.Status != StatusPassed {
+			allPassed = false
+		}
+	}
+	if res.MaxScore > 0 {
+		res.Percent = float64(res.Score) * 100 / float64(res.MaxScore)
+		res.Passed = res.Score*100 >= res.PassPercent*res.MaxScore
+	} else {
+		if allPassed {
+			res.Percent = 100
+		}
+		res.Passed = allPassed
+	}
+	if ctx.Err() != nil {
+		res.Cancelled = true
+		res.Passed = false
+	}
+	res.Duration = g.now().Sub(start)
+	return res
+}
+
+type grader struct {
+	r      Runner
+	opts   Options
+	global chan struct{}
+
+	mu      sync.Mutex
+	perNode map[string]chan struct{}
+
+	emitMu sync.Mutex
+}
+
+func newGrader(r Runner, opts Options) *grader {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.PerNode <= 0 {
+		opts.PerNode = DefaultPerNode
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.PassPercent <= 0 {
+		opts.PassPercent = 100
+	}
+	if opts.after == nil {
+		opts.after = func(d time.Duration) (<-chan time.Time, func()) {
+			t := time.NewTimer(d)
+			return t.C, func() { t.Stop() }
+		}
+	}
+	return &grader{
+		r:       r,
+		opts:    opts,
+		global:  make(chan struct{}, opts.Concurrency),
+		perNode: make(map[string]chan struct{}),
+	}
+}
+
+func (g *grader) now() time.Time { return g.opts.Now() }
+
+func (g *grader) emit(e Event) {
+	if g.opts.Progress == nil {
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = g.now()
+	}
+	g.emitMu.Lock()
+	defer g.emitMu.Unlock()
+	g.opts.Progress(e)
+}
+
+// nodeSem returns the semaphore bounding probes on one node.
+func (g *grader) nodeSem(node string) chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	s, ok := g.perNode[node]
+	if !ok {
+		s = make(chan struct{}, g.opts.PerNode)
+		g.perNode[node] = s
+	}
+	return s
+}
+
+// validate reports goals that cannot run: duplicate names, unknown needs and
+// dependency cycles, keyed by goal index.
+func validate(goals []Goal, index map[string]int) map[int]string {
+	bad := map[int]string{}
+	for i, gl := range goals {
+		if j := index[gl.Name]; j != i {
+			bad[i] = fmt.Sprintf("duplicate goal name %q (also goal %d)", gl.Name, j+1)
+			continue
+		}
+		for _, n := range gl.Needs {
+			if _, ok := index[n]; !ok {
+				bad[i] = fmt.Sprintf("needs unknown goal %q", n)
+				break
+			}
+		}
+	}
+	for i := range goals {
+		if _, ok := bad[i]; ok {
+			continue
+		}
+		if path := cycleThrough(goals, index, i); path != nil {
+			bad[i] = "dependency cycle: " + strings.Join(path, " -> ")
+		}
+	}
+	return bad
+}
+
+// cycleThrough returns a needs path from goal i back to itself, or nil.
+func cycleThrough(goals []Goal, index map[string]int, i int) []string {
+	parent := map[int]int{}
+	queue := []int{i}
+	seen := map[int]bool{}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, n := range goals[cur].Needs {
+			j, ok := index[n]
+			if !ok {
+				continue
+			}
+			if j == i {
+				// Rebuild i -> ... -> cur -> i.
+				path := []string{goals[i].Name}
+				var back []string
+				for k := cur; k != i; k = parent[k] {
+					back = append(back, goals[k].Name)
+				}
+				for x := len(back) - 1; x >= 0; x-- {
+					path = append(path, back[x])
+				}
+				return append(path, goals[i].Name)
+			}
+			if !seen[j] {
+				seen[j] = true
+				parent[j] = cur
+				queue = append(queue, j)
+			}
+		}
+	}
+	return nil
+}
+
+func goalError(gl Goal, reason string) GoalResult {
+	return GoalResult{Name: gl.Name, Title: gl.Title, Status: StatusError, Points: gl.Points, Reason: reason}
+}
+
+// runGoal waits for the goal's needs, then runs its checks.
+func (g *grader) runGoal(ctx context.Context, runStart time.Time, gl Goal, wait func(string) (*GoalResult, error)) GoalResult {
+	gr := GoalResult{Name: gl.Name, Title: gl.Title, Points: gl.Points}
+	for _, need := range gl.Needs {
+		dep, err := wait(need)
+		if err != nil {
+			gr.Status = StatusError
+			gr.Reason = fmt.Sprintf("grading cancelled while waiting for goal %s: %v", need, err)
+			return gr
+		}
+		if dep.Status != StatusPassed {
+			gr.Status = StatusSkipped
+			gr.Reason = fmt.Sprintf("needs goal %s, which %s", need, pastTense(dep.Status))
+			return gr
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		gr.Status = StatusError
+		gr.Reason = fmt.Sprintf("grading cancelled: %v", err)
+		return gr
+	}
+	if len(gl.Checks) == 0 {
+		gr.Status = StatusError
+		gr.Reason = "goal has no checks"
+		return gr
+	}
+
+	started := g.now()
+	g.emit(Event{Kind: GoalStarted, Goal: gl.Name, Title: gl.Title, Time: started})
+	timeout := gl.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	var deadline time.Time
+	if gl.Within > 0 {
+		deadline = runStart.Add(gl.Within)
+	}
+
+	gr.Checks = make([]CheckResult, len(gl.Checks))
+	var wg sync.WaitGroup
+	for i, c := range gl.Checks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			gr.Checks[i] = g.runCheck(ctx, gl, c, timeout, deadline)
+		}()
+	}
+	wg.Wait()
+	gr.Duration = g.now().Sub(started)
+
+	var failed, errored []*CheckResult
+	for i := range gr.Checks {
+		cr := &gr.Checks[i]
+		gr.Attempts = max(gr.Attempts, cr.Attempts)
+		switch cr.Status {
+		case check.Pass:
+		case check.Fail:
+			failed = append(failed, cr)
+		default:
+			errored = append(errored, cr)
+		}
+	}
+	switch {
+	case len(failed) > 0:
+		gr.Status = StatusFailed
+		gr.Reason = reasonFor(failed, len(gr.Checks), "failed")
+	case len(errored) > 0:
+		gr.Status = StatusError
+		gr.Reason = reasonFor(errored, len(gr.Checks), "could not be evaluated")
+	default:
+		gr.Status = StatusPassed
+	}
+	return gr
+}
+
+func pastTense(status string) string {
+	switch status {
+	case StatusFailed:
+		return "failed"
+	case StatusSkipped:
+		return "was skipped"
+	default:
+		return "ended in error"
+	}
+}
+
+func reasonFor(crs []*CheckResult, total int, verb string) string {
+	first := crs[0]
+	why := first.Message
+	if why == "" && (first.Expected != "" || first.Observed != "") {
+		why = fmt.Sprintf("expected %s, observed %s", first.Expected, first.Observed)
+	}
+	s := fmt.Sprintf("%d of %d checks %s; %s on %s", len(crs), total, verb, first.Describe, first.Node)
+	if total == 1 {
+		s = fmt.Sprintf("%s on %s %s", first.Describe, first.Node, verb)
+	}
+	if why != "" {
+		s += ": " + why
+	}
+	return s
+}
+
+// runCheck runs one check, retrying failures with backoff until deadline
+// (zero deadline: one attempt).
+func (g *grader) runCheck(ctx context.Context, gl Goal, c check.Check, timeout time.Duration, deadline time.Time) CheckResult {
+	delay := backoffStart
+	for attempt := 1; ; attempt++ {
+		cr := g.probe(ctx, c, timeout)
+		cr.Attempts = attempt
+		if cr.Status == check.Pass || deadline.IsZero() || ctx.Err() != nil {
+			g.emit(Event{Kind: CheckDone, Goal: gl.Name, Title: gl.Title, Check: &cr})
+			return cr
+		}
+		left := deadline.Sub(g.now())
+		if left <= 0 {
+			g.emit(Event{Kind: CheckDone, Goal: gl.Name, Title: gl.Title, Check: &cr})
+			return cr
+		}
+		g.emit(Event{Kind: CheckRetry, Goal: gl.Name, Title: gl.Title, Check: &cr})
+		ch, stop := g.opts.after(min(delay, left))
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			stop()
+			g.emit(Event{Kind: CheckDone, Goal: gl.Name, Title: gl.Title, Check: &cr})
+			return cr
+		}
+		delay = min(time.Duration(float64(delay)*backoffFactor), backoffCap)
+	}
+}
+
+// probe runs c's script once within the concurrency bounds and judges it.
+func (g *grader) probe(ctx context.Context, c check.Check, timeout time.Duration) (cr CheckResult) {
+	cr = CheckResult{Node: c.Node(), Type: c.Type(), Describe: c.Describe()}
+	script := c.Script()
+	fail := func(format string, a ...any) CheckResult {
+		cr.Result = check.Result{
+			Status:   check.Error,
+			Message:  fmt.Sprintf(format, a...),
+			Observed: "no result",
+			Evidence: check.Evidence{Command: script, ExitCode: -1},
+		}
+		return cr
+	}
+
+	node := g.nodeSem(cr.Node)
+	select {
+	case node <- struct{}{}:
+	case <-ctx.Done():
+		return fail("grading cancelled before the probe ran on node %q: %v", cr.Node, ctx.Err())
+	}
+	defer func() { <-node }()
+	select {
+	case g.global <- struct{}{}:
+	case <-ctx.Done():
+		return fail("grading cancelled before the probe ran on node %q: %v", cr.Node, ctx.Err())
+	}
+	defer func() { <-g.global }()
+
+	pctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	out, perr := safeRun(pctx, g.r, cr.Node, script)
+	if perr != nil {
+		return fail("probe on node %q: %v", cr.Node, perr)
+	}
+	if out.Err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return fail("grading cancelled while probing node %q: %v", cr.Node, out.Err)
+		case errors.Is(out.Err, context.DeadlineExceeded) || pctx.Err() != nil:
+			return fail("probe on node %q timed out after %s: %v", cr.Node, timeout, out.Err)
+		default:
+			return fail("node %q unreachable: %v", cr.Node, out.Err)
+		}
+	}
+	res, jerr := safeJudge(c, out)
+	if jerr != nil {
+		return fail("judging the probe from node %q: %v", cr.Node, jerr)
+	}
+	if res.Evidence.Command == "" {
+		res.Evidence.Command = script
+		res.Evidence.ExitCode = out.ExitCode
+	}
+	cr.Result = res
+	return cr
+}
+
+func safeRun(ctx context.Context, r Runner, node, script string) (out check.Output, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("runner panicked: %v", p)
+		}
+	}()
+	if r == nil {
+		return out, errors.New("no runner")
+	}
+	return r.Run(ctx, node, script), nil
+}
+
+func safeJudge(c check.Check, out check.Output) (res check.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("check %s panicked: %v", c.Type(), p)
+		}
+	}()
+	return c.Judge(out), nil
+}

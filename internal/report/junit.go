@@ -1,0 +1,158 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/labdojo/labdojo/internal/check"
+	"github.com/labdojo/labdojo/internal/grade"
+)
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Classname string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitMessage `xml:"failure"`
+	Error     *junitMessage `xml:"error"`
+	Skipped   *junitMessage `xml:"skipped"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Body    string `xml:",cdata"`
+}
+
+func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
+	class := meta.Scenario
+	if class == "" {
+		class = "labdojo"
+	}
+	suite := junitSuite{
+		Name:      clean(class),
+		Tests:     len(res.Goals),
+		Failures:  res.Count(grade.StatusFailed),
+		Errors:    res.Count(grade.StatusError),
+		Skipped:   res.Count(grade.StatusSkipped),
+		Time:      seconds(res.Duration),
+		Timestamp: res.Started.UTC().Format(time.RFC3339),
+	}
+	props := [][2]string{
+		{"schema", JSONSchema},
+		{"title", meta.Title},
+		{"instance", meta.Instance},
+		{"lab", meta.Lab},
+		{"track", meta.Track},
+		{"tool_version", meta.ToolVersion},
+		{"score", fmt.Sprint(res.Score)},
+		{"max_score", fmt.Sprint(res.MaxScore)},
+		{"percent", fmt.Sprintf("%.1f", res.Percent)},
+		{"pass_percent", fmt.Sprint(passMark(res, meta))},
+		{"passed", fmt.Sprint(res.Passed)},
+	}
+	for _, p := range props {
+		if p[1] != "" {
+			suite.Properties = append(suite.Properties, junitProperty{Name: p[0], Value: clean(p[1])})
+		}
+	}
+	for i := range res.Goals {
+		g := &res.Goals[i]
+		tc := junitCase{Classname: clean(class), Name: clean(g.Name), Time: seconds(g.Duration)}
+		msg := clean(g.Reason)
+		if msg == "" {
+			msg = g.Status
+		}
+		switch g.Status {
+		case grade.StatusPassed:
+			tc.SystemOut = clean(fmt.Sprintf("%s: %d/%d points", goalLabel(g), g.Awarded, g.Points))
+		case grade.StatusFailed:
+			tc.Failure = &junitMessage{Message: msg, Type: "fail", Body: checkDetails(g)}
+		case grade.StatusSkipped:
+			tc.Skipped = &junitMessage{Message: msg}
+		default:
+			tc.Error = &junitMessage{Message: msg, Type: "error", Body: checkDetails(g)}
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	doc := junitSuites{
+		Name: "labdojo", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
+		Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite},
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// checkDetails is a plain-text account of a goal's non-passing checks:
+// what was expected, what was observed, where and how it was probed.
+func checkDetails(g *grade.GoalResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d/%d points\n", goalLabel(g), g.Awarded, g.Points)
+	for _, c := range g.Checks {
+		if c.Status == check.Pass {
+			continue
+		}
+		fmt.Fprintf(&b, "\n[%s] %s (on %s)\n", c.Status, c.Describe, c.Node)
+		for _, kv := range [][2]string{
+			{"expected", c.Expected}, {"observed", c.Observed}, {"message", c.Message},
+			{"command", c.Evidence.Command},
+		} {
+			if kv[1] != "" {
+				fmt.Fprintf(&b, "  %-9s %s\n", kv[0]+":", indentRest(kv[1], "            "))
+			}
+		}
+		if c.Evidence.Command != "" {
+			fmt.Fprintf(&b, "  %-9s %d\n", "exit:", c.Evidence.ExitCode)
+		}
+		if c.Evidence.Output != "" {
+			fmt.Fprintf(&b, "  %-9s %s\n", "output:", indentRest(c.Evidence.Output, "            "))
+		}
+	}
+	// clean keeps the text within XML's character range (probe output may
+	// hold control characters) and makes escapes visible.
+	return clean(b.String())
+}
+
+func indentRest(s, indent string) string {
+	s = strings.TrimRight(s, "\n")
+	return strings.ReplaceAll(s, "\n", "\n"+indent)
+}

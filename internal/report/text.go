@@ -1,0 +1,242 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labdojo/labdojo/internal/check"
+	"github.com/labdojo/labdojo/internal/grade"
+)
+
+const (
+	maxLabelWidth   = 50
+	maxDetailWidth  = 160
+	maxObservedRows = 5
+)
+
+// style applies marks, colours and typography per Options.
+type style struct{ Options }
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+func (s style) paint(code, text string) string {
+	if !s.Color || text == "" {
+		return text
+	}
+	return code + text + ansiReset
+}
+
+func (s style) ell() string {
+	if s.Unicode {
+		return "…"
+	}
+	return "..."
+}
+
+func (s style) dash() string {
+	if s.Unicode {
+		return "—"
+	}
+	return "-"
+}
+
+func (s style) dot() string {
+	if s.Unicode {
+		return " · "
+	}
+	return ", "
+}
+
+// mark returns the coloured status mark for a goal status or "running".
+func (s style) mark(status string) string {
+	type m struct{ uni, ascii, color string }
+	marks := map[string]m{
+		grade.StatusPassed:  {"✔", "ok  ", ansiGreen},
+		grade.StatusFailed:  {"✘", "FAIL", ansiRed},
+		grade.StatusError:   {"!", "ERR ", ansiYellow},
+		grade.StatusSkipped: {"○", "skip", ansiDim},
+		"running":           {"…", "... ", ansiCyan},
+	}
+	mk, ok := marks[status]
+	if !ok {
+		mk = m{"?", "?   ", ""}
+	}
+	if s.Unicode {
+		return s.paint(mk.color, mk.uni)
+	}
+	return s.paint(mk.color, mk.ascii)
+}
+
+func checkStatus(st check.Status) string {
+	switch st {
+	case check.Pass:
+		return grade.StatusPassed
+	case check.Fail:
+		return grade.StatusFailed
+	default:
+		return grade.StatusError
+	}
+}
+
+func pad(s string, width int) string {
+	if n := utf8.RuneCountInString(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return s
+}
+
+// goalLine is the one-line summary of a goal: mark, label, points.
+func (s style) goalLine(g *grade.GoalResult, labelWidth int) string {
+	label := pad(truncate(clean(goalLabel(g)), labelWidth, s.ell()), labelWidth)
+	pts := fmt.Sprintf("%d/%d", g.Awarded, g.Points)
+	line := fmt.Sprintf("%s %s  %7s", s.mark(g.Status), label, pts)
+	var notes []string
+	if g.HintPenalty > 0 {
+		notes = append(notes, fmt.Sprintf("hints -%d", g.HintPenalty))
+	}
+	if g.Attempts > 1 {
+		notes = append(notes, fmt.Sprintf("%d attempts", g.Attempts))
+	}
+	if len(notes) > 0 {
+		line += "  " + s.paint(ansiDim, "("+strings.Join(notes, ", ")+")")
+	}
+	return strings.TrimRight(line, " ")
+}
+
+func labelWidth(res *grade.Result) int {
+	w := 0
+	for i := range res.Goals {
+		w = max(w, utf8.RuneCountInString(clean(goalLabel(&res.Goals[i]))))
+	}
+	return min(w, maxLabelWidth)
+}
+
+func writeText(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
+	s := style{opts}
+	bw := bufio.NewWriter(w)
+	p := func(format string, a ...any) { fmt.Fprintf(bw, format+"\n", a...) }
+
+	if meta.Scenario != "" || meta.Title != "" {
+		head := meta.Scenario
+		if meta.Title != "" {
+			if head != "" {
+				head += " " + s.dash() + " "
+			}
+			head += meta.Title
+		}
+		p("%s", s.paint(ansiBold, clean(head)))
+		var parts []string
+		for _, kv := range [][2]string{{"instance", meta.Instance}, {"lab", meta.Lab}, {"track", meta.Track}} {
+			if kv[1] != "" {
+				parts = append(parts, kv[0]+" "+clean(kv[1]))
+			}
+		}
+		if len(parts) > 0 {
+			p("%s", s.paint(ansiDim, strings.Join(parts, s.dot())))
+		}
+		p("")
+	}
+
+	lw := labelWidth(res)
+	for i := range res.Goals {
+		g := &res.Goals[i]
+		p("%s", s.goalLine(g, lw))
+		s.goalDetails(bw, g)
+	}
+	p("")
+	p("%s", s.paint(ansiDim, fmt.Sprintf("%d passed, %d failed, %d %s, %d skipped in %.1fs",
+		res.Count(grade.StatusPassed), res.Count(grade.StatusFailed), res.Count(grade.StatusError),
+		plural(res.Count(grade.StatusError), "error", "errors"), res.Count(grade.StatusSkipped), res.Duration.Seconds())))
+	if res.Cancelled {
+		p("%s", s.paint(ansiYellow, "Grading was interrupted: the result is incomplete."))
+	}
+	p("%s", s.summary(res, meta))
+	return bw.Flush()
+}
+
+// summary is the final score line.
+func (s style) summary(res *grade.Result, meta Meta) string {
+	verdict := s.paint(ansiBold+ansiGreen, "PASSED")
+	if !res.Passed {
+		verdict = s.paint(ansiBold+ansiRed, "FAILED")
+	}
+	return fmt.Sprintf("Score %d/%d (%.1f%%) %s %s (pass mark %d%%)",
+		res.Score, res.MaxScore, res.Percent, s.dash(), verdict, passMark(res, meta))
+}
+
+// goalDetails writes the indented explanation of a goal that did not pass
+// (and, when verbose, the list of its passing checks).
+func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
+	if g.Status == grade.StatusPassed && !s.Verbose {
+		return
+	}
+	if len(g.Checks) == 0 {
+		if g.Reason != "" {
+			fmt.Fprintf(w, "    %s\n", s.paint(ansiDim, clean(g.Reason)))
+		}
+		return
+	}
+	for i := range g.Checks {
+		c := &g.Checks[i]
+		if c.Status == check.Pass && !s.Verbose {
+			continue
+		}
+		fmt.Fprintf(w, "    %s %s %s\n", s.mark(checkStatus(c.Status)),
+			truncate(clean(c.Describe), maxDetailWidth, s.ell()), s.paint(ansiDim, "(on "+clean(c.Node)+")"))
+		if c.Status == check.Pass {
+			continue
+		}
+		field := func(name, value string) {
+			if value == "" {
+				return
+			}
+			lines := strings.Split(strings.TrimRight(clean(value), "\n"), "\n")
+			extra := 0
+			if len(lines) > maxObservedRows {
+				extra = len(lines) - maxObservedRows
+				lines = lines[:maxObservedRows]
+			}
+			for j, l := range lines {
+				l = truncate(l, maxDetailWidth, s.ell())
+				if j == 0 {
+					fmt.Fprintf(w, "        %s %s\n", s.paint(ansiDim, pad(name+":", 9)), l)
+				} else {
+					fmt.Fprintf(w, "        %s %s\n", pad("", 9), l)
+				}
+			}
+			if extra > 0 {
+				fmt.Fprintf(w, "        %s %s\n", pad("", 9), s.paint(ansiDim, fmt.Sprintf("%s (+%d lines)", s.ell(), extra)))
+			}
+		}
+		field("expected", c.Expected)
+		field("observed", c.Observed)
+		if c.Message != "" && c.Message != c.Observed {
+			name := "why"
+			if c.Status == check.Error {
+				name = "error"
+			}
+			field(name, c.Message)
+		}
+		if c.Evidence.Command != "" {
+			field("command", firstLine(clean(c.Evidence.Command), maxDetailWidth, s.ell()))
+		}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
