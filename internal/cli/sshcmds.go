@@ -355,3 +355,6 @@ func (a *app) imageCmd() *cobra.Command {
 	img.AddCommand(build)
 	return img
 }
+
+// termSize returns the width and height of the terminal f.
+func termSize(f *os.File) (int, int, error) { return term.GetSize(int(f.Fd())) }

@@ -116,6 +116,7 @@ type Instance struct {
 	Vars         map[string]string `json:"vars,omitempty"`
 	Scenario     string            `json:"scenario,omitempty"`
 	ScenarioFile string            `json:"scenario_file,omitempty"`
+	ScenarioHash string            `json:"scenario_hash,omitempty"`
 	MgmtSubnet   string            `json:"mgmt_subnet"`
 	// HostKeys maps node name to its pinned host public key
 	// (authorized_keys format).

@@ -1,0 +1,5 @@
+lab "syntax" {
+  title = = "x"
+}
+
+# error: 2:11 Invalid expression

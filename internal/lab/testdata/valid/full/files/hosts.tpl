@@ -1,0 +1,3 @@
+%{ for name, addr in hosts ~}
+${addr} ${name}
+%{ endfor ~}

@@ -1,0 +1,88 @@
+package docker
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labdojo/labdojo/internal/runtime"
+)
+
+func TestNetworkCreateOptions(t *testing.T) {
+	o := networkCreateOptions(runtime.NetworkSpec{Name: "n", Subnet: netip.MustParsePrefix("10.1.2.0/24"),
+		Gateway: netip.MustParseAddr("10.1.2.254"), NoHostAddress: true, Labels: map[string]string{"a": "b"}})
+	if o.Driver != "bridge" || o.IPAM == nil || o.IPAM.Config[0].Subnet != "10.1.2.0/24" || o.IPAM.Config[0].Gateway != "10.1.2.254" {
+		t.Fatalf("%+v", o)
+	}
+	if o.Options[optInhibitIPv4] != "true" || o.Options[optMasquerade] != "false" || o.Labels["a"] != "b" || o.Internal {
+		t.Fatalf("%+v", o)
+	}
+	o = networkCreateOptions(runtime.NetworkSpec{Name: "m", Subnet: netip.MustParsePrefix("10.1.3.0/24"), Internal: true})
+	if !o.Internal || o.Options != nil || o.IPAM.Config[0].Gateway != "" {
+		t.Fatalf("%+v", o)
+	}
+}
+
+func TestContainerCreateConfig(t *testing.T) {
+	cc := containerCreateConfig(runtime.ContainerSpec{
+		Name: "x", Hostname: "h", Image: "img", Cmd: []string{"c"}, Env: map[string]string{"B": "2", "A": "1"},
+		Init: true, CapAdd: []string{"NET_ADMIN"}, StopTimeout: 1500 * time.Millisecond, NanoCPUs: 5e8, Memory: 1 << 28,
+		Networks: []runtime.NetworkAttachment{{Network: "mgmt"}, {Network: "lan", Address: netip.MustParseAddr("10.0.0.5"), Aliases: []string{"web"}}},
+	})
+	if cc.config.Hostname != "h" || strings.Join(cc.config.Env, ",") != "A=1,B=2" || *cc.config.StopTimeout != 2 {
+		t.Fatalf("config %+v", cc.config)
+	}
+	if !*cc.hostConfig.Init || cc.hostConfig.NetworkMode != "mgmt" || cc.hostConfig.NanoCPUs != 5e8 || cc.hostConfig.Memory != 1<<28 {
+		t.Fatalf("host config %+v", cc.hostConfig)
+	}
+	if len(cc.networking.EndpointsConfig) != 1 || cc.networking.EndpointsConfig["mgmt"] == nil {
+		t.Fatalf("networking %+v", cc.networking)
+	}
+	if len(cc.extra) != 1 || cc.extra[0].name != "lan" || cc.extra[0].settings.IPAMConfig.IPv4Address != "10.0.0.5" || cc.extra[0].settings.Aliases[0] != "web" {
+		t.Fatalf("extra %+v", cc.extra)
+	}
+	if cc := containerCreateConfig(runtime.ContainerSpec{Hostname: "h", NetworkModeHost: true}); cc.hostConfig.NetworkMode != "host" || cc.config.Hostname != "" {
+		t.Fatalf("host mode %+v", cc.hostConfig)
+	}
+	if cc := containerCreateConfig(runtime.ContainerSpec{}); cc.hostConfig.NetworkMode != "none" || cc.networking != nil {
+		t.Fatalf("no networks %+v", cc.hostConfig)
+	}
+}
+
+func TestContextHost(t *testing.T) {
+	dir := t.TempDir()
+	if h, err := contextHost(dir, ""); err != nil || h != "" {
+		t.Fatalf("no config: %q %v", h, err)
+	}
+	_ = os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"currentContext":"remote"}`), 0o644)
+	if _, err := contextHost(dir, ""); err == nil {
+		t.Fatal("missing context meta accepted")
+	}
+	sum := sha256.Sum256([]byte("remote"))
+	meta := filepath.Join(dir, "contexts", "meta", hex.EncodeToString(sum[:]))
+	_ = os.MkdirAll(meta, 0o755)
+	_ = os.WriteFile(filepath.Join(meta, "meta.json"), []byte(`{"Name":"remote","Endpoints":{"docker":{"Host":"unix:///run/user/1000/docker.sock"}}}`), 0o644)
+	if h, err := contextHost(dir, ""); err != nil || h != "unix:///run/user/1000/docker.sock" {
+		t.Fatalf("context: %q %v", h, err)
+	}
+	if h, err := contextHost(dir, "default"); err != nil || h != "" {
+		t.Fatalf("default context: %q %v", h, err)
+	}
+}
+
+func TestReadMessages(t *testing.T) {
+	var sb strings.Builder
+	err := readMessages(strings.NewReader(`{"stream":"Step 1/2 : FROM x\n"}{"status":"Downloading","id":"abc","progress":"[=>]"}`), &sb)
+	if err != nil || sb.String() != "Step 1/2 : FROM x\nabc: Downloading [=>]\n" {
+		t.Fatalf("%v %q", err, sb.String())
+	}
+	err = readMessages(strings.NewReader(`{"stream":"ok\n"}{"errorDetail":{"message":"boom"},"error":"boom"}`), nil)
+	if err == nil || err.Error() != "boom" {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,16 @@
+// Package scenarios holds labdojo's bundled scenario catalog, embedded into
+// the binary. Each directory holds a scenario.hcl, its BRIEF.md and its
+// setup/ and solution/ scripts.
+package scenarios
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed first-server static-routing
+var bundled embed.FS
+
+// Bundled returns the embedded catalog; pass it to scenario.Discover and
+// scenario.LoadFS.
+func Bundled() fs.FS { return bundled }
