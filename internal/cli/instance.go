@@ -193,13 +193,13 @@ func writeJSON(w io.Writer, v any) error {
 // progress renders engine events as one self-updating line on a terminal,
 // or as plain lines with -v; nothing in quiet or JSON mode.
 type progress struct {
-	a                   *app
-	mu                  sync.Mutex
-	total               int
-	nets, nodes, ready  int
-	live, off           bool
-	last                time.Time
-	rollback            bool
+	a                  *app
+	mu                 sync.Mutex
+	total              int
+	nets, nodes, ready int
+	live, off          bool
+	last               time.Time
+	rollback           bool
 }
 
 func (a *app) newProgress(total int, jsonOut bool) *progress {

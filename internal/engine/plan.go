@@ -133,6 +133,18 @@ func (np *NodePlan) AddressLabel() string {
 	return strings.Join(parts, " ")
 }
 
+// ReadonlyPaths is the engine's default read-only list with /proc/sys
+// replaced by each of its subtrees except /proc/sys/net: learners must be
+// able to set their node's own network sysctls (ip_forward, rp_filter...),
+// which live in the node's network namespace and need NET_ADMIN there,
+// while every host-wide sysctl stays read-only.
+var ReadonlyPaths = []string{
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sysrq-trigger",
+	"/proc/sys/abi", "/proc/sys/crypto", "/proc/sys/debug", "/proc/sys/dev",
+	"/proc/sys/fs", "/proc/sys/kernel", "/proc/sys/sunrpc", "/proc/sys/user",
+	"/proc/sys/vm",
+}
+
 // BootPath is where the generated boot script is placed in each node.
 const BootPath = "/etc/labdojo/boot.sh"
 
@@ -153,7 +165,8 @@ func (p *Plan) ContainerSpec(np *NodePlan) runtime.ContainerSpec {
 		Memory:   n.Memory,
 		// Forwarding is off until the learner turns it on, like a fresh
 		// server; the engine would otherwise inherit its own defaults.
-		Sysctls: map[string]string{"net.ipv4.ip_forward": "0"},
+		Sysctls:       map[string]string{"net.ipv4.ip_forward": "0"},
+		ReadonlyPaths: ReadonlyPaths,
 	}
 	if n.Image != "" {
 		spec.Image = n.Image

@@ -48,7 +48,7 @@ func TestContainerSpec(t *testing.T) {
 			Name: "dojo-demo-router", Hostname: "router", Image: "labdojo/node:x",
 			Cmd: []string{"/bin/sh", BootPath}, Env: map[string]string{},
 			CapAdd: []string{"NET_ADMIN", "NET_RAW"}, Init: true,
-			Sysctls: map[string]string{"net.ipv4.ip_forward": "0"},
+			Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}, ReadonlyPaths: ReadonlyPaths,
 			Networks: []runtime.NetworkAttachment{
 				{Network: "dojo-demo.mgmt", Address: netip.MustParseAddr("172.28.0.2")},
 				{Network: "dojo-demo-office", Address: netip.MustParseAddr("100.64.0.2")},
@@ -59,7 +59,7 @@ func TestContainerSpec(t *testing.T) {
 			Name: "dojo-demo-web", Hostname: "web", Image: "custom:1",
 			Cmd: []string{"/bin/sh", BootPath}, Env: map[string]string{"A": "b"},
 			CapAdd: []string{"NET_ADMIN", "NET_RAW"}, Init: true, NanoCPUs: 5e8, Memory: 256 << 20,
-			Sysctls: map[string]string{"net.ipv4.ip_forward": "0"},
+			Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}, ReadonlyPaths: ReadonlyPaths,
 			Networks: []runtime.NetworkAttachment{
 				{Network: "dojo-demo.mgmt", Address: netip.MustParseAddr("172.28.0.4")},
 				{Network: "dojo-demo-servers", Address: netip.MustParseAddr("100.64.1.4")},

@@ -130,6 +130,9 @@ type ContainerSpec struct {
 	Sysctls map[string]string
 	// Tmpfs mounts: path -> options.
 	Tmpfs map[string]string
+	// ReadonlyPaths replaces the engine's default list of paths mounted
+	// read-only inside the container (nil keeps the default).
+	ReadonlyPaths []string
 	// StopTimeout before SIGKILL on stop.
 	StopTimeout time.Duration
 }

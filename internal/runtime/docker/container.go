@@ -56,6 +56,8 @@ func containerCreateConfig(spec runtime.ContainerSpec) createConfig {
 		Binds:      spec.Binds,
 		Sysctls:    copyMap(spec.Sysctls),
 		Tmpfs:      copyMap(spec.Tmpfs),
+		// nil keeps the engine's default list.
+		ReadonlyPaths: spec.ReadonlyPaths,
 		Resources: container.Resources{
 			NanoCPUs: spec.NanoCPUs,
 			Memory:   spec.Memory,
