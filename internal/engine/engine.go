@@ -364,8 +364,14 @@ func (e *Engine) createNetworks(ctx context.Context, plan *Plan) error {
 	g.SetLimit(e.workers())
 	for _, spec := range plan.NetworkSpecs() {
 		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
 			e.emit(Event{Step: "network", Subject: spec.Name})
-			if _, err := e.RT.CreateNetwork(gctx, spec); err != nil {
+			// Engine calls are not cancelled half-way: a request the engine
+			// completes after the client gave up would escape the rollback's
+			// listing. Cancellation is checked between calls instead.
+			if _, err := e.RT.CreateNetwork(context.WithoutCancel(gctx), spec); err != nil {
 				if strings.Contains(err.Error(), "overlaps") {
 					return &overlapError{subnet: spec.Subnet, err: fmt.Errorf("network %q: %w", spec.Name, err)}
 				}
@@ -380,7 +386,14 @@ func (e *Engine) createNetworks(ctx context.Context, plan *Plan) error {
 
 func (e *Engine) createNode(ctx context.Context, plan *Plan, np *NodePlan, hostKey, authorized []byte) error {
 	name := np.Node.Name
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	e.emit(Event{Step: "node", Subject: name})
+	// Engine calls run to completion (see createNetworks); ctx is checked
+	// between them.
+	cctx := ctx
+	ctx = context.WithoutCancel(ctx)
 	spec := plan.ContainerSpec(np)
 	id, err := e.RT.CreateContainer(ctx, spec)
 	if err != nil {
@@ -408,8 +421,14 @@ func (e *Engine) createNode(ctx context.Context, plan *Plan, np *NodePlan, hostK
 	if err != nil {
 		return fmt.Errorf("node %q: %w", name, err)
 	}
+	if err := cctx.Err(); err != nil {
+		return err
+	}
 	if err := e.RT.CopyTo(ctx, id, "/", bytes.NewReader(tb)); err != nil {
 		return fmt.Errorf("node %q: placing files: %w", name, err)
+	}
+	if err := cctx.Err(); err != nil {
+		return err
 	}
 	if err := e.RT.StartContainer(ctx, id); err != nil {
 		return fmt.Errorf("node %q: start: %w%s", name, err, e.logTail(ctx, id))

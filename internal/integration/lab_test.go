@@ -210,7 +210,11 @@ func TestTwoSubnets(t *testing.T) {
 		}
 		changed := writeLab(t, `lab "two-subnets" {}
 network "office" { subnet = "10.10.1.0/24" }
-node "router" { interface "office" { address = "10.10.1.1/24" } }
+node "router" {
+  interface "office" {
+    address = "10.10.1.1/24"
+  }
+}
 `)
 		r = dojo(t, "up", changed, "--name", "it-a")
 		if r.code != 2 || !strings.Contains(r.stderr, "nodes only in the instance: client, web") || !strings.Contains(r.stderr, "dojo down it-a") {

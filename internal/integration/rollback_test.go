@@ -16,17 +16,29 @@ func TestFailedUpRollsBack(t *testing.T) {
 	}{
 		{"image-missing", `lab "broken" {}
 network "lan" { subnet = "10.9.0.0/24" }
-node "good" { interface "lan" { address = "10.9.0.1/24" } }
+node "good" {
+  interface "lan" {
+    address = "10.9.0.1/24"
+  }
+}
 node "bad" {
   image = "labdojo/does-not-exist:1"
-  interface "lan" { address = "10.9.0.2/24" }
+  interface "lan" {
+    address = "10.9.0.2/24"
+  }
 }
 `, `node "bad"`},
 		{"init-exits", `lab "broken" {}
 network "lan" { subnet = "10.9.0.0/24" }
-node "good" { interface "lan" { address = "10.9.0.1/24" } }
+node "good" {
+  interface "lan" {
+    address = "10.9.0.1/24"
+  }
+}
 node "bad" {
-  interface "lan" { address = "10.9.0.2/24" }
+  interface "lan" {
+    address = "10.9.0.2/24"
+  }
   file "/usr/local/sbin/dojo-init" {
     content = "#!/bin/sh\necho broken-init-for-test >&2\nexit 3\n"
     mode    = "0755"
@@ -35,9 +47,15 @@ node "bad" {
 `, "broken-init-for-test"},
 		{"exec-fails", `lab "broken" {}
 network "lan" { subnet = "10.9.0.0/24" }
-node "good" { interface "lan" { address = "10.9.0.1/24" } }
+node "good" {
+  interface "lan" {
+    address = "10.9.0.1/24"
+  }
+}
 node "bad" {
-  interface "lan" { address = "10.9.0.2/24" }
+  interface "lan" {
+    address = "10.9.0.2/24"
+  }
   exec = ["echo exec-output-for-test; false"]
 }
 `, "exec-output-for-test"},

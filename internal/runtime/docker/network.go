@@ -16,6 +16,7 @@ import (
 const (
 	optInhibitIPv4 = "com.docker.network.bridge.inhibit_ipv4"
 	optMasquerade  = "com.docker.network.bridge.enable_ip_masquerade"
+	optICC         = "com.docker.network.bridge.enable_icc"
 )
 
 // networkCreateOptions translates a NetworkSpec into engine options. It is a
@@ -33,11 +34,15 @@ func networkCreateOptions(spec runtime.NetworkSpec) network.CreateOptions {
 		}
 		opts.IPAM = &network.IPAM{Driver: "default", Config: []network.IPAMConfig{cfg}}
 	}
+	if spec.NoHostAddress || spec.NoICC {
+		opts.Options = map[string]string{}
+	}
 	if spec.NoHostAddress {
-		opts.Options = map[string]string{
-			optInhibitIPv4: "true",
-			optMasquerade:  "false",
-		}
+		opts.Options[optInhibitIPv4] = "true"
+		opts.Options[optMasquerade] = "false"
+	}
+	if spec.NoICC {
+		opts.Options[optICC] = "false"
 	}
 	return opts
 }
