@@ -156,7 +156,7 @@ func (b *builder) engineBuild(ctx context.Context, base, ref string) error {
 	}
 	lw := &lineWriter{fn: b.opts.Progress}
 	defer lw.Flush()
-	labels := map[string]string{"io.labdojo.tool": "labdojo", "io.labdojo.image-recipe": RecipeHash()}
+	labels := map[string]string{"io.labdojo.image": "node", "io.labdojo.image-recipe": RecipeHash()}
 	return b.eng.BuildImage(ctx, &buf, ref, labels, lw)
 }
 

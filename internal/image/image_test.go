@@ -103,7 +103,7 @@ func TestEnsureChoosesBuilder(t *testing.T) {
 		if _, err := b.ensure(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if strings.Join(eng.built, ",") != "Dockerfile,dojo-init,00-dojo.conf,dpkg-nodoc,dojo-finalize" {
+		if strings.Join(eng.built, ",") != "Dockerfile,dojo-init,dpkg-nodoc,dojo-finalize" {
 			t.Fatalf("build context: %v", eng.built)
 		}
 		if !strings.Contains(strings.Join(lines, "\n"), "Step 1/9") {

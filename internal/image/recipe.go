@@ -52,7 +52,6 @@ var imageFiles = []struct {
 	mode       int64
 }{
 	{"dojo-init", InitPath, 0o755},
-	{"00-dojo.conf", "/etc/ssh/sshd_config.d/00-dojo.conf", 0o644},
 	{"dpkg-nodoc", "/etc/dpkg/dpkg.cfg.d/01-dojo-nodoc", 0o644},
 }
 
@@ -72,7 +71,9 @@ func mustFile(name string) []byte {
 var imageChanges = []string{
 	"ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 	`CMD ["` + InitPath + `"]`,
-	"LABEL io.labdojo.tool=labdojo",
+	// Not io.labdojo.tool: containers started from the image by hand must
+	// not look like labdojo's own.
+	"LABEL io.labdojo.image=node",
 }
 
 // recipeHash returns the hex sha256 of everything that defines the image.

@@ -338,7 +338,7 @@ func (l *loader) decodeNodes(blocks []*hcl.Block, def *defaults) {
 		l.checkNodeBlocks(b, content)
 		for _, inst := range l.expand(b, content) {
 			n := l.decodeNode(inst, b, content, def, addrs)
-			if err := checkName(n.Name, 2); err != nil {
+			if err := checkName(n.Name, 1); err != nil {
 				rng := b.LabelRanges[0]
 				if inst.keyRange != nil {
 					rng = *inst.keyRange

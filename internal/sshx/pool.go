@@ -363,6 +363,8 @@ func (p *Pool) drop(c *conn) {
 // MaxSessions slots until c.release is called. A connection found broken when
 // opening the session is dropped and redialled once.
 func (p *Pool) session(ctx context.Context, t Target) (sess *ssh.Session, c *conn, err error) {
+	backoff := 5 * time.Millisecond
+	busy := 0
 	for attempt := 0; ; attempt++ {
 		c, err := p.getConn(ctx, t)
 		if err != nil {
@@ -379,7 +381,24 @@ func (p *Pool) session(ctx context.Context, t Target) (sess *ssh.Session, c *con
 		}
 		c.release()
 		var refused *ssh.OpenChannelError
-		if errors.As(err, &refused) || attempt > 0 {
+		if errors.As(err, &refused) {
+			// sshd refuses a session beyond its MaxSessions (10) with
+			// "open failed" while it still tears down sessions this pool
+			// already closed; that clears within milliseconds.
+			if refused.Reason == ssh.ConnectionFailed && busy < 12 {
+				busy++
+				attempt--
+				select {
+				case <-time.After(backoff):
+				case <-ctx.Done():
+					return nil, nil, ctx.Err()
+				}
+				backoff = min(2*backoff, 200*time.Millisecond)
+				continue
+			}
+			return nil, nil, fmt.Errorf("open session on %s: %w", t.Addr, err)
+		}
+		if attempt > 0 {
 			return nil, nil, fmt.Errorf("open session on %s: %w", t.Addr, err)
 		}
 		p.drop(c)

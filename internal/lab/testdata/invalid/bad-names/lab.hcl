@@ -1,6 +1,6 @@
 lab "bad-names" {}
 node "Web" {}
-node "x" {}
+node "x-" {}
 node "srv" {
   for_each = toset(["ok", "Bad_Key"])
 }
