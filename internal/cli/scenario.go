@@ -342,22 +342,6 @@ func (a *app) instanceScenario(ctx context.Context, eng *engine.Engine, args []s
 	return inst, meta, ls, nil
 }
 
-// sshRunner adapts the SSH pool to grade.Runner.
-type sshRunner struct {
-	pool    *sshx.Pool
-	targets map[string]sshx.Target
-}
-
-func (r *sshRunner) Run(ctx context.Context, node, script string) check.Output {
-	t, ok := r.targets[node]
-	if !ok {
-		return check.Output{Err: fmt.Errorf("node %q is not running", node)}
-	}
-	start := time.Now()
-	res, err := r.pool.Run(ctx, t, "exec /bin/sh -c "+check.Quote(script), nil)
-	return check.Output{Stdout: res.Stdout, Stderr: res.Stderr, ExitCode: res.ExitCode, Err: err, Duration: time.Since(start)}
-}
-
 // historyLine is one line of history.jsonl.
 type historyLine struct {
 	Time     time.Time         `json:"time"`
@@ -445,9 +429,9 @@ passes or Ctrl-C.`,
 			if err != nil {
 				return err
 			}
-			pool := sshx.NewPool(signer, sshx.PoolOptions{MaxSessions: grade.DefaultPerNode})
+			pool := sshx.NewPool(signer, sshx.PoolOptions{MaxOutput: 64 << 20})
 			defer pool.Close()
-			runner := &sshRunner{pool: pool, targets: targets}
+			runner := grade.NewBatcher(grade.SSHExec(pool, targets))
 			meta := report.Meta{Scenario: sc.Name, Title: sc.Title, Instance: inst, Lab: sc.Lab, Track: sc.Track, PassPercent: sc.Pass, ToolVersion: version()}
 			tty := isTerminal(a.streams.Out)
 			ropts := report.Options{Color: tty && os.Getenv("NO_COLOR") == "", Unicode: true, Verbose: verbose || a.verbose}
@@ -471,7 +455,7 @@ passes or Ctrl-C.`,
 				for _, h := range hints {
 					penalty[h.Goal] += h.Cost
 				}
-				opts := grade.Options{PassPercent: sc.Pass, HintPenalty: penalty}
+				opts := grade.BatchOptions(grade.Options{PassPercent: sc.Pass, HintPenalty: penalty})
 				if live != nil {
 					live.Reset()
 					opts.Progress = live.Event

@@ -1,0 +1,40 @@
+package grade
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/labdojo/labdojo/internal/sshx"
+)
+
+// SSHExec returns an ExecFunc that runs batches over pool on the given
+// targets (one pooled connection per node), feeding the script to `sh -s`.
+func SSHExec(pool *sshx.Pool, targets map[string]sshx.Target) ExecFunc {
+	return func(ctx context.Context, node, script string) ([]byte, int, error) {
+		t, ok := targets[node]
+		if !ok {
+			return nil, 0, fmt.Errorf("node %q is not running", node)
+		}
+		res, err := pool.Run(ctx, t, "exec /bin/sh -s", strings.NewReader(script))
+		if err != nil {
+			return nil, 0, err
+		}
+		if res.StdoutTruncated {
+			return nil, 0, fmt.Errorf("node %q: probe output exceeded the limit", node)
+		}
+		return res.Stdout, res.ExitCode, nil
+	}
+}
+
+// BatchOptions are grading options suited to a Batcher: every probe of a
+// round in flight at once, so each node's probes share one session.
+func BatchOptions(o Options) Options {
+	if o.Concurrency == 0 {
+		o.Concurrency = 1024
+	}
+	if o.PerNode == 0 {
+		o.PerNode = 256
+	}
+	return o
+}

@@ -1,0 +1,414 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/labdojo/labdojo/internal/check"
+	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/image"
+	"github.com/labdojo/labdojo/internal/runtime"
+	"github.com/labdojo/labdojo/internal/scenario"
+	"github.com/labdojo/labdojo/internal/sshx"
+	"github.com/labdojo/labdojo/internal/state"
+)
+
+// benchLab writes an n-node lab with three networks; node i sits on two of
+// them (besides management), like the peers' reference setup.
+func benchLab(b *testing.B, n int) string {
+	b.Helper()
+	var s strings.Builder
+	fmt.Fprintf(&s, "lab \"bench%d\" {}\n", n)
+	nets := []string{"a", "b", "c"}
+	for i, net := range nets {
+		fmt.Fprintf(&s, "network %q {\n  subnet = \"10.6%d.0.0/16\"\n}\n", net, i)
+	}
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&s, "node \"n%d\" {\n", i)
+		for k := 0; k < 2; k++ {
+			ni := (i + k) % 3
+			fmt.Fprintf(&s, "  interface %q {\n    address = \"10.6%d.%d.%d/16\"\n  }\n", nets[ni], ni, i/250, i%250+1)
+		}
+		s.WriteString("}\n")
+	}
+	dir := b.TempDir()
+	p := filepath.Join(dir, "lab.hcl")
+	if err := os.WriteFile(p, []byte(s.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// composeFile is the docker-compose equivalent of benchLab: same image,
+// networks per node, init and capabilities.
+func composeFile(n int) string {
+	var s strings.Builder
+	s.WriteString("version: \"2.4\"\nservices:\n")
+	nets := []string{"a", "b", "c"}
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&s, "  n%d:\n    image: %s\n    init: true\n    cap_add: [NET_ADMIN, NET_RAW]\n    hostname: n%d\n    command: [\"%s\"]\n    networks: [mgmt, %s, %s]\n",
+			i, image.DefaultRef(), i, engine.InitPath, nets[i%3], nets[(i+1)%3])
+	}
+	s.WriteString("networks:\n  mgmt:\n    internal: true\n    ipam:\n      config: [{subnet: 172.31.250.0/24}]\n")
+	for i, net := range nets {
+		fmt.Fprintf(&s, "  %s:\n    driver_opts: {com.docker.network.bridge.inhibit_ipv4: \"true\"}\n    ipam:\n      config: [{subnet: 100.127.%d.0/24, gateway: 100.127.%d.1}]\n", net, i, i)
+	}
+	return s.String()
+}
+
+func timeCmd(b *testing.B, name string, args ...string) (time.Duration, *os.ProcessState) {
+	b.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = env()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("%s %v: %v\n%s", name, args, err, out.String())
+	}
+	return time.Since(start), cmd.ProcessState
+}
+
+func median(d []time.Duration) float64 {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)/2].Seconds()
+}
+
+// floorUp creates and starts the same containers with the engine API
+// directly, in parallel: the engine's own cost, the floor for any tool.
+func floorUp(ctx context.Context, b *testing.B, n int) (time.Duration, func()) {
+	labels := map[string]string{runtime.LabelTool: "labdojo", runtime.LabelInstance: "itbench-floor"}
+	start := time.Now()
+	nets := []runtime.NetworkSpec{{Name: "itbf-mgmt", Subnet: netip.MustParsePrefix("172.31.251.0/24"), Gateway: netip.MustParseAddr("172.31.251.1"), Internal: true, Labels: labels}}
+	for i, n := range []string{"a", "b", "c"} {
+		sub := netip.MustParsePrefix(fmt.Sprintf("100.126.%d.0/24", i))
+		nets = append(nets, runtime.NetworkSpec{Name: "itbf-" + n, Subnet: sub, Gateway: netip.MustParseAddr(fmt.Sprintf("100.126.%d.1", i)), NoHostAddress: true, Labels: labels})
+	}
+	var g errgroup.Group
+	for _, s := range nets {
+		g.Go(func() error { _, err := rt.CreateNetwork(ctx, s); return err })
+	}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
+	}
+	g.SetLimit(10)
+	for i := 1; i <= n; i++ {
+		g.Go(func() error {
+			id, err := rt.CreateContainer(ctx, runtime.ContainerSpec{
+				Name: fmt.Sprintf("itbf-n%d", i), Hostname: fmt.Sprintf("n%d", i), Image: image.DefaultRef(),
+				Labels: labels, Init: true, CapAdd: []string{"NET_ADMIN", "NET_RAW"}, Cmd: []string{engine.InitPath},
+				Networks: []runtime.NetworkAttachment{{Network: "itbf-mgmt"}, {Network: "itbf-" + []string{"a", "b", "c"}[i%3]}, {Network: "itbf-" + []string{"a", "b", "c"}[(i+1)%3]}},
+			})
+			if err != nil {
+				return err
+			}
+			return rt.StartContainer(ctx, id)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
+	}
+	took := time.Since(start)
+	return took, func() {
+		cs, _ := rt.ListContainers(ctx, labels)
+		var g errgroup.Group
+		for _, c := range cs {
+			g.Go(func() error { return rt.RemoveContainer(ctx, c.ID) })
+		}
+		_ = g.Wait()
+		ns, _ := rt.ListNetworks(ctx, labels)
+		for _, n := range ns {
+			_ = rt.RemoveNetwork(ctx, n.ID)
+		}
+	}
+}
+
+// BenchmarkUpDown10 compares, interleaved in every iteration, `dojo up`
+// (until every node accepts SSH) and `dojo down` of a 10-node, 3-network
+// lab with docker-compose up -d / down of the same containers, and with the
+// floor: the benchmark creating and starting them itself over the API.
+// Run: go test ./internal/integration -run '^$' -bench UpDown10 -benchtime 5x
+func BenchmarkUpDown10(b *testing.B) {
+	const n = 10
+	ctx := context.Background()
+	labPath := benchLab(b, n)
+	cdir := b.TempDir()
+	cfile := filepath.Join(cdir, "docker-compose.yml")
+	if err := os.WriteFile(cfile, []byte(composeFile(n)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	var dUp, dDown, cUp, cDown, fUp []time.Duration
+	for i := 0; i < b.N; i++ {
+		t, _ := timeCmd(b, bin, "up", labPath, "--name", "itbench", "-q")
+		dUp = append(dUp, t)
+		t, _ = timeCmd(b, bin, "down", "itbench", "-q")
+		dDown = append(dDown, t)
+
+		t, _ = timeCmd(b, "docker-compose", "-p", "itbenchc", "-f", cfile, "up", "-d")
+		cUp = append(cUp, t)
+		t, _ = timeCmd(b, "docker-compose", "-p", "itbenchc", "-f", cfile, "down")
+		cDown = append(cDown, t)
+
+		t, cleanup := floorUp(ctx, b, n)
+		fUp = append(fUp, t)
+		cleanup()
+	}
+	b.ReportMetric(median(dUp), "dojo-up-s")
+	b.ReportMetric(median(cUp), "compose-up-s")
+	b.ReportMetric(median(fUp), "floor-up-s")
+	b.ReportMetric(median(dDown), "dojo-down-s")
+	b.ReportMetric(median(cDown), "compose-down-s")
+	b.ReportMetric(median(dUp)/median(cUp), "up/compose")
+	b.ReportMetric(median(dUp)/median(fUp), "up/floor")
+	b.ReportMetric(median(dDown)/median(cDown), "down/compose")
+}
+
+// BenchmarkUpScale brings up labs of 10, 20 and 50 nodes and reports
+// seconds per node and the dojo process's peak memory.
+// Run: go test ./internal/integration -run '^$' -bench UpScale -benchtime 1x
+func BenchmarkUpScale(b *testing.B) {
+	for _, n := range []int{10, 20, 50} {
+		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
+			labPath := benchLab(b, n)
+			var ups []time.Duration
+			var rss int64
+			for i := 0; i < b.N; i++ {
+				t, ps := timeCmd(b, bin, "up", labPath, "--name", "itscale", "-q")
+				ups = append(ups, t)
+				rss = max(rss, ps.SysUsage().(*syscall.Rusage).Maxrss)
+				timeCmd(b, bin, "down", "itscale", "-q")
+			}
+			b.ReportMetric(median(ups), "up-s")
+			b.ReportMetric(median(ups)/float64(n), "s/node")
+			b.ReportMetric(float64(rss)/1024, "peak-rss-MB")
+		})
+	}
+}
+
+const checkBenchScenario = `scenario "bench" {
+  lab   = "lab.hcl"
+  track = "server"
+}
+%s
+`
+
+// checkBenchGoals renders 20 checks (a realistic mix) for node nI, one
+// goal each.
+func checkBenchGoals(i, n int) string {
+	next := i%n + 1
+	checks := [][]string{
+		{"file", `path = "/etc/hostname"`},
+		{"file", `path = "/etc/ssh/sshd_config"`, `mode = "0644"`, `owner = "root"`},
+		{"file", `path = "/etc/passwd"`, `contains = "root:"`},
+		{"package", `name = "openssh-server"`},
+		{"package", `name = "nginx-light"`},
+		{"package", `name = "apache2"`, `installed = false`},
+		{"service", `name = "ssh"`},
+		{"service", `name = "nginx"`},
+		{"process", `name = "sshd"`},
+		{"port", `port = 22`},
+		{"port", `port = 80`},
+		{"user", `name = "root"`, `uid = 0`},
+		{"group", `name = "sudo"`},
+		{"sysctl", `key = "net.ipv4.ip_forward"`, `value = "0"`},
+		{"sshd", `key = "PermitRootLogin"`, `value = "prohibit-password"`},
+		{"command", `run = "uname -s"`, `contains = "Linux"`},
+		{"address", `interface = "eth1"`, fmt.Sprintf(`address = "10.70.0.%d/24"`, i)},
+		{"route", `destination = "10.70.0.0/24"`, `dev = "eth1"`},
+		{"http", `url = "http://127.0.0.1/"`},
+		{"tcp", fmt.Sprintf(`host = "10.70.0.%d"`, next), `port = 80`},
+	}
+	var s strings.Builder
+	for k, c := range checks {
+		fmt.Fprintf(&s, "goal \"n%d-%d\" {\n  check %q {\n    on = \"n%d\"\n", i, k, c[0], i)
+		for _, a := range c[1:] {
+			fmt.Fprintf(&s, "    %s\n", a)
+		}
+		s.WriteString("  }\n}\n")
+	}
+	return s.String()
+}
+
+// testinfraTests is the Testinfra equivalent of checkBenchGoals.
+const testinfraTests = `import os
+def test_hostname(host): assert host.file("/etc/hostname").exists
+def test_sshd_config(host):
+    f = host.file("/etc/ssh/sshd_config"); assert f.mode == 0o644 and f.user == "root"
+def test_passwd(host): assert host.file("/etc/passwd").contains("root:")
+def test_openssh(host): assert host.package("openssh-server").is_installed
+def test_nginx_pkg(host): assert host.package("nginx-light").is_installed
+def test_no_apache(host): assert not host.package("apache2").is_installed
+def test_ssh_svc(host): assert host.run("service ssh status").rc == 0
+def test_nginx_svc(host): assert host.run("service nginx status").rc == 0
+def test_sshd_proc(host): assert host.process.filter(comm="sshd")
+def test_port22(host): assert host.socket("tcp://0.0.0.0:22").is_listening
+def test_port80(host): assert host.socket("tcp://0.0.0.0:80").is_listening
+def test_root(host): assert host.user("root").uid == 0
+def test_sudo(host): assert host.group("sudo").exists
+def test_forward(host): assert host.sysctl("net.ipv4.ip_forward") == 0
+def test_sshd_T(host): assert "permitrootlogin without-password" in host.check_output("sshd -T")
+def test_uname(host): assert "Linux" in host.check_output("uname -s")
+def test_addr(host): assert "10.70.0." in host.check_output("ip -4 -o addr show dev eth1")
+def test_route(host): assert "dev eth1" in host.check_output("ip -4 route show 10.70.0.0/24")
+def test_http(host): assert host.run("curl -sf -o /dev/null http://127.0.0.1/").rc == 0
+def test_tcp(host): assert host.run("nc -z -w 2 10.70.0.1 80").rc == 0
+`
+
+// BenchmarkCheck100 grades 5 nodes x 20 checks (a realistic mix) with a
+// fresh SSH pool per iteration, counting handshakes, and runs the same 100
+// checks with Testinfra (paramiko backend, one connection per host)
+// interleaved. Needs python3-testinfra.
+// Run: go test ./internal/integration -run '^$' -bench Check100 -benchtime 10x
+func BenchmarkCheck100(b *testing.B) {
+	const n = 5
+	if _, err := exec.LookPath("py.test-3"); err != nil {
+		b.Fatal("the Testinfra comparison needs python3-testinfra: apt-get install python3-testinfra")
+	}
+	dir := b.TempDir()
+	var lab, goals strings.Builder
+	lab.WriteString("lab \"checkbench\" {}\nnetwork \"lan\" {\n  subnet = \"10.70.0.0/24\"\n}\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&lab, "node \"n%d\" {\n  interface \"lan\" {\n    address = \"10.70.0.%d/24\"\n  }\n  exec = [\"service nginx start\"]\n}\n", i, i)
+		goals.WriteString(checkBenchGoals(i, n))
+	}
+	must := func(err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(dir, "lab.hcl"), []byte(lab.String()), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "scenario.hcl"), []byte(fmt.Sprintf(checkBenchScenario, goals.String())), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "test_bench.py"), []byte(testinfraTests), 0o644))
+	timeCmd(b, bin, "up", filepath.Join(dir, "lab.hcl"), "--name", "itcheck", "-q")
+	defer timeCmd(b, bin, "down", "itcheck", "-q", "--purge")
+	cfg := filepath.Join(dir, "ssh_config")
+	sc := exec.Command(bin, "ssh-config", "itcheck")
+	sc.Env = env()
+	out, err := sc.Output()
+	must(err)
+	must(os.WriteFile(cfg, out, 0o600))
+
+	scen, _, diags := scenario.LoadFile(dir, scenario.Options{CheckValues: check.ValidateSpec})
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	goalsList, err := grade.FromScenario(scen, func(s *scenario.CheckSpec) (check.Check, error) {
+		c, d := check.Build(s)
+		if d.HasErrors() {
+			return nil, d
+		}
+		return c, nil
+	})
+	must(err)
+	eng := &engine.Engine{RT: rt, Store: &state.Store{Root: stateDir}}
+	targets, err := eng.Targets(context.Background(), "itcheck")
+	must(err)
+	signer, err := eng.Signer("itcheck")
+	must(err)
+	hosts := make([]string, 0, n)
+	for i := 1; i <= n; i++ {
+		hosts = append(hosts, fmt.Sprintf("paramiko://n%d", i))
+	}
+
+	var dojoT, tiT []time.Duration
+	var handshakes int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		pool := sshx.NewPool(signer, sshx.PoolOptions{MaxOutput: 64 << 20})
+		start := time.Now()
+		res := grade.Run(context.Background(), grade.NewBatcher(grade.SSHExec(pool, targets)), goalsList, grade.BatchOptions(grade.Options{}))
+		dojoT = append(dojoT, time.Since(start))
+		handshakes += pool.Handshakes()
+		pool.Close()
+		if res.Count(grade.StatusPassed) != len(goalsList) {
+			for _, g := range res.Goals {
+				if g.Status != grade.StatusPassed {
+					b.Fatalf("goal %s: %s %+v", g.Name, g.Status, g.Checks)
+				}
+			}
+		}
+		if i < 5 { // Testinfra is slow; five interleaved runs are enough for a median.
+			cmd := exec.Command("py.test-3", "-q", "-p", "no:cacheprovider", "--ssh-config="+cfg, "--hosts="+strings.Join(hosts, ","), filepath.Join(dir, "test_bench.py"))
+			cmd.Dir = dir
+			start = time.Now()
+			o, err := cmd.CombinedOutput()
+			tiT = append(tiT, time.Since(start))
+			if err != nil {
+				b.Fatalf("testinfra: %v\n%s", err, o)
+			}
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(handshakes)/float64(b.N)/n, "handshakes/node")
+	b.ReportMetric(median(dojoT), "dojo-s")
+	b.ReportMetric(median(tiT), "testinfra-s")
+	b.ReportMetric(median(tiT)/median(dojoT), "speedup")
+}
+
+// BenchmarkBareProbes runs 100 bare probes (dpkg-query, stat, getent, ss,
+// sysctl) over one pooled connection per node of a 5-node lab: the floor
+// the checks' own work adds to.
+// Run: go test ./internal/integration -run '^$' -bench BareProbes -benchtime 10x
+func BenchmarkBareProbes(b *testing.B) {
+	const n = 5
+	dir := b.TempDir()
+	var lab strings.Builder
+	lab.WriteString("lab \"probebench\" {}\nnetwork \"lan\" {\n  subnet = \"10.71.0.0/24\"\n}\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&lab, "node \"n%d\" {\n  interface \"lan\" {\n    address = \"10.71.0.%d/24\"\n  }\n}\n", i, i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "lab.hcl"), []byte(lab.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	timeCmd(b, bin, "up", filepath.Join(dir, "lab.hcl"), "--name", "itprobe", "-q")
+	defer timeCmd(b, bin, "down", "itprobe", "-q", "--purge")
+	eng := &engine.Engine{RT: rt, Store: &state.Store{Root: stateDir}}
+	targets, err := eng.Targets(context.Background(), "itprobe")
+	if err != nil {
+		b.Fatal(err)
+	}
+	signer, err := eng.Signer("itprobe")
+	if err != nil {
+		b.Fatal(err)
+	}
+	probes := []string{"dpkg-query -W openssh-server", "stat -c %a /etc/passwd", "getent passwd root", "ss -H -ltn", "sysctl -n net.ipv4.ip_forward"}
+	pool := sshx.NewPool(signer, sshx.PoolOptions{})
+	defer pool.Close()
+	for _, t := range targets {
+		if err := pool.WaitReady(context.Background(), t); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var g errgroup.Group
+		for _, t := range targets {
+			for k := 0; k < 100/n; k++ {
+				g.Go(func() error {
+					_, err := pool.Run(context.Background(), t, probes[k%len(probes)], nil)
+					return err
+				})
+			}
+		}
+		if err := g.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
