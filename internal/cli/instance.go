@@ -198,12 +198,12 @@ type progress struct {
 	total              int
 	nets, nodes, ready int
 	live, off          bool
-	last               time.Time
+	last, start        time.Time
 	rollback           bool
 }
 
 func (a *app) newProgress(total int, jsonOut bool) *progress {
-	return &progress{a: a, total: total, live: isTerminal(a.streams.Err) && !a.verbose, off: a.quiet || jsonOut}
+	return &progress{a: a, total: total, live: isTerminal(a.streams.Err) && !a.verbose, off: a.quiet || jsonOut, start: time.Now()}
 }
 
 func (p *progress) event(ev engine.Event) {
@@ -217,7 +217,7 @@ func (p *progress) event(ev engine.Event) {
 		if ev.Done {
 			state = "done"
 		}
-		fmt.Fprintf(p.a.streams.Err, "  %-8s %-20s %s\n", ev.Step, ev.Subject, state)
+		fmt.Fprintf(p.a.streams.Err, "  %6.2fs %-8s %-20s %s\n", time.Since(p.start).Seconds(), ev.Step, ev.Subject, state)
 		return
 	}
 	switch {
