@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	rdebug "runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -116,6 +117,8 @@ func exitCode(err error) int {
 		return ExitFailed
 	case errors.Is(err, context.Canceled):
 		return 130
+	case strings.HasPrefix(err.Error(), "unknown command"), strings.HasPrefix(err.Error(), "unknown shorthand flag"):
+		return ExitUsage
 	}
 	return ExitFailed
 }

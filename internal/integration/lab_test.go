@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -309,4 +310,40 @@ func TestConcurrentUpSameName(t *testing.T) {
 	if ok+locked != 2 || ok == 0 {
 		t.Errorf("ok=%d locked=%d", ok, locked)
 	}
+}
+
+func TestEnvironmentAndInputErrors(t *testing.T) {
+	// The engine's default bridge holds 172.17.0.0/16.
+	r := dojo(t, "up", "single-server", "--name", "it-col", "--mgmt-subnet", "172.17.5.0/24")
+	if r.code != 2 || !strings.Contains(r.stderr, `engine network "bridge"`) {
+		t.Errorf("colliding subnet: exit %d\n%s", r.code, r.stderr)
+	}
+	requireGone(t, "it-col")
+
+	cmd := exec.Command(bin, "status")
+	cmd.Env = append(env(), "DOCKER_HOST=unix:///nonexistent/docker.sock")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 || !strings.Contains(string(out), "cannot reach the Docker engine") || strings.Count(strings.TrimSpace(string(out)), "\n") > 1 {
+		t.Errorf("no engine: %v\n%s", err, out)
+	}
+
+	r = dojo(t, "up", "no-such-lab")
+	if r.code != 2 || !strings.Contains(r.stderr, `lab "no-such-lab" not found`) {
+		t.Errorf("unknown lab: %d %s", r.code, r.stderr)
+	}
+	r = dojo(t, "up", writeLab(t, `lab "bad" {}
+network "lan" {
+  subnet = "10.1.0.0/24"
+}
+node "web" {
+  interface "lann" {
+    address = "10.1.0.5/24"
+  }
+}
+`), "--name", "it-bad")
+	if r.code != 2 || !strings.Contains(r.stderr, "lab.hcl line 6") || !strings.Contains(r.stderr, `"lan"`) || !strings.Contains(r.stderr, "nothing was created") {
+		t.Errorf("invalid lab: %d %s", r.code, r.stderr)
+	}
+	requireGone(t, "it-bad")
 }

@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// run runs dojo in-process (no engine needed for these commands).
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, args)
+	return out.String(), errb.String(), code
+}
+
+func TestVersionAndUsageErrors(t *testing.T) {
+	if out, _, code := run(t, "--version"); code != 0 || !strings.Contains(out, "dojo version") {
+		t.Errorf("--version: %d %q", code, out)
+	}
+	if _, errs, code := run(t, "no-such-command"); code != ExitUsage || !strings.Contains(errs, "unknown command") {
+		t.Errorf("unknown command: %d %q", code, errs)
+	}
+	if _, _, code := run(t, "up"); code != ExitUsage {
+		t.Errorf("up without a lab: %d", code)
+	}
+	if _, _, code := run(t, "status", "--bogus-flag"); code != ExitUsage {
+		t.Errorf("bad flag: %d", code)
+	}
+	if out, _, code := run(t, "completion", "bash"); code != 0 || !strings.Contains(out, "bash completion") {
+		t.Errorf("completion: %d", code)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	out, _, code := run(t, "validate", "../../labs", "../../scenarios")
+	if code != 0 || strings.Count(out, "valid") != 5 {
+		t.Errorf("bundled catalog: %d\n%s", code, out)
+	}
+	_, errs, code := run(t, "validate", "../lab/testdata/invalid/undeclared-net")
+	if code != ExitUsage || !strings.Contains(errs, "lab.hcl line") || !strings.Contains(errs, "not valid") {
+		t.Errorf("invalid lab: %d\n%s", code, errs)
+	}
+	out, _, code = run(t, "validate", "--format", "json", "../lab/testdata/invalid/undeclared-net")
+	var doc struct {
+		Valid bool `json:"valid"`
+		Files []struct {
+			Path        string `json:"path"`
+			Diagnostics []struct {
+				Severity string `json:"severity"`
+				Summary  string `json:"summary"`
+				Range    struct {
+					Start struct{ Line, Column int } `json:"start"`
+				} `json:"range"`
+			} `json:"diagnostics"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != ExitUsage || doc.Valid || len(doc.Files) != 1 {
+		t.Fatalf("json: %v %d %s", err, code, out)
+	}
+	d := doc.Files[0].Diagnostics
+	if len(d) == 0 || d[0].Severity != "error" || d[0].Range.Start.Line == 0 {
+		t.Errorf("diagnostics: %+v", d)
+	}
+	if _, errs, code := run(t, "validate", "/nonexistent/path"); code != ExitUsage || !strings.Contains(errs, "/nonexistent/path") {
+		t.Errorf("missing path: %d %s", code, errs)
+	}
+}
+
+func TestCatalogListings(t *testing.T) {
+	out, _, code := run(t, "labs")
+	for _, want := range []string{"single-server", "two-subnets", "web-tier", "NODES"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("labs lacks %q: %d\n%s", want, code, out)
+		}
+	}
+	out, _, code = run(t, "scenarios", "--format", "json")
+	var rows []struct{ Name, Track, Lab string }
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || code != 0 || len(rows) < 2 {
+		t.Errorf("scenarios json: %v %d %s", err, code, out)
+	}
+}
+
+func TestRenderMarkdown(t *testing.T) {
+	plain := func(_, s string) string { return s }
+	got := renderMarkdown("# Title\n\nUse **bold** and `code`.\n- item\n```\nraw *x*\n```\n[docs](http://x)", plain)
+	want := "TITLE\n\nUse bold and code.\n  • item\n    raw *x*\ndocs (http://x)\n"
+	if got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
