@@ -284,15 +284,10 @@ func (a *app) runScripts(ctx context.Context, eng *engine.Engine, inst string, s
 	if len(scripts) == 0 {
 		return nil
 	}
-	targets, err := eng.Targets(ctx, inst)
+	pool, targets, err := eng.Connect(ctx, inst, sshx.PoolOptions{})
 	if err != nil {
 		return err
 	}
-	signer, err := eng.Signer(inst)
-	if err != nil {
-		return err
-	}
-	pool := sshx.NewPool(signer, sshx.PoolOptions{})
 	defer pool.Close()
 	for _, s := range scripts {
 		t, ok := targets[s.Node]
@@ -421,15 +416,10 @@ passes or Ctrl-C.`,
 			if err != nil {
 				return withCode(ExitUsage, err)
 			}
-			targets, err := eng.Targets(ctx, inst)
+			pool, targets, err := eng.Connect(ctx, inst, sshx.PoolOptions{MaxOutput: 64 << 20})
 			if err != nil {
 				return err
 			}
-			signer, err := eng.Signer(inst)
-			if err != nil {
-				return err
-			}
-			pool := sshx.NewPool(signer, sshx.PoolOptions{MaxOutput: 64 << 20})
 			defer pool.Close()
 			runner := grade.NewBatcher(grade.SSHExec(pool, targets))
 			meta := report.Meta{Scenario: sc.Name, Title: sc.Title, Instance: inst, Lab: sc.Lab, Track: sc.Track, PassPercent: sc.Pass, ToolVersion: version()}

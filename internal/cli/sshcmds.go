@@ -77,20 +77,15 @@ in the instance's state directory (recordings/) unless --no-record.`,
 			if err != nil {
 				return err
 			}
-			targets, err := eng.Targets(ctx, inst)
+			pool, targets, err := eng.Connect(ctx, inst, sshx.PoolOptions{})
 			if err != nil {
 				return err
 			}
+			defer pool.Close()
 			t, ok := targets[node]
 			if !ok {
 				return usageErr("instance %q has no running node %q", inst, node)
 			}
-			signer, err := eng.Signer(inst)
-			if err != nil {
-				return err
-			}
-			pool := sshx.NewPool(signer, sshx.PoolOptions{})
-			defer pool.Close()
 
 			sio := sshx.ShellIO{Stdin: a.streams.In, Stdout: a.streams.Out, Stderr: a.streams.Err, Command: strings.Join(args[1:], " ")}
 			inF, inIsFile := a.streams.In.(*os.File)
@@ -241,22 +236,31 @@ func sshConfig(eng *engine.Engine, inst string, targets map[string]sshx.Target) 
 	return b.String()
 }
 
+// instanceTargets resolves the instance named in args (or the only one)
+// and the SSH targets of its nodes.
+func (a *app) instanceTargets(ctx context.Context, args []string) (*engine.Engine, string, map[string]sshx.Target, error) {
+	eng, err := a.engine(ctx)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	inst, err := a.resolveInstance(ctx, eng, args)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	targets, err := eng.Targets(ctx, inst)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return eng, inst, targets, nil
+}
+
 func (a *app) sshConfigCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "ssh-config [NAME]",
 		Short: "Print an OpenSSH client config for the instance (ssh -F, scp, rsync, editors)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			eng, err := a.engine(ctx)
-			if err != nil {
-				return err
-			}
-			inst, err := a.resolveInstance(ctx, eng, args)
-			if err != nil {
-				return err
-			}
-			targets, err := eng.Targets(ctx, inst)
+			eng, inst, targets, err := a.instanceTargets(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
@@ -273,15 +277,7 @@ func (a *app) inventoryCmd() *cobra.Command {
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			eng, err := a.engine(ctx)
-			if err != nil {
-				return err
-			}
-			inst, err := a.resolveInstance(ctx, eng, args)
-			if err != nil {
-				return err
-			}
-			targets, err := eng.Targets(ctx, inst)
+			eng, inst, targets, err := a.instanceTargets(ctx, args)
 			if err != nil {
 				return err
 			}

@@ -479,6 +479,20 @@ func (e *Engine) Targets(ctx context.Context, instance string) (map[string]sshx.
 	return out, nil
 }
 
+// Connect returns a pool holding the instance's SSH key and the targets of
+// its running nodes. The caller closes the pool.
+func (e *Engine) Connect(ctx context.Context, instance string, opts sshx.PoolOptions) (*sshx.Pool, map[string]sshx.Target, error) {
+	targets, err := e.Targets(ctx, instance)
+	if err != nil {
+		return nil, nil, err
+	}
+	signer, err := e.Signer(instance)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sshx.NewPool(signer, opts), targets, nil
+}
+
 // Signer loads the instance's SSH user key.
 func (e *Engine) Signer(instance string) (ssh.Signer, error) {
 	return sshx.LoadSigner(filepath.Join(e.Store.Dir(instance), "id_ed25519"))
@@ -489,15 +503,10 @@ func (e *Engine) waitReady(ctx context.Context, opts UpOptions, meta *state.Inst
 	if timeout == 0 {
 		timeout = 60 * time.Second
 	}
-	targets, err := e.Targets(ctx, opts.Instance)
+	pool, targets, err := e.Connect(ctx, opts.Instance, sshx.PoolOptions{})
 	if err != nil {
 		return err
 	}
-	signer, err := e.Signer(opts.Instance)
-	if err != nil {
-		return err
-	}
-	pool := sshx.NewPool(signer, sshx.PoolOptions{})
 	defer pool.Close()
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -79,21 +79,13 @@ func (e *Engine) InstanceStatus(ctx context.Context, instance string, probe bool
 	if !probe || len(st.Nodes) == 0 {
 		return st, nil
 	}
-	targets, err := e.Targets(ctx, instance)
+	pool, targets, err := e.Connect(ctx, instance, sshx.PoolOptions{DialTimeout: 3 * time.Second})
 	if err != nil {
 		for i := range st.Nodes {
 			st.Nodes[i].SSH = err.Error()
 		}
 		return st, nil
 	}
-	signer, err := e.Signer(instance)
-	if err != nil {
-		for i := range st.Nodes {
-			st.Nodes[i].SSH = err.Error()
-		}
-		return st, nil
-	}
-	pool := sshx.NewPool(signer, sshx.PoolOptions{DialTimeout: 3 * time.Second})
 	defer pool.Close()
 	var g errgroup.Group
 	for i := range st.Nodes {

@@ -63,6 +63,9 @@ type loader struct {
 	vars    map[string]cty.Value
 	lab     *Lab
 	nets    map[string]*netInfo
+	// subContent caches decoded nested block bodies while the instances
+	// of one node block are decoded (nil otherwise).
+	subContent map[*hcl.Block]blockContent
 }
 
 // LoadFile loads and validates the lab at path, which names a lab file or a

@@ -226,8 +226,7 @@ var (
 func (l *loader) decodeFile(b *hcl.Block, ctx *hcl.EvalContext) (File, bool) {
 	p := b.Labels[0]
 	f := File{Path: p, Mode: 0o644}
-	content, diags := b.Body.Content(fileSchema)
-	l.diags = append(l.diags, diags...)
+	content, diags := l.blockContent(b, fileSchema)
 	if diags.HasErrors() || !path.IsAbs(p) || path.Clean(p) != p || p == "/" || strings.ContainsRune(p, 0) {
 		return f, false
 	}
@@ -336,7 +335,14 @@ func (l *loader) decodeNodes(blocks []*hcl.Block, def *defaults) {
 		content, diags := b.Body.Content(nodeSchema)
 		l.diags = append(l.diags, diags...)
 		l.checkNodeBlocks(b, content)
-		for _, inst := range l.expand(b, content) {
+		insts := l.expand(b, content)
+		// The nested blocks of a node block (interface, route, file, bind)
+		// are the same for every instance: decode their bodies once.
+		l.subContent = nil
+		if len(insts) > 1 {
+			l.subContent = make(map[*hcl.Block]blockContent)
+		}
+		for _, inst := range insts {
 			n := l.decodeNode(inst, b, content, def, addrs)
 			if err := checkName(n.Name, 1); err != nil {
 				rng := b.LabelRanges[0]
@@ -364,6 +370,28 @@ func (l *loader) decodeNodes(blocks []*hcl.Block, def *defaults) {
 			l.lab.Nodes = append(l.lab.Nodes, n)
 		}
 	}
+	l.subContent = nil
+}
+
+// blockContent is the decoded body of a nested block.
+type blockContent struct {
+	content *hcl.BodyContent
+	diags   hcl.Diagnostics
+}
+
+// blockContent decodes the body of b against schema and records the
+// diagnostics. When l.subContent is set (a node block expanding to several
+// instances), a body is decoded and its diagnostics recorded only once.
+func (l *loader) blockContent(b *hcl.Block, schema *hcl.BodySchema) (*hcl.BodyContent, hcl.Diagnostics) {
+	if c, ok := l.subContent[b]; ok {
+		return c.content, c.diags
+	}
+	content, diags := b.Body.Content(schema)
+	l.diags = append(l.diags, diags...)
+	if l.subContent != nil {
+		l.subContent[b] = blockContent{content: content, diags: diags}
+	}
+	return content, diags
 }
 
 // checkNodeBlocks reports problems that do not depend on count/for_each:
@@ -606,8 +634,7 @@ func (l *loader) decodeHostOptions(n *Node, content *hcl.BodyContent, ctx *hcl.E
 		if bb.Type != "bind" {
 			continue
 		}
-		bc, diags := bb.Body.Content(bindSchema)
-		l.diags = append(l.diags, diags...)
+		bc, _ := l.blockContent(bb, bindSchema)
 		src := bb.Labels[0]
 		if !filepath.IsAbs(src) {
 			l.errorf(bb.LabelRanges[0].Ptr(), "Invalid bind source", "Host path %q must be absolute.", src)
@@ -642,8 +669,7 @@ func (l *loader) decodeInterfaces(n *Node, content *hcl.BodyContent, ctx *hcl.Ev
 		if ib.Type != "interface" {
 			continue
 		}
-		ic, diags := ib.Body.Content(interfaceSchema)
-		l.diags = append(l.diags, diags...)
+		ic, _ := l.blockContent(ib, interfaceSchema)
 		ni := l.nets[ib.Labels[0]]
 		if ni == nil {
 			continue // reported by checkNodeBlocks
@@ -752,8 +778,7 @@ func (l *loader) decodeRoutes(n *Node, content *hcl.BodyContent, ctx *hcl.EvalCo
 		if rb.Type != "route" {
 			continue
 		}
-		rc, diags := rb.Body.Content(routeSchema)
-		l.diags = append(l.diags, diags...)
+		rc, _ := l.blockContent(rb, routeSchema)
 		var r Route
 		ok := true
 		destA := rc.Attributes["destination"]
