@@ -19,11 +19,27 @@ func (l *loader) evalAs(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type, wha
 	if a == nil {
 		return cty.NilVal, false
 	}
+	val, ok := l.evalFast(a, ctx)
+	if !ok {
+		return cty.NilVal, false
+	}
+	return l.convertAs(a, val, ty, what)
+}
+
+// evalFast evaluates a (not nil) and records its diagnostics. ok is false
+// when evaluation failed or the value is null or not fully known.
+func (l *loader) evalFast(a *hcl.Attribute, ctx *hcl.EvalContext) (cty.Value, bool) {
 	val, diags := a.Expr.Value(ctx)
 	l.diags = append(l.diags, diags...)
 	if diags.HasErrors() || val.IsNull() || !val.IsWhollyKnown() {
 		return cty.NilVal, false
 	}
+	return val, true
+}
+
+// convertAs is the second half of evalAs: it converts val, the value of a,
+// to ty.
+func (l *loader) convertAs(a *hcl.Attribute, val cty.Value, ty cty.Type, what string) (cty.Value, bool) {
 	out, err := convert.Convert(val, ty)
 	if err != nil {
 		l.errorf(a.Expr.Range().Ptr(), "Incorrect attribute value type",
@@ -69,7 +85,22 @@ func (l *loader) evalBool(a *hcl.Attribute, ctx *hcl.EvalContext) (bool, bool) {
 }
 
 func (l *loader) evalStringList(a *hcl.Attribute, ctx *hcl.EvalContext) ([]string, bool) {
-	v, ok := l.evalAs(a, ctx, cty.List(cty.String), attrName(a))
+	if a == nil {
+		return nil, false
+	}
+	if val, ok := l.evalFast(a, ctx); ok {
+		if out, ok := stringElems(val); ok {
+			return out, true
+		}
+		return l.convertStringList(a, val)
+	}
+	return nil, false
+}
+
+// convertStringList converts an evaluated value to a list of strings,
+// reporting a type error like evalAs.
+func (l *loader) convertStringList(a *hcl.Attribute, val cty.Value) ([]string, bool) {
+	v, ok := l.convertAs(a, val, cty.List(cty.String), attrName(a))
 	if !ok {
 		return nil, false
 	}
@@ -82,7 +113,33 @@ func (l *loader) evalStringList(a *hcl.Attribute, ctx *hcl.EvalContext) ([]strin
 }
 
 func (l *loader) evalStringMap(a *hcl.Attribute, ctx *hcl.EvalContext) (map[string]string, bool) {
-	v, ok := l.evalAs(a, ctx, cty.Map(cty.String), attrName(a))
+	if a == nil {
+		return nil, false
+	}
+	val, ok := l.evalFast(a, ctx)
+	if !ok {
+		return nil, false
+	}
+	if ty := val.Type(); ty.IsObjectType() && allStringAttrs(ty.AttributeTypes()) && !val.IsMarked() {
+		// An object of strings converts to a map of strings element by
+		// element; read it directly.
+		out := make(map[string]string, len(ty.AttributeTypes()))
+		for it := val.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			if e.IsNull() || e.IsMarked() {
+				return l.convertStringMap(a, val)
+			}
+			out[k.AsString()] = e.AsString()
+		}
+		return out, true
+	}
+	return l.convertStringMap(a, val)
+}
+
+// convertStringMap converts an evaluated value to a map of strings,
+// reporting a type error like evalAs.
+func (l *loader) convertStringMap(a *hcl.Attribute, val cty.Value) (map[string]string, bool) {
+	v, ok := l.convertAs(a, val, cty.Map(cty.String), attrName(a))
 	if !ok {
 		return nil, false
 	}
@@ -92,6 +149,58 @@ func (l *loader) evalStringMap(a *hcl.Attribute, ctx *hcl.EvalContext) (map[stri
 		out[k.AsString()] = e.AsString()
 	}
 	return out, true
+}
+
+// stringElems returns the elements of a tuple or list of known, non-null,
+// unmarked strings, which convert to a list of strings unchanged. ok is
+// false for any other value.
+func stringElems(val cty.Value) ([]string, bool) {
+	ty := val.Type()
+	switch {
+	case ty.IsTupleType():
+		if !allString(ty.TupleElementTypes()) {
+			return nil, false
+		}
+	case ty.IsListType():
+		if ty.ElementType() != cty.String {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	if val.IsMarked() {
+		return nil, false
+	}
+	out := make([]string, 0, val.LengthInt())
+	for it := val.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.IsNull() || e.IsMarked() {
+			return nil, false
+		}
+		out = append(out, e.AsString())
+	}
+	return out, true
+}
+
+// allString reports whether every element type of a tuple type is string.
+func allString(types []cty.Type) bool {
+	for _, t := range types {
+		if t != cty.String {
+			return false
+		}
+	}
+	return true
+}
+
+// allStringAttrs reports whether every attribute type of an object type is
+// string.
+func allStringAttrs(types map[string]cty.Type) bool {
+	for _, t := range types {
+		if t != cty.String {
+			return false
+		}
+	}
+	return true
 }
 
 func attrName(a *hcl.Attribute) string {

@@ -232,6 +232,9 @@ func (l *loader) fileExistsFunc() function.Function {
 // read from the lab directory with the given variables. Templates may call
 // every function except templatefile itself.
 func (l *loader) templateFileFunc(base map[string]function.Function) function.Function {
+	// fns is the function table of templates, built on the first call
+	// (base is complete by then) and shared by later calls.
+	var fns map[string]function.Function
 	return function.New(&function.Spec{
 		Description: "Renders an HCL template file of the lab directory.",
 		Params: []function.Parameter{
@@ -262,10 +265,12 @@ func (l *loader) templateFileFunc(base map[string]function.Function) function.Fu
 				}
 				vm[k.AsString()] = v
 			}
-			fns := make(map[string]function.Function, len(base))
-			for k, f := range base {
-				if k != "templatefile" {
-					fns[k] = f
+			if fns == nil {
+				fns = make(map[string]function.Function, len(base))
+				for k, f := range base {
+					if k != "templatefile" {
+						fns[k] = f
+					}
 				}
 			}
 			val, diags := expr.Value(&hcl.EvalContext{Variables: vm, Functions: fns})

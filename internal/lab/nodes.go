@@ -329,8 +329,8 @@ type addrUse struct {
 }
 
 func (l *loader) decodeNodes(blocks []*hcl.Block, def *defaults) {
-	names := make(map[string]nodeRef)
-	addrs := make(map[netip.Addr]addrUse)
+	names := make(map[string]nodeRef, len(blocks))
+	addrs := make(map[netip.Addr]addrUse, len(blocks))
 	for _, b := range blocks {
 		content, diags := b.Body.Content(nodeSchema)
 		l.diags = append(l.diags, diags...)
@@ -665,6 +665,15 @@ type gatewayUse struct {
 // addresses against their networks, and returns the default gateways set.
 func (l *loader) decodeInterfaces(n *Node, content *hcl.BodyContent, ctx *hcl.EvalContext, addrs map[netip.Addr]addrUse) []gatewayUse {
 	var gws []gatewayUse
+	nIfaces := 0
+	for _, ib := range content.Blocks {
+		if ib.Type == "interface" {
+			nIfaces++
+		}
+	}
+	if nIfaces > 0 {
+		n.Interfaces = make([]Interface, 0, nIfaces)
+	}
 	for _, ib := range content.Blocks {
 		if ib.Type != "interface" {
 			continue
