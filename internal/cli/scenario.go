@@ -463,8 +463,12 @@ passes or Ctrl-C.`,
 				if err != nil {
 					return err
 				}
+				finished := !watching || res.Count(grade.StatusPassed) == len(res.Goals)
 				if live != nil {
-					if watching {
+					switch {
+					case watching && finished:
+						fmt.Fprintf(&buf, "\nEvery goal passes (round %d at %s).\n", round+1, time.Now().Format("15:04:05"))
+					case watching:
 						fmt.Fprintf(&buf, "\nRound %d at %s; next in %s (Ctrl-C to stop).\n", round+1, time.Now().Format("15:04:05"), watch)
 					}
 					live.Replace(buf.Bytes())
@@ -474,7 +478,7 @@ passes or Ctrl-C.`,
 				if err := eng.Store.AppendJSONLine(inst, "history.jsonl", historyOf(sc.Name, res)); err != nil {
 					return err
 				}
-				if !watching || res.Passed || res.Count(grade.StatusPassed) == len(res.Goals) {
+				if finished {
 					break
 				}
 				select {
