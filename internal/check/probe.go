@@ -16,10 +16,13 @@ func Quote(s string) string {
 }
 
 // sectionFunc is the preamble of multi-step probes: `_s NAME CMD ARGS...`
-// runs CMD with stderr merged into stdout and prints a marker line with the
-// step name and exit status, then the output. Probes built from it are
-// read-only as long as each CMD is.
-const sectionFunc = `_s() { _n=$1; shift; _o=$("$@" 2>&1); _r=$?; printf '@@labdojo %s %s@@\n%s\n' "$_n" "$_r" "$_o"; }
+// prints a start marker line, runs CMD with stderr merged into stdout so
+// its output streams straight to the probe's stdout (no capture, so a step
+// costs exactly the fork+exec of CMD, or nothing when CMD is a shell
+// function), then prints an end marker line with the step name and CMD's
+// exit status, and returns that status so steps can be chained with &&.
+// Probes built from it are read-only as long as each CMD is.
+const sectionFunc = `_s() { _n=$1; shift; printf '@@labdojo %s@@\n' "$_n"; "$@" 2>&1; _r=$?; printf '\n@@labdojo %s exit %d@@\n' "$_n" "$_r"; return $_r; }
 `
 
 // step renders one `_s` line with every argument quoted.
@@ -40,43 +43,71 @@ func probe(steps ...string) string {
 	return sectionFunc + strings.Join(steps, "")
 }
 
-// section is the captured result of one `_s` step.
+// section is the captured result of one `_s` step. RC is -1 when the step
+// started but its end marker never came (the shell died mid-step).
 type section struct {
 	RC   int
 	Body string
 }
 
-// sections parses the output of a probe built with probe/step.
-func sections(stdout []byte) map[string]*section {
-	out := map[string]*section{}
-	var cur *section
-	var body []string
-	flush := func() {
-		if cur != nil {
-			cur.Body = strings.TrimRight(strings.Join(body, "\n"), "\n")
-		}
+// marker parses a marker line: `@@labdojo NAME@@` (start, rc false) or
+// `@@labdojo NAME exit N@@` (end, with its status).
+func marker(line string) (name string, rc int, end, ok bool) {
+	in, found := strings.CutPrefix(line, "@@labdojo ")
+	if !found {
+		return "", 0, false, false
 	}
+	in, found = strings.CutSuffix(in, "@@")
+	if !found {
+		return "", 0, false, false
+	}
+	f := strings.Split(in, " ")
+	switch {
+	case len(f) == 1 && f[0] != "":
+		return f[0], 0, false, true
+	case len(f) == 3 && f[0] != "" && f[1] == "exit":
+		n, err := strconv.Atoi(f[2])
+		if err != nil {
+			return "", 0, false, false
+		}
+		return f[0], n, true, true
+	}
+	return "", 0, false, false
+}
+
+// sections parses the output of a probe built with probe/step. A step's
+// body runs from its start marker to the LAST end marker carrying its name
+// (step names are unique within a probe), so marker-like lines inside a
+// tool's output (a file's content, say) can neither end a step early nor
+// start another one.
+func sections(stdout []byte) map[string]*section {
+	var lines []string
 	sc := bufio.NewScanner(bytes.NewReader(stdout))
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
 	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "@@labdojo ") && strings.HasSuffix(line, "@@") {
-			parts := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(line, "@@labdojo "), "@@"))
-			if len(parts) == 2 {
-				if rc, err := strconv.Atoi(parts[1]); err == nil {
-					flush()
-					cur = &section{RC: rc}
-					body = nil
-					out[parts[0]] = cur
-					continue
-				}
-			}
-		}
-		if cur != nil {
-			body = append(body, line)
+		lines = append(lines, sc.Text())
+	}
+	last := map[string]int{}
+	for i, l := range lines {
+		if name, _, end, ok := marker(l); ok && end {
+			last[name] = i
 		}
 	}
-	flush()
+	out := map[string]*section{}
+	for i := 0; i < len(lines); i++ {
+		name, _, end, ok := marker(lines[i])
+		if !ok || end || out[name] != nil {
+			continue
+		}
+		e, done := last[name]
+		if !done || e < i {
+			out[name] = &section{RC: -1, Body: strings.TrimRight(strings.Join(lines[i+1:], "\n"), "\n")}
+			break
+		}
+		_, rc, _, _ := marker(lines[e])
+		out[name] = &section{RC: rc, Body: strings.TrimRight(strings.Join(lines[i+1:e], "\n"), "\n")}
+		i = e
+	}
 	return out
 }
 
@@ -170,6 +201,8 @@ func (j *judge) stepErr(s *section, name, cmd string) (Result, bool) {
 	switch {
 	case s == nil:
 		return j.error("unparseable probe output", fmt.Sprintf("probe output has no %q step; the shell on the node may be broken", name)), false
+	case s.RC < 0:
+		return j.error("probe cut short", fmt.Sprintf("step %q of the probe did not finish (no end marker): %s", name, short(s.Body))), false
 	case s.RC == 127:
 		return j.error(cmd+": command not found", cmd+" is not installed on the node (exit 127)"), false
 	case s.RC == 126:

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labdojo/labdojo/internal/engine"
 	"github.com/labdojo/labdojo/internal/runtime"
@@ -90,7 +92,26 @@ func TestBundledScenarios(t *testing.T) {
 			}
 			// Starting again changes nothing and does not rerun setup.
 			mustDojo(t, "start", name, "--name", inst)
+			// A learner's `check --watch` ends by itself once the work is done.
+			watch := exec.Command(bin, "check", inst, "--watch=1s")
+			watch.Env = env()
+			var wout bytes.Buffer
+			watch.Stdout, watch.Stderr = &wout, &wout
+			if err := watch.Start(); err != nil {
+				t.Fatal(err)
+			}
 			mustDojo(t, "solve", inst, "--yes")
+			wdone := make(chan error, 1)
+			go func() { wdone <- watch.Wait() }()
+			select {
+			case err := <-wdone:
+				if err != nil || !strings.Contains(wout.String(), "Every goal passes") {
+					t.Errorf("check --watch: %v\n%s", err, wout.String())
+				}
+			case <-time.After(60 * time.Second):
+				_ = watch.Process.Kill()
+				t.Errorf("check --watch did not end after solve:\n%s", wout.String())
+			}
 			d, code = checkJSON(t, inst)
 			if code != 0 || !d.Passed || d.Summary.Passed != len(d.Goals) {
 				t.Errorf("after solve: exit %d, %+v", code, d.status())
