@@ -98,7 +98,7 @@ func (a *app) up(ctx context.Context, ref string, f *upFlags) (*engine.UpResult,
 	}
 	prog := a.newProgress(len(l.Nodes), f.format == "json")
 	eng.Events = prog.event
-	a.infof("Starting %s (lab %s, %d nodes, %d networks)...", name, l.Name, len(l.Nodes), len(l.Networks))
+	a.infof("Starting %s (lab %s, %s, %s)...", name, l.Name, plural(len(l.Nodes), "node"), plural(len(l.Networks), "network"))
 	res, err := eng.Up(ctx, l, engine.UpOptions{
 		Instance: name, Image: ref2, KeepOnFailure: f.keepOnFailure, MgmtSubnet: mgmt, Vars: opts.Vars,
 	})
@@ -377,3 +377,11 @@ func (a *app) statusCmd() *cobra.Command {
 }
 
 var _ = lab.FileName
+
+// plural renders "1 node" or "3 nodes".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
