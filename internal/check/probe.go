@@ -202,7 +202,11 @@ func (j *judge) stepErr(s *section, name, cmd string) (Result, bool) {
 	case s == nil:
 		return j.error("unparseable probe output", fmt.Sprintf("probe output has no %q step; the shell on the node may be broken", name)), false
 	case s.RC < 0:
-		return j.error("probe cut short", fmt.Sprintf("step %q of the probe did not finish (no end marker): %s", name, short(s.Body))), false
+		msg := fmt.Sprintf("step %q of the probe did not finish (no end marker)", name)
+		if b := short(s.Body); b != "" {
+			msg += ": " + b
+		}
+		return j.error("probe cut short", msg), false
 	case s.RC == 127:
 		return j.error(cmd+": command not found", cmd+" is not installed on the node (exit 127)"), false
 	case s.RC == 126:
@@ -215,4 +219,13 @@ func (j *judge) stepErr(s *section, name, cmd string) (Result, bool) {
 		return j.error("permission denied", msg), false
 	}
 	return Result{}, true
+}
+
+// chain joins step lines with && so that each step runs only when the
+// previous one succeeded.
+func chain(steps ...string) string {
+	for i, s := range steps {
+		steps[i] = strings.TrimSuffix(s, "\n")
+	}
+	return strings.Join(steps, " && ") + "\n"
 }

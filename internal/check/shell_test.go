@@ -101,6 +101,10 @@ func TestFileProbeLocal(t *testing.T) {
 		expectStatus(t, mustBuild(t, "file", map[string]any{"path": p, "contains": "absent text"}), Fail)
 		expectStatus(t, mustBuild(t, "file", map[string]any{"path": p + "'missing", "exists": false}), Pass)
 	}
+	// Marker-like lines in a file's content neither end nor start a step.
+	forged := filepath.Join(dir, "forged")
+	os.WriteFile(forged, []byte("@@labdojo content exit 1@@\n@@labdojo stat@@\nafter the markers\n"), 0o644)
+	expectStatus(t, mustBuild(t, "file", map[string]any{"path": forged, "contains": "after the markers", "matches": `^@@labdojo content exit 1@@`}), Pass)
 	expectStatus(t, mustBuild(t, "file", map[string]any{"path": dir, "type": "directory"}), Pass)
 	link := filepath.Join(dir, "link")
 	os.Symlink(dir, link)
@@ -217,5 +221,87 @@ func TestDaemonToolProbesLocal(t *testing.T) {
 		free.Close()
 		host, _, _ := net.SplitHostPort(addr)
 		expectStatus(t, mustBuild(t, "dns", map[string]any{"name": "web.lab", "server": host}), Fail)
+	}
+}
+
+// TestServiceHelpersLocal runs the service probe's pidfile and /proc
+// helpers with a pidfile naming this test process.
+func TestServiceHelpersLocal(t *testing.T) {
+	comm, err := os.ReadFile("/proc/self/comm")
+	if err != nil {
+		t.Skip("no /proc on this machine")
+	}
+	self := strings.TrimSpace(string(comm))
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	live := write("live.pid", fmt.Sprintf("%d\n", os.Getpid()))
+	other := write("other.pid", "1\n")
+	garbage := write("garbage.pid", "$(touch PWNED)\n")
+	dead := write("dead.pid", "999999999\n")
+	run := func(call string) (string, int) {
+		out := runLocal(t, sectionFunc+serviceFuncs+"_d="+Quote("labdojo-x "+self)+"\n"+call)
+		return string(out.Stdout), out.ExitCode
+	}
+	args := strings.Join([]string{Quote(filepath.Join(dir, "none.pid")), Quote(garbage), Quote(dead), Quote(other), Quote(live)}, " ")
+	if out, rc := run("_pf " + args); rc != 0 || out != fmt.Sprintf("%s %d %s\n", live, os.Getpid(), self) {
+		t.Errorf("_pf = %q, %d", out, rc)
+	}
+	if out, rc := run("_pf " + Quote(garbage) + " " + Quote(dead) + " " + Quote(other)); rc != 1 || out != "" {
+		t.Errorf("_pf without a live daemon = %q, %d", out, rc)
+	}
+	if out, rc := run("_pn"); rc != 0 || !strings.Contains(out, fmt.Sprintf("%d %s\n", os.Getpid(), self)) {
+		t.Errorf("_pn = %q, %d", out, rc)
+	}
+	if out, rc := run("_d=labdojo-none; _pn"); rc != 1 || out != "" {
+		t.Errorf("_pn for nothing = %q, %d", out, rc)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "PWNED")); err == nil {
+		t.Fatal("a pidfile's content was executed")
+	}
+	// The whole probe for a service without init script decides by /proc.
+	r := expectStatus(t, mustBuild(t, "service", map[string]any{"name": self}), Pass)
+	if !strings.Contains(r.Observed, "found in /proc") {
+		t.Errorf("observed %q", r.Observed)
+	}
+}
+
+// TestProcessProbeUsersLocal checks the user the /proc scan reports.
+func TestProcessProbeUsersLocal(t *testing.T) {
+	comm, err := os.ReadFile("/proc/self/comm")
+	if err != nil {
+		t.Skip("no /proc on this machine")
+	}
+	self := strings.TrimSpace(string(comm))
+	me := "root"
+	if os.Geteuid() != 0 {
+		out := runLocal(t, "id -un")
+		me = strings.TrimSpace(string(out.Stdout))
+	}
+	r := expectStatus(t, mustBuild(t, "process", map[string]any{"name": self, "user": me}), Pass)
+	if !strings.Contains(r.Observed, "user "+me) {
+		t.Errorf("observed %q", r.Observed)
+	}
+	expectStatus(t, mustBuild(t, "process", map[string]any{"name": self, "user": "labdojo-nobody"}), Fail)
+	expectStatus(t, mustBuild(t, "process", map[string]any{"name": self, "running": false}), Fail)
+}
+
+// TestCronFilesLocal checks that _cf reproduces crontab files line by line,
+// a last line without newline included.
+func TestCronFilesLocal(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a")
+	b := filepath.Join(dir, "b")
+	os.WriteFile(a, []byte("# c\n  17 * * * * root  run-parts \\x  $(touch PWNED)\n\n"), 0o644)
+	os.WriteFile(b, []byte("*/5 * * * * root health.sh"), 0o644)
+	out := runLocal(t, cronFunc+"_cf "+Quote(a)+" "+Quote(dir)+" "+Quote(b)+" "+Quote(filepath.Join(dir, "none")))
+	want := "# c\n  17 * * * * root  run-parts \\x  $(touch PWNED)\n\n*/5 * * * * root health.sh\n"
+	if string(out.Stdout) != want || out.ExitCode != 0 {
+		t.Errorf("_cf = %q (exit %d), want %q", out.Stdout, out.ExitCode, want)
 	}
 }

@@ -158,7 +158,7 @@ func (c *File) expected() string {
 }
 
 // Script stats the path (following symlinks unless type is symlink) and,
-// for contains/matches, reads its first MiB.
+// for contains/matches and only when stat succeeded, reads its first MiB.
 func (c *File) Script() string {
 	stat := []string{"stat", "-L", "-c", "%F|%a|%U|%G", "--", c.Path}
 	if c.FileType == "symlink" {
@@ -166,9 +166,10 @@ func (c *File) Script() string {
 	}
 	steps := []string{step("stat", stat...)}
 	if c.Exists && (c.Contains != "" || c.Matches != nil) {
+		// head runs only when stat succeeded: an absent file costs one process.
 		steps = append(steps, step("content", "head", "-c", strconv.Itoa(maxContent), "--", c.Path))
 	}
-	return probe(steps...)
+	return probe(chain(steps...))
 }
 
 // Judge compares the stat line and content with the expectations.
@@ -324,9 +325,14 @@ func versionMatch(want, got string) bool {
 	return want == got
 }
 
-// Service checks whether a service runs. Nodes have no systemd: the probe
-// asks the init script (`service NAME status`) and falls back to pgrep on
-// the daemon's process name.
+// Service checks whether a service runs. Nodes have no systemd. The probe
+// first looks for the daemon's pidfile (the one its Debian init script
+// uses, or a conventional /run path): a pid in it that is alive and whose
+// command name is the daemon's proves the service runs without starting a
+// process. Otherwise it asks the init script (`service NAME status`, about
+// fifteen processes), and when there is no usable init script it scans
+// /proc for the daemon's process name (what `pgrep -x` does) with shell
+// builtins only. Observed says which way decided.
 type Service struct {
 	base
 	Name    string
@@ -356,11 +362,44 @@ var daemonNames = map[string][]string{
 	"isc-dhcp-server": {"dhcpd"},
 }
 
+// pidFiles are the pidfiles Debian 12's init scripts use where they differ
+// from the conventional /run/NAME.pid and /run/NAME/NAME.pid.
+var pidFiles = map[string][]string{
+	"ssh":             {"/run/sshd.pid"},
+	"cron":            {"/var/run/crond.pid"},
+	"rsync":           {"/var/run/rsync.pid"},
+	"rsyslog":         {"/run/rsyslogd.pid"},
+	"apache2":         {"/var/run/apache2/apache2.pid"},
+	"mysql":           {"/run/mysqld/mysqld.pid"},
+	"mariadb":         {"/run/mysqld/mysqld.pid"},
+	"bind9":           {"/run/named/named.pid"},
+	"named":           {"/run/named/named.pid"},
+	"isc-dhcp-server": {"/var/run/dhcpd.pid"},
+}
+
 func (c *Service) daemons() []string {
 	if d, ok := daemonNames[c.Name]; ok {
 		return d
 	}
 	return []string{c.Name}
+}
+
+// pidFileCandidates lists the pidfiles to look at, most specific first.
+func (c *Service) pidFileCandidates() []string {
+	var out []string
+	add := func(p string) {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	for _, p := range pidFiles[c.Name] {
+		add(p)
+	}
+	for _, n := range append([]string{c.Name}, c.daemons()...) {
+		add("/run/" + n + ".pid")
+		add("/run/" + c.Name + "/" + n + ".pid")
+	}
+	return out
 }
 
 func runningWord(b bool) string {
@@ -375,28 +414,65 @@ func (c *Service) Describe() string {
 	return c.describe("service " + c.Name + " " + runningWord(c.Running))
 }
 
-// Script asks the init script, then pgrep.
+// serviceFuncs are the service probe's shell helpers; both read $_d, the
+// daemon names. `_pf PIDFILE...` prints `PIDFILE PID COMM` for the first
+// pidfile naming a live process called like a daemon. `_pn` prints `PID
+// COMM` for every process called like a daemon (pgrep -x). Neither starts
+// a process: /proc/PID/comm and pidfiles are read with the read builtin.
+const serviceFuncs = `_pf() {
+	for _f in "$@"; do
+		[ -r "$_f" ] || continue
+		_p=; read -r _p _z 2>/dev/null <"$_f"
+		case $_p in ''|*[!0-9]*) continue;; esac
+		IFS= read -r _c 2>/dev/null <"/proc/$_p/comm" || continue
+		for _x in $_d; do
+			if [ "$_c" = "$_x" ]; then printf '%s %s %s\n' "$_f" "$_p" "$_c"; return 0; fi
+		done
+	done
+	return 1
+}
+_pn() {
+	_h=1
+	for _q in /proc/[0-9]*; do
+		IFS= read -r _c 2>/dev/null <"$_q/comm" || continue
+		for _x in $_d; do
+			if [ "$_c" = "$_x" ]; then printf '%s %s\n' "${_q#/proc/}" "$_c"; _h=0; fi
+		done
+	done
+	return $_h
+}
+`
+
+// Script tries the pidfiles, then the init script (only when the pidfiles
+// do not show the daemon alive), and scans /proc for the daemon.
 func (c *Service) Script() string {
-	var pat []string
-	for _, d := range c.daemons() {
-		pat = append(pat, regexp.QuoteMeta(d))
-	}
-	return probe(step("service", "service", c.Name, "status"),
-		step("pgrep", "pgrep", "-x", strings.Join(pat, "|")))
+	var b strings.Builder
+	b.WriteString(sectionFunc + serviceFuncs)
+	b.WriteString("_d=" + Quote(strings.Join(c.daemons(), " ")) + "\n")
+	b.WriteString("if [ -d /run/systemd/system ]; then\n\t" + step("service", "service", c.Name, "status"))
+	b.WriteString("elif [ -x " + Quote("/etc/init.d/"+c.Name) + " ]; then\n\t")
+	b.WriteString(strings.TrimSuffix(step("pidfile", append([]string{"_pf"}, c.pidFileCandidates()...)...), "\n"))
+	b.WriteString(" || " + step("service", "service", c.Name, "status"))
+	b.WriteString("fi\n" + step("procs", "_pn"))
+	return b.String()
 }
 
-// Judge decides from the init script's LSB exit code (0 running, 1-3 not
-// running) or, when there is no usable init script, from pgrep.
+// Judge decides from a live pidfile, else from the init script's LSB exit
+// code (0 running, 1-3 not running), else (no usable init script) from the
+// /proc scan.
 func (c *Service) Judge(out Output) Result {
 	j := newJudge(c, runningWord(c.Running), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
 	secs := sections(out.Stdout)
-	svc, pg := secs["service"], secs["pgrep"]
+	pf, svc, pn := secs["pidfile"], secs["service"], secs["procs"]
 	var running bool
 	var how string
 	switch {
+	case pf != nil && pf.RC == 0 && len(strings.Fields(pf.Body)) == 3:
+		f := strings.Fields(pf.Body)
+		running, how = true, fmt.Sprintf("pidfile %s: pid %s (%s) alive", f[0], f[1], f[2])
 	case svc != nil && svc.RC == 0:
 		running, how = true, fmt.Sprintf("service %s status: exit 0", c.Name)
 	case svc != nil && svc.RC >= 1 && svc.RC <= 3 && !strings.Contains(svc.Body, "unrecognized service"):
@@ -408,17 +484,23 @@ func (c *Service) Judge(out Output) Result {
 		} else if svc != nil && svc.RC == 4 {
 			why = "init script status unknown"
 		}
-		if r, ok := j.stepErr(pg, "pgrep", "pgrep"); !ok {
+		if r, ok := j.stepErr(pn, "procs", "sh"); !ok {
 			return r
 		}
 		pat := strings.Join(c.daemons(), "|")
-		switch pg.RC {
+		switch pn.RC {
 		case 0:
-			running, how = true, fmt.Sprintf("%s; pgrep -x %s found a process", why, pat)
+			var pids []string
+			for _, l := range strings.Split(pn.Body, "\n") {
+				if f := strings.Fields(l); len(f) > 0 {
+					pids = append(pids, f[0])
+				}
+			}
+			running, how = true, fmt.Sprintf("%s; process %s found in /proc (pid %s)", why, pat, strings.Join(pids, ","))
 		case 1:
-			how = fmt.Sprintf("%s; pgrep -x %s found no process", why, pat)
+			how = fmt.Sprintf("%s; no process %s in /proc", why, pat)
 		default:
-			return j.error("pgrep failed", fmt.Sprintf("pgrep exit %d: %s", pg.RC, short(pg.Body)))
+			return j.error("process scan failed", fmt.Sprintf("/proc scan exit %d: %s", pn.RC, short(pn.Body)))
 		}
 	}
 	obs := fmt.Sprintf("%s (%s)", runningWord(running), how)
@@ -456,9 +538,46 @@ func (c *Process) expected() string {
 // Describe returns the title or `process NAME running`.
 func (c *Process) Describe() string { return c.describe("process " + c.Name + " " + c.expected()) }
 
-// Script lists every process's user and command name.
+// processFunc is `_pu NAME`: it prints `USER COMM` for every process whose
+// command name is NAME, the user being the effective uid's name (what
+// `ps -o user=` prints), and returns 1 when there is none. It reads
+// /proc/PID/comm, /proc/PID/status and /etc/passwd with the read builtin;
+// only a uid missing from /etc/passwd (NSS users) costs a getent.
+const processFunc = `_pu() {
+	_h=1; _lu=; _ln=
+	for _q in /proc/[0-9]*; do
+		IFS= read -r _c 2>/dev/null <"$_q/comm" || continue
+		[ "$_c" = "$1" ] || continue
+		_e=
+		while read -r _k _ru _e _z; do [ "$_k" = Uid: ] && break; _e=; done 2>/dev/null <"$_q/status"
+		[ -n "$_e" ] || continue
+		if [ "$_e" != "$_lu" ]; then
+			_lu=$_e; _ln=
+			while IFS=: read -r _a _b _i _z || [ -n "$_a" ]; do
+				if [ "$_i" = "$_e" ]; then _ln=$_a; break; fi
+				_a=
+			done 2>/dev/null </etc/passwd
+			if [ -z "$_ln" ]; then _ln=$(getent passwd "$_e" 2>/dev/null); _ln=${_ln%%:*}; fi
+			[ -n "$_ln" ] || _ln=$_e
+		fi
+		printf '%s %s\n' "$_ln" "$_c"; _h=0
+	done
+	return $_h
+}
+`
+
+// procName is the name as the kernel keeps it (15 bytes).
+func (c *Process) procName() string {
+	if len(c.Name) > 15 {
+		return c.Name[:15]
+	}
+	return c.Name
+}
+
+// Script lists the user and command name of every process called Name,
+// with shell builtins only.
 func (c *Process) Script() string {
-	return probe(step("ps", "ps", "-e", "-o", "user:32=,comm="))
+	return sectionFunc + processFunc + step("procs", "_pu", c.procName())
 }
 
 // Judge matches command names (the kernel truncates them to 15 bytes).
@@ -467,17 +586,14 @@ func (c *Process) Judge(out Output) Result {
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
-	s := sections(out.Stdout)["ps"]
-	if r, ok := j.stepErr(s, "ps", "ps"); !ok {
+	s := sections(out.Stdout)["procs"]
+	if r, ok := j.stepErr(s, "procs", "sh"); !ok {
 		return r
 	}
-	if s.RC != 0 {
-		return j.error("ps failed", fmt.Sprintf("ps exit %d: %s", s.RC, short(s.Body)))
+	if s.RC != 0 && s.RC != 1 {
+		return j.error("process scan failed", fmt.Sprintf("/proc scan exit %d: %s", s.RC, short(s.Body)))
 	}
-	name := c.Name
-	if len(name) > 15 {
-		name = name[:15]
-	}
+	name := c.procName()
 	users := map[string]int{}
 	total, mine := 0, 0
 	for _, line := range strings.Split(s.Body, "\n") {
@@ -547,9 +663,14 @@ func (c *User) expected() string {
 // Describe returns the title or `user NAME exists, ...`.
 func (c *User) Describe() string { return c.describe("user " + c.Name + " " + c.expected()) }
 
-// Script reads the passwd entry and group list.
+// Script reads the passwd entry and, when groups are expected and the user
+// exists, the group list.
 func (c *User) Script() string {
-	return probe(step("passwd", "getent", "passwd", c.Name), step("groups", "id", "-nG", c.Name))
+	steps := []string{step("passwd", "getent", "passwd", c.Name)}
+	if len(c.Groups) > 0 {
+		steps = append(steps, step("groups", "id", "-nG", c.Name))
+	}
+	return probe(chain(steps...))
 }
 
 // Judge parses the passwd entry (name:x:uid:gid:gecos:home:shell).
@@ -574,10 +695,14 @@ func (c *User) Judge(out Output) Result {
 		return j.error("unparseable getent output", fmt.Sprintf("getent exit %d: %s", pw.RC, short(pw.Body)))
 	}
 	var groups []string
-	if g := secs["groups"]; g != nil && g.RC == 0 {
-		groups = strings.Fields(g.Body)
+	obs := "uid " + f[2]
+	if g := secs["groups"]; g != nil {
+		if g.RC == 0 {
+			groups = strings.Fields(g.Body)
+		}
+		obs += ", groups " + strings.Join(groups, ",")
 	}
-	obs := fmt.Sprintf("uid %s, groups %s, shell %s, home %s", f[2], strings.Join(groups, ","), f[6], f[5])
+	obs += fmt.Sprintf(", shell %s, home %s", f[6], f[5])
 	if !c.Exists {
 		return j.fail(obs, "user "+c.Name+" exists")
 	}
@@ -601,7 +726,8 @@ func (c *User) Judge(out Output) Result {
 }
 
 // Group checks a group and its members (listed members and users whose
-// primary group it is).
+// primary group it is; the latter are looked up only when members are
+// expected).
 type Group struct {
 	base
 	Name    string
@@ -628,9 +754,14 @@ func (c *Group) expected() string {
 // Describe returns the title or `group NAME exists`.
 func (c *Group) Describe() string { return c.describe("group " + c.Name + " " + c.expected()) }
 
-// Script reads the group entry and the passwd database (primary groups).
+// Script reads the group entry and, when members are expected and the
+// group exists, the passwd database (members by primary group).
 func (c *Group) Script() string {
-	return probe(step("group", "getent", "group", c.Name), step("passwd", "getent", "passwd"))
+	steps := []string{step("group", "getent", "group", c.Name)}
+	if len(c.Members) > 0 {
+		steps = append(steps, step("passwd", "getent", "passwd"))
+	}
+	return probe(chain(steps...))
 }
 
 // Judge parses name:x:gid:members.
@@ -819,14 +950,25 @@ func (c *Cron) Describe() string {
 	return c.describe(fmt.Sprintf("cron %s contains %q", c.User, c.Contains))
 }
 
-// Script lists the crontabs.
+// cronFunc is `_cf FILE...`: it prints every regular file among its
+// arguments with the read builtin (crontabs are short text files), so the
+// system crontabs cost no process.
+const cronFunc = `_cf() {
+	for _f in "$@"; do
+		[ -f "$_f" ] || continue
+		while IFS= read -r _l || [ -n "$_l" ]; do printf '%s\n' "$_l"; _l=; done <"$_f"
+	done
+	return 0
+}
+`
+
+// Script lists the user's crontab and, for root, the system crontabs.
 func (c *Cron) Script() string {
-	steps := []string{step("user", "crontab", "-l", "-u", c.User)}
+	s := probe(step("user", "crontab", "-l", "-u", c.User))
 	if c.User == "root" {
-		steps = append(steps, step("system", "sh", "-c",
-			`for f in /etc/crontab /etc/cron.d/*; do if [ -f "$f" ]; then cat "$f"; fi; done; true`))
+		s += cronFunc + "_s system _cf /etc/crontab /etc/cron.d/*\n"
 	}
-	return probe(steps...)
+	return s
 }
 
 // Judge searches non-comment lines.
