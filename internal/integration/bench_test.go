@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -329,11 +330,22 @@ func BenchmarkCheck100(b *testing.B) {
 
 	var dojoT, tiT []time.Duration
 	var handshakes int64
+	var batches []string
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		pool := sshx.NewPool(signer, sshx.PoolOptions{MaxOutput: 64 << 20})
 		start := time.Now()
-		res := grade.Run(context.Background(), grade.NewBatcher(grade.SSHExec(pool, targets)), goalsList, grade.BatchOptions(grade.Options{}))
+		execf := grade.SSHExec(pool, targets)
+		var bmu sync.Mutex
+		traced := func(ctx context.Context, node, script string) ([]byte, int, error) {
+			t0 := time.Since(start)
+			o, c, err := execf(ctx, node, script)
+			bmu.Lock()
+			batches = append(batches, fmt.Sprintf("%s %d probes %.0f-%.0fms", node, strings.Count(script, "&\n_p"), t0.Seconds()*1000, time.Since(start).Seconds()*1000))
+			bmu.Unlock()
+			return o, c, err
+		}
+		res := grade.Run(context.Background(), grade.NewBatcher(traced), goalsList, grade.BatchOptions(grade.Options{}))
 		dojoT = append(dojoT, time.Since(start))
 		handshakes += pool.Handshakes()
 		pool.Close()
@@ -356,6 +368,9 @@ func BenchmarkCheck100(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	if os.Getenv("DOJO_BENCH_TRACE") != "" {
+		b.Log(strings.Join(batches, "\n"))
+	}
 	b.ReportMetric(float64(handshakes)/float64(b.N)/n, "handshakes/node")
 	b.ReportMetric(median(dojoT), "dojo-s")
 	b.ReportMetric(median(tiT), "testinfra-s")
