@@ -176,8 +176,7 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 		return nil, fmt.Errorf("%w: %s", ErrChanged, b.String())
 	}
 	// Same lab: start any stopped node (e.g. after a reboot) and wait for SSH.
-	meta, err := e.Store.Load(opts.Instance)
-	if err != nil {
+	if _, err := e.Store.Load(opts.Instance); err != nil {
 		return nil, fmt.Errorf("instance %q runs but its state is missing (%v); run `dojo down %s` and `dojo up` again", opts.Instance, err, opts.Instance)
 	}
 	var stopped []runtime.ContainerInfo
@@ -200,7 +199,7 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 		if err := g.Wait(); err != nil {
 			return nil, err
 		}
-		if err := e.waitReady(ctx, opts, meta, l); err != nil {
+		if err := e.waitReady(ctx, opts, l); err != nil {
 			return nil, err
 		}
 	}
@@ -271,17 +270,41 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 	}
 	authorized := ssh.MarshalAuthorizedKey(signer.PublicKey())
 
-	g, gctx := errgroup.WithContext(ctx)
+	// Each node is waited for (SSH session, then its exec commands) as soon
+	// as it has started, while the engine still starts the others: the
+	// engine serialises starts, so readiness overlaps them instead of
+	// following the last one.
+	pool := sshx.NewPool(signer, sshx.PoolOptions{})
+	defer pool.Close()
+	wctx, cancel := context.WithTimeout(ctx, readyTimeout(opts))
+	defer cancel()
+	rctx, stopReady := context.WithCancel(wctx)
+	defer stopReady()
+	ready, rctx := errgroup.WithContext(rctx)
+	g, gctx := errgroup.WithContext(rctx)
 	g.SetLimit(e.workers())
 	for _, np := range plan.Nodes {
 		g.Go(func() error {
-			return e.createNode(gctx, plan, np, hostPriv[np.Node.Name], authorized)
+			if err := e.createNode(gctx, plan, np, hostPriv[np.Node.Name], authorized); err != nil {
+				return err
+			}
+			key, _, _, _, err := ssh.ParseAuthorizedKey([]byte(meta.HostKeys[np.Node.Name]))
+			if err != nil {
+				return fmt.Errorf("node %q: pinned host key: %w", np.Node.Name, err)
+			}
+			t := sshx.Target{Name: np.Node.Name, Addr: netip.AddrPortFrom(np.MgmtAddr, 22).String(), User: "root", HostKey: key}
+			ready.Go(func() error { return e.nodeReady(rctx, ctx, pool, opts.Instance, np.Node, t) })
+			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	err = g.Wait()
+	if err != nil {
+		stopReady() // no use waiting for the others
 	}
-	if err := e.waitReady(ctx, opts, meta, l); err != nil {
+	if rerr := ready.Wait(); err == nil {
+		err = rerr
+	}
+	if err != nil {
 		return nil, err
 	}
 	st, err := e.InstanceStatus(ctx, opts.Instance, false)
@@ -498,17 +521,22 @@ func (e *Engine) Signer(instance string) (ssh.Signer, error) {
 	return sshx.LoadSigner(filepath.Join(e.Store.Dir(instance), "id_ed25519"))
 }
 
-func (e *Engine) waitReady(ctx context.Context, opts UpOptions, meta *state.Instance, l *lab.Lab) error {
-	timeout := opts.ReadyTimeout
-	if timeout == 0 {
-		timeout = 60 * time.Second
+func readyTimeout(opts UpOptions) time.Duration {
+	if opts.ReadyTimeout > 0 {
+		return opts.ReadyTimeout
 	}
+	return 60 * time.Second
+}
+
+// waitReady waits until every node of a running instance accepts an SSH
+// session, then runs the nodes' exec commands.
+func (e *Engine) waitReady(ctx context.Context, opts UpOptions, l *lab.Lab) error {
 	pool, targets, err := e.Connect(ctx, opts.Instance, sshx.PoolOptions{})
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	wctx, cancel := context.WithTimeout(ctx, timeout)
+	wctx, cancel := context.WithTimeout(ctx, readyTimeout(opts))
 	defer cancel()
 	g, gctx := errgroup.WithContext(wctx)
 	for _, n := range l.Nodes {
@@ -516,29 +544,33 @@ func (e *Engine) waitReady(ctx context.Context, opts UpOptions, meta *state.Inst
 		if !ok {
 			return fmt.Errorf("node %q: not running%s", n.Name, e.logTail(ctx, ContainerName(opts.Instance, n.Name)))
 		}
-		g.Go(func() error {
-			if err := pool.WaitReady(gctx, t); err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				return e.nodeFailure(ctx, opts.Instance, n.Name, err)
-			}
-			e.emit(Event{Step: "ready", Subject: n.Name, Done: true})
-			for _, cmd := range n.Exec {
-				e.emit(Event{Step: "exec", Subject: n.Name})
-				res, err := pool.Run(gctx, t, cmd, nil)
-				if err != nil {
-					return fmt.Errorf("node %q: exec %q: %w", n.Name, cmd, err)
-				}
-				if res.ExitCode != 0 {
-					out := strings.TrimSpace(string(res.Stderr) + string(res.Stdout))
-					return fmt.Errorf("node %q: exec %q exited with status %d: %s", n.Name, cmd, res.ExitCode, truncate(out, 500))
-				}
-			}
-			return nil
-		})
+		g.Go(func() error { return e.nodeReady(gctx, ctx, pool, opts.Instance, n, t) })
 	}
 	return g.Wait()
+}
+
+// nodeReady waits until node accepts an SSH session, then runs its exec
+// commands. parent is the caller's context, to tell a timeout from Ctrl-C.
+func (e *Engine) nodeReady(ctx, parent context.Context, pool *sshx.Pool, instance string, n *lab.Node, t sshx.Target) error {
+	if err := pool.WaitReady(ctx, t); err != nil {
+		if parent.Err() != nil {
+			return parent.Err()
+		}
+		return e.nodeFailure(parent, instance, n.Name, err)
+	}
+	e.emit(Event{Step: "ready", Subject: n.Name, Done: true})
+	for _, cmd := range n.Exec {
+		e.emit(Event{Step: "exec", Subject: n.Name})
+		res, err := pool.Run(ctx, t, cmd, nil)
+		if err != nil {
+			return fmt.Errorf("node %q: exec %q: %w", n.Name, cmd, err)
+		}
+		if res.ExitCode != 0 {
+			out := strings.TrimSpace(string(res.Stderr) + string(res.Stdout))
+			return fmt.Errorf("node %q: exec %q exited with status %d: %s", n.Name, cmd, res.ExitCode, truncate(out, 500))
+		}
+	}
+	return nil
 }
 
 // nodeFailure explains why a node did not become ready.

@@ -126,11 +126,14 @@ func (f *fakeRT) BuildImage(context.Context, io.Reader, string, map[string]strin
 func (f *fakeRT) RemoveImage(context.Context, string) error { return nil }
 func (f *fakeRT) Close() error                              { return nil }
 
+// loopbackMgmt keeps the SSH readiness dials of fake nodes on loopback.
+var loopbackMgmt = netip.MustParsePrefix("127.77.0.0/24")
+
 func TestUpRollsBackOnFailure(t *testing.T) {
 	rt := newFake()
 	rt.failCreate = "dojo-demo-client"
 	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
-	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img"})
+	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img", MgmtSubnet: loopbackMgmt})
 	if err == nil || !strings.Contains(err.Error(), `node "client"`) || !strings.Contains(err.Error(), "removed everything") {
 		t.Fatalf("err = %v", err)
 	}
@@ -143,7 +146,7 @@ func TestUpKeepOnFailure(t *testing.T) {
 	rt := newFake()
 	rt.failCreate = "dojo-demo-web"
 	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
-	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img", KeepOnFailure: true})
+	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img", KeepOnFailure: true, MgmtSubnet: loopbackMgmt})
 	if err == nil || !strings.Contains(err.Error(), "keep-on-failure") {
 		t.Fatalf("err = %v", err)
 	}
