@@ -1,10 +1,58 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
+	"path"
 	"strings"
+
+	"github.com/labdojo/labdojo/internal/lab"
 )
+
+// NodeKeys are the SSH keys placed into a node at boot.
+type NodeKeys struct {
+	HostKey    []byte // OpenSSH PEM private host key
+	HostPub    []byte // authorized_keys line of the host key
+	Authorized []byte // authorized_keys line of the instance's user key
+}
+
+// maxInlineBoot bounds a boot script passed as the container's command
+// (Linux limits one argument to 128 KiB).
+const maxInlineBoot = 100 << 10
+
+// NodeBoot returns the boot command of a node and the files that must be
+// copied in before start. Normally the whole boot (keys, lab files,
+// network setup) travels in the command, so the engine need not mount the
+// node's root filesystem for a copy; a script too large for an argument,
+// or files holding NUL bytes, go in through a copy instead.
+func (p *Plan) NodeBoot(np *NodePlan, k NodeKeys) (cmd []string, copyIn []tarEntry) {
+	inline := true
+	for _, f := range np.Node.Files {
+		if bytes.IndexByte(f.Content, 0) >= 0 {
+			inline = false
+		}
+	}
+	script := p.BootScript(np, k, inline)
+	if inline && len(script) <= maxInlineBoot {
+		return []string{"/bin/sh", "-c", script}, nil
+	}
+	script = p.BootScript(np, k, false)
+	copyIn = append(copyIn, tarEntry{Path: BootPath, Mode: 0o700, Content: []byte(script)})
+	for _, f := range np.Node.Files {
+		copyIn = append(copyIn, tarEntry{Path: f.Path, Mode: int64(modeOf(f)), Content: f.Content})
+	}
+	return []string{"/bin/sh", BootPath}, copyIn
+}
+
+func modeOf(f lab.File) uint32 {
+	if f.Mode == 0 {
+		return 0o644
+	}
+	return uint32(f.Mode.Perm())
+}
+
+func fileMode(f lab.File) string { return fmt.Sprintf("%04o", modeOf(f)) }
 
 // InitPath is the node image's init (starts cron and sshd, then waits).
 const InitPath = "/usr/local/sbin/dojo-init"
@@ -18,7 +66,7 @@ const InitPath = "/usr/local/sbin/dojo-init"
 // and /etc/resolv.conf, fixes file ownership, and hands over to the image's
 // init. Any failure exits non-zero so the engine reports the node as failed
 // with this script's output.
-func (p *Plan) BootScript(np *NodePlan) string {
+func (p *Plan) BootScript(np *NodePlan, k NodeKeys, inlineFiles bool) string {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 	w("#!/bin/sh")
@@ -27,6 +75,34 @@ func (p *Plan) BootScript(np *NodePlan) string {
 	w("# `ip -batch` and shell builtins do the work.")
 	w("set -eu")
 	w(`fail() { echo "labdojo boot: $*" >&2; exit 1; }`)
+	if k.HostKey != nil {
+		w("umask 077")
+		w("[ -d /root/.ssh ] || mkdir -p /root/.ssh")
+		w("[ -d /etc/ssh ] || mkdir -p /etc/ssh")
+		w("printf '%%s' %s >/etc/ssh/ssh_host_ed25519_key", shellQuote(string(k.HostKey)))
+		w("printf '%%s' %s >/root/.ssh/authorized_keys", shellQuote(string(k.Authorized)))
+		w("umask 022")
+		w("printf '%%s' %s >/etc/ssh/ssh_host_ed25519_key.pub", shellQuote(string(k.HostPub)))
+	}
+	if inlineFiles && len(np.Node.Files) > 0 {
+		parents := map[string]bool{}
+		byMode := map[string][]string{}
+		for _, f := range np.Node.Files {
+			parents[path.Dir(f.Path)] = true
+			byMode[fileMode(f)] = append(byMode[fileMode(f)], shellQuote(f.Path))
+		}
+		var dirs []string
+		for _, d := range sortedKeys(parents) {
+			dirs = append(dirs, shellQuote(d))
+		}
+		w("mkdir -p %s", strings.Join(dirs, " "))
+		for _, f := range np.Node.Files {
+			w("printf '%%s' %s >%s", shellQuote(string(f.Content)), shellQuote(f.Path))
+		}
+		for _, m := range sortedKeys(byMode) {
+			w("chmod %s %s", m, strings.Join(byMode[m], " "))
+		}
+	}
 	type mv struct{ shadow, tmp, final string }
 	moves := []mv{{netip.PrefixFrom(np.MgmtAddr, p.Mgmt.Bits()).String(), "dojotmp0", "eth0"}}
 	for i, ifc := range np.Ifaces {

@@ -417,38 +417,26 @@ func (e *Engine) createNode(ctx context.Context, plan *Plan, np *NodePlan, hostK
 	// between them.
 	cctx := ctx
 	ctx = context.WithoutCancel(ctx)
-	spec := plan.ContainerSpec(np)
-	id, err := e.RT.CreateContainer(ctx, spec)
-	if err != nil {
-		return fmt.Errorf("node %q: create: %w", name, err)
-	}
 	pub, err := ssh.ParsePrivateKey(hostKey)
 	if err != nil {
 		return fmt.Errorf("node %q: host key: %w", name, err)
 	}
-	entries := []tarEntry{
-		{Path: "/etc/ssh/ssh_host_ed25519_key", Mode: 0o600, Content: hostKey},
-		{Path: "/etc/ssh/ssh_host_ed25519_key.pub", Mode: 0o644, Content: ssh.MarshalAuthorizedKey(pub.PublicKey())},
-		{Path: "/root/.ssh", Mode: 0o700, Dir: true},
-		{Path: "/root/.ssh/authorized_keys", Mode: 0o600, Content: authorized},
-		{Path: BootPath, Mode: 0o755, Content: []byte(plan.BootScript(np))},
-	}
-	for _, f := range np.Node.Files {
-		mode := int64(f.Mode.Perm())
-		if f.Mode == 0 {
-			mode = 0o644
-		}
-		entries = append(entries, tarEntry{Path: f.Path, Mode: mode, Content: f.Content})
-	}
-	tb, err := buildTar(entries, time.Now())
+	cmd, copyIn := plan.NodeBoot(np, NodeKeys{HostKey: hostKey, HostPub: ssh.MarshalAuthorizedKey(pub.PublicKey()), Authorized: authorized})
+	id, err := e.RT.CreateContainer(ctx, plan.ContainerSpec(np, cmd))
 	if err != nil {
-		return fmt.Errorf("node %q: %w", name, err)
+		return fmt.Errorf("node %q: create: %w", name, err)
 	}
-	if err := cctx.Err(); err != nil {
-		return err
-	}
-	if err := e.RT.CopyTo(ctx, id, "/", bytes.NewReader(tb)); err != nil {
-		return fmt.Errorf("node %q: placing files: %w", name, err)
+	if len(copyIn) > 0 {
+		tb, err := buildTar(copyIn, time.Now())
+		if err != nil {
+			return fmt.Errorf("node %q: %w", name, err)
+		}
+		if err := cctx.Err(); err != nil {
+			return err
+		}
+		if err := e.RT.CopyTo(ctx, id, "/", bytes.NewReader(tb)); err != nil {
+			return fmt.Errorf("node %q: placing files: %w", name, err)
+		}
 	}
 	if err := cctx.Err(); err != nil {
 		return err

@@ -148,15 +148,16 @@ var ReadonlyPaths = []string{
 // BootPath is where the generated boot script is placed in each node.
 const BootPath = "/etc/labdojo/boot.sh"
 
-// ContainerSpec translates a node plan into a container configuration. It is
-// pure: the same plan gives the same spec.
-func (p *Plan) ContainerSpec(np *NodePlan) runtime.ContainerSpec {
+// ContainerSpec translates a node plan into a container configuration; cmd
+// is the node's boot command (see NodeBoot). It is pure: the same plan gives
+// the same spec.
+func (p *Plan) ContainerSpec(np *NodePlan, cmd []string) runtime.ContainerSpec {
 	n := np.Node
 	spec := runtime.ContainerSpec{
 		Name:     np.Container,
 		Hostname: n.Name,
 		Image:    p.Image,
-		Cmd:      []string{"/bin/sh", BootPath},
+		Cmd:      cmd,
 		Env:      map[string]string{},
 		Labels:   with(with(p.BaseLabels(), runtime.LabelNode, n.Name), LabelAddresses, np.AddressLabel()),
 		CapAdd:   []string{"NET_ADMIN", "NET_RAW"},

@@ -74,7 +74,7 @@ func TestContainerSpec(t *testing.T) {
 					np = n
 				}
 			}
-			got := p.ContainerSpec(np)
+			got := p.ContainerSpec(np, []string{"/bin/sh", BootPath})
 			if got.Labels[runtime.LabelInstance] != "demo" || got.Labels[runtime.LabelNode] != tt.node ||
 				got.Labels[runtime.LabelTool] != "labdojo" || got.Labels[runtime.LabelLabHash] != "abc" {
 				t.Errorf("labels = %v", got.Labels)
@@ -98,7 +98,7 @@ func TestContainerSpecHostOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := p.ContainerSpec(p.Nodes[0])
+	s := p.ContainerSpec(p.Nodes[0], nil)
 	if !reflect.DeepEqual(s.CapAdd, []string{"NET_ADMIN", "NET_RAW", "SYS_ADMIN"}) {
 		t.Errorf("caps = %v", s.CapAdd)
 	}
@@ -129,7 +129,7 @@ func TestNetworkSpecs(t *testing.T) {
 
 func TestBootScript(t *testing.T) {
 	p := testPlan(t)
-	router := p.BootScript(p.Nodes[0])
+	router := p.BootScript(p.Nodes[0], NodeKeys{}, true)
 	for _, want := range []string{
 		"172.28.0.2/24) if0=$_n ;;",
 		"100.64.0.2/24) if1=$_n ;;",
@@ -149,14 +149,14 @@ func TestBootScript(t *testing.T) {
 	if strings.Contains(router, "route add default") {
 		t.Error("router must get no default route")
 	}
-	client := p.BootScript(p.Nodes[1])
+	client := p.BootScript(p.Nodes[1], NodeKeys{}, true)
 	if strings.Contains(client, "addr add") {
 		t.Errorf("client declares no address but script adds one:\n%s", client)
 	}
 	if !strings.Contains(client, "route add 10.10.2.0/24 via 10.10.1.1") || !strings.Contains(client, "'127.0.1.1\tclient'") {
 		t.Errorf("client script:\n%s", client)
 	}
-	web := p.BootScript(p.Nodes[2])
+	web := p.BootScript(p.Nodes[2], NodeKeys{}, true)
 	if !strings.Contains(web, "route add default via 10.10.2.1 dev eth1") || !strings.Contains(web, "chown 'www-data' '/var/www/html/index.html'") {
 		t.Errorf("web script:\n%s", web)
 	}
@@ -202,5 +202,34 @@ docker0	000011AC	00000000	0001	0	0	0	0000FFFF	0	0	0
 	want := []netip.Prefix{pfx("192.168.0.0/24"), pfx("172.17.0.0/16")}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v want %v", got, want)
+	}
+}
+
+func TestNodeBoot(t *testing.T) {
+	p := testPlan(t)
+	keys := NodeKeys{HostKey: []byte("-----BEGIN KEY-----\nabc'def\n-----END KEY-----\n"), HostPub: []byte("ssh-ed25519 AAAA host\n"), Authorized: []byte("ssh-ed25519 BBBB user\n")}
+	web := p.Nodes[2]
+	cmd, copyIn := p.NodeBoot(web, keys)
+	if len(cmd) != 3 || cmd[1] != "-c" || copyIn != nil {
+		t.Fatalf("small boot not inline: %v %v", cmd[:2], copyIn)
+	}
+	for _, want := range []string{
+		"printf '%s' '-----BEGIN KEY-----\nabc'\\''def\n-----END KEY-----\n' >/etc/ssh/ssh_host_ed25519_key",
+		"mkdir -p '/var/www/html'",
+		"printf '%s' 'hi' >'/var/www/html/index.html'",
+		"chmod 0644 '/var/www/html/index.html'",
+	} {
+		if !strings.Contains(cmd[2], want) {
+			t.Errorf("inline boot lacks %q:\n%s", want, cmd[2])
+		}
+	}
+	// A file with NUL bytes cannot travel in an argument: copy it in.
+	web.Node.Files = append(web.Node.Files, lab.File{Path: "/bin.dat", Content: []byte{1, 0, 2}, Mode: 0o600})
+	cmd, copyIn = p.NodeBoot(web, keys)
+	if !reflect.DeepEqual(cmd, []string{"/bin/sh", BootPath}) || len(copyIn) != 3 || copyIn[0].Path != BootPath || copyIn[2].Mode != 0o600 {
+		t.Errorf("NUL file: %v %+v", cmd, copyIn)
+	}
+	if strings.Contains(string(copyIn[0].Content), "printf '%s' 'hi'") {
+		t.Error("copied boot script still writes the files inline")
 	}
 }

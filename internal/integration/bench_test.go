@@ -94,13 +94,17 @@ func median(d []time.Duration) float64 {
 
 // floorUp creates and starts the same containers with the engine API
 // directly, in parallel: the engine's own cost, the floor for any tool.
-func floorUp(ctx context.Context, b *testing.B, n int) (time.Duration, func()) {
+// Names and subnets differ per round: Docker 20.10 occasionally keeps a
+// stale endpoint after concurrent force-removals, which makes that network
+// unremovable until the daemon restarts.
+func floorUp(ctx context.Context, b *testing.B, n, round int) (time.Duration, func()) {
 	labels := map[string]string{runtime.LabelTool: "labdojo", runtime.LabelInstance: "itbench-floor"}
 	start := time.Now()
-	nets := []runtime.NetworkSpec{{Name: "itbf-mgmt", Subnet: netip.MustParsePrefix("172.31.251.0/24"), Gateway: netip.MustParseAddr("172.31.251.1"), Internal: true, Labels: labels}}
+	p := fmt.Sprintf("itbf%d-", round)
+	nets := []runtime.NetworkSpec{{Name: p + "mgmt", Subnet: netip.MustParsePrefix(fmt.Sprintf("172.31.%d.0/24", 200+round)), Gateway: netip.MustParseAddr(fmt.Sprintf("172.31.%d.1", 200+round)), Internal: true, Labels: labels}}
 	for i, n := range []string{"a", "b", "c"} {
-		sub := netip.MustParsePrefix(fmt.Sprintf("100.126.%d.0/24", i))
-		nets = append(nets, runtime.NetworkSpec{Name: "itbf-" + n, Subnet: sub, Gateway: netip.MustParseAddr(fmt.Sprintf("100.126.%d.1", i)), NoHostAddress: true, Labels: labels})
+		sub := netip.MustParsePrefix(fmt.Sprintf("100.126.%d.0/24", 3*round+i+10))
+		nets = append(nets, runtime.NetworkSpec{Name: p + n, Subnet: sub, Gateway: nthAddr(sub, 1), NoHostAddress: true, Labels: labels})
 	}
 	var g errgroup.Group
 	for _, s := range nets {
@@ -113,9 +117,9 @@ func floorUp(ctx context.Context, b *testing.B, n int) (time.Duration, func()) {
 	for i := 1; i <= n; i++ {
 		g.Go(func() error {
 			id, err := rt.CreateContainer(ctx, runtime.ContainerSpec{
-				Name: fmt.Sprintf("itbf-n%d", i), Hostname: fmt.Sprintf("n%d", i), Image: image.DefaultRef(),
+				Name: fmt.Sprintf("%sn%d", p, i), Hostname: fmt.Sprintf("n%d", i), Image: image.DefaultRef(),
 				Labels: labels, Init: true, CapAdd: []string{"NET_ADMIN", "NET_RAW"}, Cmd: []string{engine.InitPath},
-				Networks: []runtime.NetworkAttachment{{Network: "itbf-mgmt"}, {Network: "itbf-" + []string{"a", "b", "c"}[i%3]}, {Network: "itbf-" + []string{"a", "b", "c"}[(i+1)%3]}},
+				Networks: []runtime.NetworkAttachment{{Network: p + "mgmt"}, {Network: p + []string{"a", "b", "c"}[i%3]}, {Network: p + []string{"a", "b", "c"}[(i+1)%3]}},
 			})
 			if err != nil {
 				return err
@@ -134,10 +138,17 @@ func floorUp(ctx context.Context, b *testing.B, n int) (time.Duration, func()) {
 			g.Go(func() error { return rt.RemoveContainer(ctx, c.ID) })
 		}
 		_ = g.Wait()
-		ns, _ := rt.ListNetworks(ctx, labels)
-		for _, n := range ns {
-			_ = rt.RemoveNetwork(ctx, n.ID)
+		for try := 0; try < 20; try++ { // endpoints may linger a moment after removal
+			ns, _ := rt.ListNetworks(ctx, labels)
+			if len(ns) == 0 {
+				return
+			}
+			for _, n := range ns {
+				_ = rt.RemoveNetwork(ctx, n.ID)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
+		b.Logf("floor networks of round %d could not be removed (stale endpoint)", round)
 	}
 }
 
@@ -167,7 +178,7 @@ func BenchmarkUpDown10(b *testing.B) {
 		t, _ = timeCmd(b, "docker-compose", "-p", "itbenchc", "-f", cfile, "down")
 		cDown = append(cDown, t)
 
-		t, cleanup := floorUp(ctx, b, n)
+		t, cleanup := floorUp(ctx, b, n, i)
 		fUp = append(fUp, t)
 		cleanup()
 	}
@@ -426,4 +437,10 @@ func BenchmarkBareProbes(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func nthAddr(p netip.Prefix, i int) netip.Addr {
+	a := p.Addr().As4()
+	a[3] += byte(i)
+	return netip.AddrFrom4(a)
 }
