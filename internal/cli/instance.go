@@ -317,6 +317,23 @@ func (a *app) resolveInstance(ctx context.Context, eng *engine.Engine, args []st
 	if err != nil {
 		return "", err
 	}
+	if len(names) > 1 {
+		// Prefer instances that have nodes over leftovers holding only
+		// networks (for example after --keep-on-failure).
+		var withNodes []string
+		for _, n := range names {
+			cs, err := eng.RT.ListContainers(ctx, engine.InstanceLabels(n))
+			if err != nil {
+				return "", err
+			}
+			if len(cs) > 0 {
+				withNodes = append(withNodes, n)
+			}
+		}
+		if len(withNodes) > 0 {
+			names = withNodes
+		}
+	}
 	switch len(names) {
 	case 0:
 		return "", usageErr("no instance is running (start one with `dojo up LAB` or `dojo start SCENARIO`)")
@@ -365,6 +382,10 @@ func (a *app) statusCmd() *cobra.Command {
 			for i, st := range out {
 				if i > 0 {
 					fmt.Fprintln(a.streams.Out)
+				}
+				if len(st.Nodes) == 0 {
+					fmt.Fprintf(a.streams.Out, "Instance %s: no nodes, only networks left (remove them with `dojo down %s`)\n", st.Name, st.Name)
+					continue
 				}
 				fmt.Fprintf(a.streams.Out, "Instance %s (lab %s)\n", st.Name, st.Lab)
 				printNodes(a.streams.Out, st.Name, st.Nodes, true)

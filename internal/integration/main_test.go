@@ -80,11 +80,19 @@ func cleanup(ctx context.Context) {
 			_ = rt.RemoveContainer(ctx, c.ID)
 		}
 	}
+	floor, _ := rt.ListContainers(ctx, floorLabels)
+	for _, c := range floor {
+		_ = rt.RemoveContainer(ctx, c.ID)
+	}
 	ns, _ := rt.ListNetworks(ctx, engine.ToolLabels())
 	for _, n := range ns {
 		if strings.HasPrefix(n.Labels[runtime.LabelInstance], "it") {
 			_ = rt.RemoveNetwork(ctx, n.ID)
 		}
+	}
+	ns, _ = rt.ListNetworks(ctx, floorLabels)
+	for _, n := range ns {
+		_ = rt.RemoveNetwork(ctx, n.ID)
 	}
 }
 
