@@ -25,11 +25,13 @@ type checkDoc struct {
 		Total, Passed, Failed, Error, Skipped int
 	} `json:"summary"`
 	Goals []struct {
-		Name     string `json:"name"`
-		Status   string `json:"status"`
-		Reason   string `json:"reason"`
-		Attempts int    `json:"attempts"`
-		Checks   []struct {
+		Name        string `json:"name"`
+		Status      string `json:"status"`
+		Awarded     int    `json:"awarded"`
+		HintPenalty int    `json:"hint_penalty"`
+		Reason      string `json:"reason"`
+		Attempts    int    `json:"attempts"`
+		Checks      []struct {
 			Node, Type, Status, Expected, Observed, Message string
 		} `json:"checks"`
 	} `json:"goals"`
@@ -158,6 +160,7 @@ const checkScenario = `scenario "checks" {
   lab     = "lab.hcl"
   track   = "server"
   brief   = "Integration test."
+  hint_cost = 2
 }
 
 setup "b" {
@@ -170,6 +173,7 @@ setup "b" {
 }
 
 goal "command-pass" {
+  hints = ["Look at echo.", "Run echo hello."]
   check "command" {
     on       = "a"
     run      = "echo hello; echo warn >&2"
@@ -488,6 +492,27 @@ func TestCheckTypes(t *testing.T) {
 	if len(types) != 17 {
 		t.Errorf("saw %d check types, want 17: %v", len(types), types)
 	}
+
+	t.Run("hints-cost-points", func(t *testing.T) {
+		if r := mustDojo(t, "hint", "command-pass", "--name", "it-checks"); !strings.Contains(r.stdout, "Hint 1/2") || !strings.Contains(r.stdout, "Look at echo.") {
+			t.Errorf("first hint: %q", r.stdout)
+		}
+		if r := mustDojo(t, "hint", "command-pass", "--name", "it-checks"); !strings.Contains(r.stdout, "Hint 2/2") {
+			t.Errorf("second hint: %q", r.stdout)
+		}
+		if r := mustDojo(t, "hint", "command-pass", "--name", "it-checks"); !strings.Contains(r.stdout, "All 2 hints") {
+			t.Errorf("third hint: %q", r.stdout)
+		}
+		if r := dojo(t, "hint", "no-such-goal", "--name", "it-checks"); r.code != 2 || !strings.Contains(r.stderr, "command-pass") {
+			t.Errorf("unknown goal: %d %s", r.code, r.stderr)
+		}
+		d, _ := checkJSON(t, "it-checks")
+		for _, g := range d.Goals {
+			if g.Name == "command-pass" && (g.HintPenalty != 4 || g.Awarded != 6) {
+				t.Errorf("command-pass after two hints: penalty %d awarded %d, want 4 and 6", g.HintPenalty, g.Awarded)
+			}
+		}
+	})
 
 	t.Run("junit-and-tap", func(t *testing.T) {
 		r := dojo(t, "check", "it-checks", "--format", "junit")
