@@ -277,6 +277,22 @@ func TestSingleServer(t *testing.T) {
 	s.must("server", "service ssh restart >/dev/null 2>&1 || true")
 	s2 := newSSH(t, "it-single")
 	s2.must("server", "true")
+
+	// With sshd stopped, the console (through the engine) still works and
+	// brings it back.
+	s2.must("server", "service ssh stop >/dev/null 2>&1")
+	if r := dojo(t, "ssh", "it-single/server", "--", "true"); r.code == 0 {
+		t.Error("ssh worked with sshd stopped")
+	}
+	cmd := exec.Command(bin, "console", "it-single/server")
+	cmd.Env = env()
+	cmd.Stdin = strings.NewReader("hostname\nservice ssh start >/dev/null 2>&1\nexit 4\n")
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 4 || !strings.Contains(string(out), "server") {
+		t.Errorf("console: %v %q", err, out)
+	}
+	newSSH(t, "it-single").must("server", "true")
 }
 
 func TestConcurrentUpSameName(t *testing.T) {
