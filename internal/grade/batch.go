@@ -126,9 +126,20 @@ func (b *Batcher) runBatch(node string, batch []*probeReq) {
 		cancel()
 	}()
 	token := newToken()
-	scripts := make([]string, len(live))
+	// Probes are read-only, so identical scripts in one round (two port
+	// checks read the same `ss` listing, two sshd checks the same `sshd -T`)
+	// run once and share their output.
+	var scripts []string
+	slot := make([]int, len(live))
+	index := map[string]int{}
 	for i, r := range live {
-		scripts[i] = r.script
+		j, ok := index[r.script]
+		if !ok {
+			j = len(scripts)
+			index[r.script] = j
+			scripts = append(scripts, r.script)
+		}
+		slot[i] = j
 	}
 	start := time.Now()
 	stdout, code, err := b.exec(ctx, node, BatchScript(token, scripts))
@@ -138,15 +149,16 @@ func (b *Batcher) runBatch(node string, batch []*probeReq) {
 	}
 	var outs []check.Output
 	if err == nil {
-		outs, err = ParseBatch(token, stdout, len(live))
+		outs, err = ParseBatch(token, stdout, len(scripts))
 	}
 	for i, r := range live {
 		if err != nil {
 			r.done <- check.Output{Err: err, Duration: took}
 			continue
 		}
-		outs[i].Duration = took
-		r.done <- outs[i]
+		out := outs[slot[i]]
+		out.Duration = took
+		r.done <- out
 	}
 }
 

@@ -131,3 +131,31 @@ func TestBatcherErrorsAndCancel(t *testing.T) {
 		t.Errorf("after cancel: %+v", out)
 	}
 }
+
+func TestBatcherRunsIdenticalProbesOnce(t *testing.T) {
+	var probes atomic.Int32
+	b := NewBatcher(func(ctx context.Context, node, script string) ([]byte, int, error) {
+		probes.Add(int32(strings.Count(script, "&\n_p")))
+		return shExec(ctx, node, script)
+	})
+	b.Gather = 50 * time.Millisecond
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			script := "echo same"
+			if i%2 == 1 {
+				script = "echo other"
+			}
+			out := b.Run(context.Background(), "n", script)
+			if out.Err != nil || (string(out.Stdout) != "same\n" && string(out.Stdout) != "other\n") {
+				t.Errorf("probe %d: %+v", i, out)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := probes.Load(); n != 2 {
+		t.Errorf("%d probes ran for 2 distinct scripts", n)
+	}
+}
