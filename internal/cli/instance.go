@@ -15,7 +15,6 @@ import (
 
 	"github.com/labdojo/labdojo/internal/engine"
 	"github.com/labdojo/labdojo/internal/image"
-	"github.com/labdojo/labdojo/internal/lab"
 )
 
 // upFlags are the flags of `up` (and `start`).
@@ -396,8 +395,6 @@ func (a *app) statusCmd() *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	return cmd
 }
-
-var _ = lab.FileName
 
 // plural renders "1 node" or "3 nodes".
 func plural(n int, word string) string {

@@ -57,8 +57,7 @@ type loadedLab struct {
 // loadLab resolves ref: an existing file or directory, else ./labs/<ref>,
 // else a bundled lab name.
 func loadLab(ref string, opts lab.Options) (*loadedLab, error) {
-	if fi, err := os.Stat(ref); err == nil {
-		_ = fi
+	if _, err := os.Stat(ref); err == nil {
 		l, f, d := lab.LoadFile(ref, opts)
 		return &loadedLab{l, f, d}, nil
 	}

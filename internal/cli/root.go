@@ -113,8 +113,6 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.Is(err, runtime.ErrEngineUnavailable), errors.Is(err, image.ErrUnavailable):
 		return ExitEnviron
-	case errors.Is(err, state.ErrLocked):
-		return ExitFailed
 	case errors.Is(err, context.Canceled):
 		return 130
 	case strings.HasPrefix(err.Error(), "unknown command"), strings.HasPrefix(err.Error(), "unknown shorthand flag"):

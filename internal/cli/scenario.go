@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -391,7 +392,7 @@ passes or Ctrl-C.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if !contains(report.Formats(), format) {
+			if !slices.Contains(report.Formats(), format) {
 				return usageErr("--format must be one of %s", strings.Join(report.Formats(), ", "))
 			}
 			if cmd.Flags().Changed("watch") && format != "text" {
@@ -607,13 +608,4 @@ func (a *app) solveCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	return cmd
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -115,7 +115,7 @@ in the instance's state directory (recordings/) unless --no-record.`,
 				return withCode(ExitEnviron, err)
 			}
 			if code != 0 {
-				return withCode(code, fmt.Errorf(""))
+				return withCode(code, nil)
 			}
 			return nil
 		},
@@ -198,7 +198,7 @@ or misconfigured.`,
 				return err
 			}
 			if res.ExitCode != 0 {
-				return withCode(res.ExitCode, fmt.Errorf(""))
+				return withCode(res.ExitCode, nil)
 			}
 			return nil
 		},

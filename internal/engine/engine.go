@@ -39,7 +39,6 @@ type Event struct {
 	Step    string // "network", "node", "ready", "exec", "rollback", "remove"
 	Subject string // node or network name
 	Done    bool
-	Err     error
 }
 
 func (e *Engine) emit(ev Event) {

@@ -12,33 +12,22 @@ import (
 type tarEntry struct {
 	Path    string // absolute path inside the node
 	Mode    int64
-	Dir     bool
 	Content []byte
 }
 
-// buildTar packs entries into a tar stream to extract at "/". Parent
-// directories that are not listed are created by the engine with default
-// permissions.
+// buildTar packs regular files into a tar stream to extract at "/". Missing
+// parent directories are created by the engine with default permissions.
 func buildTar(entries []tarEntry, mtime time.Time) ([]byte, error) {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, e := range entries {
 		name := strings.TrimPrefix(path.Clean(e.Path), "/")
-		h := &tar.Header{Name: name, Mode: e.Mode, ModTime: mtime, Uname: "root", Gname: "root", Format: tar.FormatPAX}
-		if e.Dir {
-			h.Typeflag = tar.TypeDir
-			h.Name += "/"
-		} else {
-			h.Typeflag = tar.TypeReg
-			h.Size = int64(len(e.Content))
-		}
+		h := &tar.Header{Name: name, Typeflag: tar.TypeReg, Size: int64(len(e.Content)), Mode: e.Mode, ModTime: mtime, Uname: "root", Gname: "root", Format: tar.FormatPAX}
 		if err := tw.WriteHeader(h); err != nil {
 			return nil, err
 		}
-		if !e.Dir {
-			if _, err := tw.Write(e.Content); err != nil {
-				return nil, err
-			}
+		if _, err := tw.Write(e.Content); err != nil {
+			return nil, err
 		}
 	}
 	if err := tw.Close(); err != nil {

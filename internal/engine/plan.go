@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -183,7 +184,7 @@ func (p *Plan) ContainerSpec(np *NodePlan, cmd []string) runtime.ContainerSpec {
 		spec.Privileged = true
 	}
 	for _, c := range n.Capabilities {
-		if !contains(spec.CapAdd, strings.ToUpper(c)) {
+		if !slices.Contains(spec.CapAdd, strings.ToUpper(c)) {
 			spec.CapAdd = append(spec.CapAdd, strings.ToUpper(c))
 		}
 	}
@@ -208,15 +209,6 @@ func with(m map[string]string, k, v string) map[string]string {
 	}
 	out[k] = v
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // sortedKeys returns the keys of m in order.

@@ -35,9 +35,6 @@ func prefixBitsFor(n int) int {
 	return b
 }
 
-// overlaps reports whether two prefixes share an address.
-func overlaps(a, b netip.Prefix) bool { return a.Overlaps(b) }
-
 // allocate picks count subnets of size bits inside pool that overlap none of
 // used, in ascending order.
 func allocate(pool netip.Prefix, size, count int, used []netip.Prefix) ([]netip.Prefix, error) {
@@ -55,7 +52,7 @@ func allocate(pool netip.Prefix, size, count int, used []netip.Prefix) ([]netip.
 		cand := netip.PrefixFrom(netip.AddrFrom4(b), size)
 		free := true
 		for _, u := range taken {
-			if overlaps(cand, u) {
+			if cand.Overlaps(u) {
 				free = false
 				break
 			}

@@ -19,7 +19,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"syscall"
 	"time"
 )
@@ -149,25 +148,6 @@ func (s *Store) Load(name string) (*Instance, error) {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(s.Dir(name), "instance.json"), err)
 	}
 	return &in, nil
-}
-
-// Names lists instance directories present in the store, sorted.
-func (s *Store) Names() ([]string, error) {
-	ents, err := os.ReadDir(filepath.Join(s.Root, "instances"))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, e := range ents {
-		if e.IsDir() {
-			out = append(out, e.Name())
-		}
-	}
-	sort.Strings(out)
-	return out, nil
 }
 
 // Purge removes the instance's state directory.
