@@ -1,4 +1,4 @@
-package report
+package check
 
 import (
 	"regexp"
@@ -6,17 +6,18 @@ import (
 )
 
 var (
-	// probeStep matches one framed step of a check's probe: `_s NAME args...`
+	// probeStep matches one step rendered by step(): `_s NAME args...`
 	// up to the end of the line or a && / || chain.
 	probeStep   = regexp.MustCompile(`(?m)(?:^|&& |\|\| |\s)_s ([A-Za-z0-9_-]+) (.+?)(?:\s*(?:&&|\|\|)|$)`)
 	simpleQuote = regexp.MustCompile(`^'([A-Za-z0-9_./:%|=,@+*-]*)'$`)
 )
 
-// probeSummary turns a probe script into the commands a reader recognises:
-// the tools its framed steps run (`getent passwd deploy ; id -nG deploy`),
-// without the framing helpers. A script without framed steps is returned
-// unchanged.
-func probeSummary(script string) string {
+// CommandSummary turns a probe script (Evidence.Command) into the commands a
+// reader recognises: the tools its `_s` steps run (`getent passwd deploy ;
+// id -nG deploy`), without the framing helpers. A script without framed
+// steps is returned unchanged. Reports show it; the full script stays in the
+// evidence.
+func CommandSummary(script string) string {
 	var out []string
 	seen := map[string]bool{}
 	for _, m := range probeStep.FindAllStringSubmatch(script, -1) {

@@ -1,8 +1,8 @@
-package report
+package check
 
 import "testing"
 
-func TestProbeSummary(t *testing.T) {
+func TestCommandSummary(t *testing.T) {
 	helper := `_s() { _n=$1; shift; printf '@@labdojo %s@@\n' "$_n"; "$@" 2>&1; _r=$?; printf '\n@@labdojo %s exit %d@@\n' "$_n" "$_r"; return $_r; }` + "\n"
 	cases := map[string]string{
 		helper + "_s passwd 'getent' 'passwd' 'deploy' && _s groups 'id' '-nG' 'deploy'\n":                                        "getent passwd deploy ; id -nG deploy",
@@ -12,8 +12,16 @@ func TestProbeSummary(t *testing.T) {
 		"curl -sS 'http://x/'": "curl -sS 'http://x/'",
 	}
 	for in, want := range cases {
-		if got := probeSummary(in); got != want {
-			t.Errorf("probeSummary:\n got %q\nwant %q", got, want)
+		if got := CommandSummary(in); got != want {
+			t.Errorf("CommandSummary:\n got %q\nwant %q", got, want)
 		}
+	}
+}
+
+// The summary must follow the framing step() renders.
+func TestCommandSummaryOfRenderedSteps(t *testing.T) {
+	script := probe(chain(step("passwd", "getent", "passwd", "deploy"), step("groups", "id", "-nG", "deploy")))
+	if got := CommandSummary(script); got != "getent passwd deploy ; id -nG deploy" {
+		t.Errorf("got %q", got)
 	}
 }
