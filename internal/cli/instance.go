@@ -319,13 +319,13 @@ func (a *app) resolveInstance(ctx context.Context, eng *engine.Engine, args []st
 	if len(names) > 1 {
 		// Prefer instances that have nodes over leftovers holding only
 		// networks (for example after --keep-on-failure).
+		nodes, err := eng.NodesByInstance(ctx)
+		if err != nil {
+			return "", err
+		}
 		var withNodes []string
 		for _, n := range names {
-			cs, err := eng.RT.ListContainers(ctx, engine.InstanceLabels(n))
-			if err != nil {
-				return "", err
-			}
-			if len(cs) > 0 {
+			if len(nodes[n]) > 0 {
 				withNodes = append(withNodes, n)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -28,23 +29,19 @@ func (a *app) resolveNode(ctx context.Context, eng *engine.Engine, ref, instance
 	if instanceFlag != "" {
 		return instanceFlag, ref, nil
 	}
-	names, err := eng.Instances(ctx)
+	nodes, err := eng.NodesByInstance(ctx)
 	if err != nil {
 		return "", "", err
 	}
-	var with []string
-	for _, n := range names {
-		cs, err := eng.RT.ListContainers(ctx, engine.InstanceLabels(n))
-		if err != nil {
-			return "", "", err
-		}
-		for _, c := range cs {
-			if c.Labels[runtime.LabelNode] == ref {
-				with = append(with, n)
-				break
-			}
+	var with, names []string
+	for inst, ns := range nodes {
+		names = append(names, inst)
+		if slices.Contains(ns, ref) {
+			with = append(with, inst)
 		}
 	}
+	slices.Sort(names)
+	slices.Sort(with)
 	switch len(with) {
 	case 1:
 		return with[0], ref, nil

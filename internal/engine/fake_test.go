@@ -208,3 +208,17 @@ func TestDownInvalidName(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestNodesByInstance(t *testing.T) {
+	rt := newFake()
+	for i, c := range [][2]string{{"a", "web"}, {"a", "db"}, {"b", "web"}} {
+		rt.containers[fmt.Sprint(i)] = runtime.ContainerInfo{ID: fmt.Sprint(i), Labels: map[string]string{
+			runtime.LabelTool: "labdojo", runtime.LabelInstance: c[0], runtime.LabelNode: c[1]}}
+	}
+	rt.containers["x"] = runtime.ContainerInfo{ID: "x", Labels: map[string]string{"other": "1", runtime.LabelNode: "web"}}
+	e := &Engine{RT: rt}
+	got, err := e.NodesByInstance(context.Background())
+	if err != nil || len(got) != 2 || len(got["a"]) != 2 || len(got["b"]) != 1 {
+		t.Errorf("got %v %v", got, err)
+	}
+}

@@ -58,6 +58,22 @@ func (e *Engine) Instances(ctx context.Context) ([]string, error) {
 	return sortedKeys(seen), nil
 }
 
+// NodesByInstance maps every instance that has containers to its node
+// names, from a single engine call.
+func (e *Engine) NodesByInstance(ctx context.Context) (map[string][]string, error) {
+	cs, err := e.RT.ListContainers(ctx, ToolLabels())
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, c := range cs {
+		if inst := c.Labels[runtime.LabelInstance]; inst != "" {
+			out[inst] = append(out[inst], c.Labels[runtime.LabelNode])
+		}
+	}
+	return out, nil
+}
+
 // InstanceStatus reports an instance's nodes; with probe set it also checks
 // that each node accepts an SSH session (read-only: runs `true`).
 func (e *Engine) InstanceStatus(ctx context.Context, instance string, probe bool) (*InstanceStatus, error) {
