@@ -76,11 +76,8 @@ func isWildcard(h string) bool { return h == "*" || h == "0.0.0.0" || h == "::" 
 // Judge parses `ss -H -ltnu` lines: netid state recv-q send-q local peer.
 func (c *Port) Judge(out Output) Result {
 	j := newJudge(c, c.expected(), out)
-	if r, ok := j.runErr(out); !ok {
-		return r
-	}
-	s := sections(out.Stdout)["ss"]
-	if r, ok := j.stepErr(s, "ss", "ss"); !ok {
+	s, r, ok := j.step(out, "ss", "ss")
+	if !ok {
 		return r
 	}
 	if s.RC != 0 {
@@ -202,10 +199,7 @@ func (c *HTTP) Judge(out Output) Result {
 	if c.Matches != nil && !c.Matches.MatchString(body) {
 		bad = append(bad, fmt.Sprintf("body does not match /%s/", c.Matches))
 	}
-	if len(bad) > 0 {
-		return j.fail(obs, strings.Join(bad, "; "))
-	}
-	return j.pass(obs)
+	return j.verdict(obs, bad)
 }
 
 // TCP checks whether a TCP port accepts connections, from the node.
@@ -535,11 +529,8 @@ var routeTypes = []string{"unicast", "local", "broadcast", "multicast", "throw",
 // Judge finds routes to the destination and compares gateway and device.
 func (c *Route) Judge(out Output) Result {
 	j := newJudge(c, c.expected(), out)
-	if r, ok := j.runErr(out); !ok {
-		return r
-	}
-	s := sections(out.Stdout)["route"]
-	if r, ok := j.stepErr(s, "route", "ip"); !ok {
+	s, r, ok := j.step(out, "route", "ip")
+	if !ok {
 		return r
 	}
 	if s.RC != 0 {
@@ -627,11 +618,8 @@ func (c *Address) Script() string {
 // Judge collects `inet`/`inet6` prefixes.
 func (c *Address) Judge(out Output) Result {
 	j := newJudge(c, c.expected(), out)
-	if r, ok := j.runErr(out); !ok {
-		return r
-	}
-	s := sections(out.Stdout)["addr"]
-	if r, ok := j.stepErr(s, "addr", "ip"); !ok {
+	s, r, ok := j.step(out, "addr", "ip")
+	if !ok {
 		return r
 	}
 	var have []string

@@ -194,6 +194,47 @@ func (j *judge) runErr(out Output) (Result, bool) {
 	return Result{}, true
 }
 
+// step returns the section of the named step after the checks every probe
+// needs: the probe ran and the step's tool ran (see stepErr). ok is false
+// when r is the final result.
+func (j *judge) step(out Output, name, tool string) (s *section, r Result, ok bool) {
+	if r, ok := j.runErr(out); !ok {
+		return nil, r, false
+	}
+	s = sections(out.Stdout)[name]
+	if r, ok := j.stepErr(s, name, tool); !ok {
+		return nil, r, false
+	}
+	return s, Result{}, true
+}
+
+// verdict passes with observed when nothing is wrong, and otherwise fails
+// listing what is.
+func (j *judge) verdict(observed string, bad []string) Result {
+	if len(bad) > 0 {
+		return j.fail(observed, strings.Join(bad, "; "))
+	}
+	return j.pass(observed)
+}
+
+// entry judges a getent lookup of a kind ("user", "group") that should
+// exist or not: exit 2 (no such entry) decides at once. Otherwise it
+// returns the entry's fields, which must number n. ok is false when r is
+// the final result.
+func (j *judge) entry(s *section, kind, name string, exists bool, n int) (f []string, r Result, ok bool) {
+	if s.RC == 2 {
+		if !exists {
+			return nil, j.pass("absent"), false
+		}
+		return nil, j.fail("absent", "no "+kind+" "+name), false
+	}
+	f = strings.Split(s.Body, ":")
+	if s.RC != 0 || len(f) != n {
+		return nil, j.error("unparseable getent output", fmt.Sprintf("getent exit %d: %s", s.RC, short(s.Body))), false
+	}
+	return f, Result{}, true
+}
+
 // stepErr turns a section that could not run into an error result: a
 // missing step (probe output unparseable), command not found (127), not
 // executable (126) or permission denied.

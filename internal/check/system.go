@@ -80,10 +80,7 @@ func (c *Command) Judge(out Output) Result {
 	if c.StderrContains != "" && !strings.Contains(string(out.Stderr), c.StderrContains) {
 		bad = append(bad, fmt.Sprintf("stderr lacks %q", c.StderrContains))
 	}
-	if len(bad) > 0 {
-		return j.fail(obs, strings.Join(bad, "; "))
-	}
-	return j.pass(obs)
+	return j.verdict(obs, bad)
 }
 
 // File checks a path: existence, type, mode, owner, group and content.
@@ -233,10 +230,7 @@ func (c *File) Judge(out Output) Result {
 			bad = append(bad, fmt.Sprintf("content does not match /%s/", c.Matches))
 		}
 	}
-	if len(bad) > 0 {
-		return j.fail(obs, strings.Join(bad, "; "))
-	}
-	return j.pass(obs)
+	return j.verdict(obs, bad)
 }
 
 // Package checks a Debian package's state with dpkg-query.
@@ -282,11 +276,8 @@ func (c *Package) Script() string {
 // Judge parses `Status|Version` lines.
 func (c *Package) Judge(out Output) Result {
 	j := newJudge(c, c.expected(), out)
-	if r, ok := j.runErr(out); !ok {
-		return r
-	}
-	s := sections(out.Stdout)["pkg"]
-	if r, ok := j.stepErr(s, "pkg", "dpkg-query"); !ok {
+	s, r, ok := j.step(out, "pkg", "dpkg-query")
+	if !ok {
 		return r
 	}
 	installed, version := false, ""
@@ -583,11 +574,8 @@ func (c *Process) Script() string {
 // Judge matches command names (the kernel truncates them to 15 bytes).
 func (c *Process) Judge(out Output) Result {
 	j := newJudge(c, c.expected(), out)
-	if r, ok := j.runErr(out); !ok {
-		return r
-	}
-	s := sections(out.Stdout)["procs"]
-	if r, ok := j.stepErr(s, "procs", "sh"); !ok {
+	s, r, ok := j.step(out, "procs", "sh")
+	if !ok {
 		return r
 	}
 	if s.RC != 0 && s.RC != 1 {
@@ -684,15 +672,9 @@ func (c *User) Judge(out Output) Result {
 	if r, ok := j.stepErr(pw, "passwd", "getent"); !ok {
 		return r
 	}
-	if pw.RC == 2 {
-		if !c.Exists {
-			return j.pass("absent")
-		}
-		return j.fail("absent", "no user "+c.Name)
-	}
-	f := strings.Split(pw.Body, ":")
-	if pw.RC != 0 || len(f) != 7 {
-		return j.error("unparseable getent output", fmt.Sprintf("getent exit %d: %s", pw.RC, short(pw.Body)))
+	f, r, ok := j.entry(pw, "user", c.Name, c.Exists, 7)
+	if !ok {
+		return r
 	}
 	var groups []string
 	obs := "uid " + f[2]
@@ -719,10 +701,7 @@ func (c *User) Judge(out Output) Result {
 	if c.Home != "" && strings.TrimRight(f[5], "/") != strings.TrimRight(c.Home, "/") {
 		bad = append(bad, fmt.Sprintf("home %s, want %s", f[5], c.Home))
 	}
-	if len(bad) > 0 {
-		return j.fail(obs, strings.Join(bad, "; "))
-	}
-	return j.pass(obs)
+	return j.verdict(obs, bad)
 }
 
 // Group checks a group and its members (listed members and users whose
@@ -775,15 +754,9 @@ func (c *Group) Judge(out Output) Result {
 	if r, ok := j.stepErr(g, "group", "getent"); !ok {
 		return r
 	}
-	if g.RC == 2 {
-		if !c.Exists {
-			return j.pass("absent")
-		}
-		return j.fail("absent", "no group "+c.Name)
-	}
-	f := strings.Split(g.Body, ":")
-	if g.RC != 0 || len(f) != 4 {
-		return j.error("unparseable getent output", fmt.Sprintf("getent exit %d: %s", g.RC, short(g.Body)))
+	f, r, ok := j.entry(g, "group", c.Name, c.Exists, 4)
+	if !ok {
+		return r
 	}
 	var members []string
 	for _, m := range strings.Split(f[3], ",") {
@@ -837,11 +810,8 @@ func (c *Sysctl) Script() string { return probe(step("sysctl", "sysctl", "-n", c
 // Judge compares whitespace-normalised values.
 func (c *Sysctl) Judge(out Output) Result {
 	j := newJudge(c, c.Value, out)
-	if r, ok := j.runErr(out); !ok {
-		return r
-	}
-	s := sections(out.Stdout)["sysctl"]
-	if r, ok := j.stepErr(s, "sysctl", "sysctl"); !ok {
+	s, r, ok := j.step(out, "sysctl", "sysctl")
+	if !ok {
 		return r
 	}
 	if s.RC != 0 {
@@ -896,11 +866,8 @@ func normSSHD(v string) string {
 // Judge finds `key value` lines (keys are lower case; some keys repeat).
 func (c *SSHD) Judge(out Output) Result {
 	j := newJudge(c, c.Value, out)
-	if r, ok := j.runErr(out); !ok {
-		return r
-	}
-	s := sections(out.Stdout)["sshd"]
-	if r, ok := j.stepErr(s, "sshd", "sshd"); !ok {
+	s, r, ok := j.step(out, "sshd", "sshd")
+	if !ok {
 		return r
 	}
 	if s.RC != 0 {
