@@ -20,7 +20,10 @@ type fakeRT struct {
 	nets       map[string]runtime.NetworkInfo
 	containers map[string]runtime.ContainerInfo
 	failCreate string // container name whose create fails
-	seq        int
+	// raceOnce makes another "process" take the subnet of the first data
+	// network created, just before it is created.
+	raceOnce bool
+	seq      int
 }
 
 func newFake() *fakeRT {
@@ -40,6 +43,10 @@ func (f *fakeRT) Info(context.Context) (runtime.EngineInfo, error) { return runt
 func (f *fakeRT) CreateNetwork(_ context.Context, s runtime.NetworkSpec) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.raceOnce && s.NoHostAddress {
+		f.raceOnce = false
+		f.nets["foreign"] = runtime.NetworkInfo{ID: "foreign", Name: "someone-else", Subnets: []netip.Prefix{s.Subnet}}
+	}
 	for _, n := range f.nets {
 		if n.Subnets[0].Overlaps(s.Subnet) {
 			return "", fmt.Errorf("Pool overlaps with other one on this address space")
@@ -178,27 +185,33 @@ func TestUpChangedLab(t *testing.T) {
 	}
 }
 
+// TestUpNetworkOverlapRetries: a subnet taken by another process between
+// planning and creating is avoided on a second plan; the first plan's
+// networks are removed, the other process's network is left alone.
 func TestUpNetworkOverlapRetries(t *testing.T) {
 	rt := newFake()
+	rt.raceOnce = true
+	rt.failCreate = "dojo-demo-router" // stop before SSH; networks are what this test is about
 	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
-	// Subnets invisible to AllNetworkSubnets' caller at plan time would be
-	// the race; simulate by making the first candidate taken right after listing.
-	l := testLab()
-	used, err := e.usedSubnets(context.Background(), l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.plan(l, UpOptions{Instance: "demo", Image: "img"}, used)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !MgmtPool.Contains(p.Mgmt.Addr()) {
-		t.Errorf("mgmt %s not in pool", p.Mgmt)
-	}
-	for _, n := range l.Networks {
-		if p.Shadow[n.Name].Overlaps(n.Subnet) || !ShadowPool.Contains(p.Shadow[n.Name].Addr()) {
-			t.Errorf("shadow of %s = %s", n.Name, p.Shadow[n.Name])
+	var created []string
+	var mu sync.Mutex
+	e.Events = func(ev Event) {
+		if ev.Step == "network" && ev.Done {
+			mu.Lock()
+			created = append(created, ev.Subject)
+			mu.Unlock()
 		}
+	}
+	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img", MgmtSubnet: loopbackMgmt})
+	if err == nil || !strings.Contains(err.Error(), `node "router"`) || strings.Contains(err.Error(), "overlaps") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, ok := rt.nets["foreign"]; !ok || len(rt.nets) != 1 {
+		t.Errorf("networks left: %v", rt.nets)
+	}
+	// Three networks on the retry, plus those the first attempt made.
+	if len(created) < 3 {
+		t.Errorf("created %v", created)
 	}
 }
 
