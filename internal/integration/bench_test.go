@@ -108,7 +108,7 @@ func floorUp(ctx context.Context, b *testing.B, n, round int) (time.Duration, fu
 	nets := []runtime.NetworkSpec{{Name: p + "mgmt", Subnet: netip.MustParsePrefix(fmt.Sprintf("172.31.%d.0/24", 200+round)), Gateway: netip.MustParseAddr(fmt.Sprintf("172.31.%d.1", 200+round)), Internal: true, Labels: labels}}
 	for i, n := range []string{"a", "b", "c"} {
 		sub := netip.MustParsePrefix(fmt.Sprintf("100.126.%d.0/24", 3*round+i+10))
-		nets = append(nets, runtime.NetworkSpec{Name: p + n, Subnet: sub, Gateway: nthAddr(sub, 1), NoHostAddress: true, Labels: labels})
+		nets = append(nets, runtime.NetworkSpec{Name: p + n, Subnet: sub, Gateway: sub.Addr().Next(), NoHostAddress: true, Labels: labels})
 	}
 	var g errgroup.Group
 	for _, s := range nets {
@@ -441,10 +441,4 @@ func BenchmarkBareProbes(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func nthAddr(p netip.Prefix, i int) netip.Addr {
-	a := p.Addr().As4()
-	a[3] += byte(i)
-	return netip.AddrFrom4(a)
 }
