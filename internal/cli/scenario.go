@@ -407,13 +407,7 @@ passes or Ctrl-C.`,
 				return err
 			}
 			sc := ls.sc
-			goals, err := grade.FromScenario(sc, func(s *scenario.CheckSpec) (check.Check, error) {
-				c, d := check.Build(s)
-				if d.HasErrors() {
-					return nil, d
-				}
-				return c, nil
-			})
+			goals, err := grade.FromScenario(sc)
 			if err != nil {
 				return withCode(ExitUsage, err)
 			}

@@ -59,10 +59,20 @@ type Goal struct {
 }
 
 // FromScenario turns a scenario's goals into runnable goals, building each
-// check with build (normally an adapter around check.Build). Every build
-// error is returned, joined, each prefixed with its goal, check and file
-// position.
-func FromScenario(s *scenario.Scenario, build func(*scenario.CheckSpec) (check.Check, error)) ([]Goal, error) {
+// check with check.Build. Every build error is returned, joined, each
+// prefixed with its goal, check and file position.
+func FromScenario(s *scenario.Scenario) ([]Goal, error) {
+	return fromScenario(s, func(spec *scenario.CheckSpec) (check.Check, error) {
+		c, diags := check.Build(spec)
+		if diags.HasErrors() {
+			return nil, diags
+		}
+		return c, nil
+	})
+}
+
+// fromScenario is FromScenario with the check builder as a parameter.
+func fromScenario(s *scenario.Scenario, build func(*scenario.CheckSpec) (check.Check, error)) ([]Goal, error) {
 	if s == nil {
 		return nil, errors.New("grade: nil scenario")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/zclconf/go-cty/cty"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -518,12 +519,12 @@ func TestFromScenario(t *testing.T) {
 		}
 		return ok(spec.On, spec.Type), nil
 	}
-	_, err := FromScenario(s, build)
+	_, err := fromScenario(s, build)
 	if err == nil || !strings.Contains(err.Error(), `scenario.hcl:12,3-9: goal "g2" check 2 (bogus on "db"): unknown check type`) {
 		t.Fatalf("err = %v", err)
 	}
 	s.Goals[1].Checks = s.Goals[1].Checks[:1]
-	goals, err := FromScenario(s, build)
+	goals, err := fromScenario(s, build)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -531,5 +532,20 @@ func TestFromScenario(t *testing.T) {
 	if len(goals) != 2 || g.Name != "g1" || g.Title != "One" || g.Points != 10 || g.Needs[0] != "g0" ||
 		g.Within != time.Second || g.Timeout != 2*time.Second || len(g.Checks) != 1 || g.Checks[0].Node() != "web" {
 		t.Errorf("goals = %+v", goals)
+	}
+}
+
+func TestFromScenarioBuildsRealChecks(t *testing.T) {
+	s := &scenario.Scenario{Goals: []*scenario.Goal{{Name: "fwd", Checks: []*scenario.CheckSpec{{
+		Type: "sysctl", On: "router",
+		Fields: map[string]cty.Value{"key": cty.StringVal("net.ipv4.ip_forward"), "value": cty.StringVal("1")},
+	}}}}}
+	goals, err := FromScenario(s)
+	if err != nil || len(goals) != 1 || goals[0].Checks[0].Type() != "sysctl" || goals[0].Checks[0].Node() != "router" {
+		t.Fatalf("goals %+v err %v", goals, err)
+	}
+	s.Goals[0].Checks[0].Type = "bogus"
+	if _, err := FromScenario(s); err == nil || !strings.Contains(err.Error(), "Unknown check type") {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -325,13 +325,7 @@ func BenchmarkCheck100(b *testing.B) {
 	if diags.HasErrors() {
 		b.Fatal(diags)
 	}
-	goalsList, err := grade.FromScenario(scen, func(s *scenario.CheckSpec) (check.Check, error) {
-		c, d := check.Build(s)
-		if d.HasErrors() {
-			return nil, d
-		}
-		return c, nil
-	})
+	goalsList, err := grade.FromScenario(scen)
 	must(err)
 	eng := &engine.Engine{RT: rt, Store: &state.Store{Root: stateDir}}
 	targets, err := eng.Targets(context.Background(), "itcheck")
