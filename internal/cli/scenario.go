@@ -377,6 +377,19 @@ func readHints(eng *engine.Engine, inst string) ([]hintRecord, error) {
 	return out, nil
 }
 
+// hintPenalties sums the cost of the hints revealed so far, per goal.
+func hintPenalties(eng *engine.Engine, inst string) (map[string]int, error) {
+	hints, err := readHints(eng, inst)
+	if err != nil {
+		return nil, err
+	}
+	penalty := map[string]int{}
+	for _, h := range hints {
+		penalty[h.Goal] += h.Cost
+	}
+	return penalty, nil
+}
+
 func (a *app) checkCmd() *cobra.Command {
 	var format string
 	var watch time.Duration
@@ -432,13 +445,9 @@ passes or Ctrl-C.`,
 			}
 			code := ExitFailed
 			for round := 0; ; round++ {
-				hints, err := readHints(eng, inst)
+				penalty, err := hintPenalties(eng, inst)
 				if err != nil {
 					return err
-				}
-				penalty := map[string]int{}
-				for _, h := range hints {
-					penalty[h.Goal] += h.Cost
 				}
 				opts := grade.BatchOptions(grade.Options{PassPercent: sc.Pass, HintPenalty: penalty})
 				if live != nil {
