@@ -17,6 +17,10 @@ type NodeKeys struct {
 	Authorized []byte // authorized_keys line of the instance's user key
 }
 
+// PlacedMarker records inside a node that its keys and lab files were
+// placed, so a restart does not overwrite the learner's work.
+const PlacedMarker = "/etc/labdojo/placed"
+
 // maxInlineBoot bounds a boot script passed as the container's command
 // (Linux limits one argument to 128 KiB).
 const maxInlineBoot = 100 << 10
@@ -75,6 +79,9 @@ func (p *Plan) BootScript(np *NodePlan, k NodeKeys, inlineFiles bool) string {
 	w("# `ip -batch` and shell builtins do the work.")
 	w("set -eu")
 	w(`fail() { echo "labdojo boot: $*" >&2; exit 1; }`)
+	// Keys and lab files are placed on the first boot only: a restarted node
+	// keeps what the learner changed.
+	w("if [ ! -e %s ]; then", PlacedMarker)
 	if k.HostKey != nil {
 		w("umask 077")
 		w("[ -d /root/.ssh ] || mkdir -p /root/.ssh")
@@ -103,6 +110,13 @@ func (p *Plan) BootScript(np *NodePlan, k NodeKeys, inlineFiles bool) string {
 			w("chmod %s %s", m, strings.Join(byMode[m], " "))
 		}
 	}
+	for _, f := range np.Node.Files {
+		if f.Owner != "" {
+			w("chown %s %s || fail %s", shellQuote(f.Owner), shellQuote(f.Path), shellQuote("cannot chown "+f.Path+" to "+f.Owner))
+		}
+	}
+	w("mkdir -p %s && : >%s", path.Dir(PlacedMarker), PlacedMarker)
+	w("fi")
 	type mv struct{ shadow, tmp, final string }
 	moves := []mv{{netip.PrefixFrom(np.MgmtAddr, p.Mgmt.Bits()).String(), "dojotmp0", "eth0"}}
 	for i, ifc := range np.Ifaces {
@@ -174,11 +188,6 @@ func (p *Plan) BootScript(np *NodePlan, k NodeKeys, inlineFiles bool) string {
 	}
 	w("printf '%%s\n' '127.0.0.1	localhost' '::1	localhost ip6-localhost ip6-loopback' %s >/etc/hosts", p.hostsArgs(np))
 	w("printf '%%s\n' '# labdojo: lab networks are isolated; no DNS server is configured.' >/etc/resolv.conf")
-	for _, f := range np.Node.Files {
-		if f.Owner != "" {
-			w("chown %s %s || fail %s", shellQuote(f.Owner), shellQuote(f.Path), shellQuote("cannot chown "+f.Path+" to "+f.Owner))
-		}
-	}
 	w("exec %s", InitPath)
 	return b.String()
 }

@@ -172,6 +172,23 @@ func TestTwoSubnets(t *testing.T) {
 		}
 	})
 
+	t.Run("restart-keeps-work", func(t *testing.T) {
+		s.must("web", "echo learner-was-here > /var/www/html/index.html")
+		if out, err := exec.Command("docker", "stop", "-t", "1", engine.ContainerName("it-a", "web")).CombinedOutput(); err != nil {
+			t.Fatalf("docker stop: %v %s", err, out)
+		}
+		r := mustDojo(t, "up", "two-subnets", "--name", "it-a")
+		if strings.Contains(r.stderr, "unchanged") {
+			t.Errorf("up after a stop reported nothing to do: %s", r.stderr)
+		}
+		if out := s.must("web", "cat /var/www/html/index.html"); !strings.Contains(out, "learner-was-here") {
+			t.Errorf("restart overwrote the learner's file: %q", out)
+		}
+		if out := s.must("web", "ip -4 -o addr show dev eth1; ip -4 route show 10.10.1.0/24"); !strings.Contains(out, "10.10.2.10/24") || !strings.Contains(out, "via 10.10.2.1") {
+			t.Errorf("web after restart: %s", out)
+		}
+	})
+
 	t.Run("status-and-inventory", func(t *testing.T) {
 		st := statusJSON(t, "it-a")
 		if len(st.Nodes) != 3 {
