@@ -146,7 +146,7 @@ func (g *Graph) Layout() *Layout {
 	lay := &Layout{}
 	idx := g.networkIndex()
 	members := make([][]int, len(g.Networks)) // single-network nodes per network
-	gaps := make([][]int, len(g.Networks))     // nodes between network i and i+1
+	gaps := make([][]int, len(g.Networks))    // nodes between network i and i+1
 	var right, loose []int
 	for i := range g.Nodes {
 		nets := nodeNetworks(&g.Nodes[i], idx)
