@@ -1,0 +1,206 @@
+// Package evidence builds the portfolio report of a scenario run: a data
+// model (Evidence), its renderings as self-contained HTML, GitHub-flavoured
+// Markdown and JSON, the redaction of anything that looks like a secret, and
+// an ed25519 signature over a canonical form of the data that can be
+// verified from any of the three renderings.
+//
+// The package does no I/O beyond the key files it is pointed at: the session
+// layer gathers the data (history, hints, recordings, hashes) and hands it
+// over; the command line writes what Render produces.
+package evidence
+
+import (
+	"sort"
+	"time"
+
+	"github.com/labdojo/labdojo/internal/graph"
+)
+
+// SchemaVersion identifies the JSON report format; docs/report-json.schema.json
+// describes it.
+const SchemaVersion = "labdojo.report/v1"
+
+// Evidence is the data of a portfolio report. Field names in JSON are
+// snake_case; times are UTC.
+type Evidence struct {
+	Schema string `json:"schema"`
+	// Lang is the language of the rendered labels: "en" or "ja".
+	Lang      string    `json:"lang"`
+	Learner   string    `json:"learner"`
+	Generated time.Time `json:"generated"`
+	// Started is when the scenario was started; Finished the last graded
+	// run (zero when there was none).
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished,omitzero"`
+	Instance string    `json:"instance"`
+	Scenario Scenario  `json:"scenario"`
+	Topology *graph.Graph `json:"topology"`
+
+	Score       int     `json:"score"`
+	MaxScore    int     `json:"max_score"`
+	Percent     float64 `json:"percent"`
+	PassPercent int     `json:"pass_percent"`
+	Passed      bool    `json:"passed"`
+
+	Goals     []Goal          `json:"goals"`
+	Timeline  []Run           `json:"timeline"`
+	Hints     []Hint          `json:"hints"`
+	Procedure []NodeProcedure `json:"procedure"`
+	// Replay, when set, states that a runbook followed on a fresh lab was
+	// graded.
+	Replay      *Replay     `json:"replay,omitempty"`
+	Environment Environment `json:"environment"`
+	// Redactions counts the values Redact replaced.
+	Redactions int `json:"redactions"`
+}
+
+// Scenario names what was practised.
+type Scenario struct {
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Track   string `json:"track"`
+	Level   int    `json:"level"`
+	Lab     string `json:"lab"`
+	Minutes int    `json:"minutes,omitempty"`
+}
+
+// Goal is one goal's outcome in the last graded run.
+type Goal struct {
+	Name      string `json:"name"`
+	Title     string `json:"title"`
+	Status    string `json:"status"` // pass, fail, skip, error
+	Points    int    `json:"points"`
+	MaxPoints int    `json:"max_points"`
+	// FirstPassSeconds is the time from Started to the first graded run
+	// that passed the goal; nil when it never passed.
+	FirstPassSeconds *int64 `json:"first_pass_seconds"`
+	HintsUsed        int    `json:"hints_used"`
+	Penalty          int    `json:"penalty"`
+}
+
+// Run is one graded run from the history.
+type Run struct {
+	Time            time.Time `json:"time"`
+	Score           int       `json:"score"`
+	Max             int       `json:"max"`
+	Percent         float64   `json:"percent"`
+	Passed          bool      `json:"passed"`
+	GoalsPassed     int       `json:"goals_passed"`
+	Goals           int       `json:"goals"`
+	DurationSeconds float64   `json:"duration_seconds"`
+}
+
+// Hint is a revealed hint.
+type Hint struct {
+	Time  time.Time `json:"time"`
+	Goal  string    `json:"goal"`
+	Index int       `json:"index"`
+	Cost  int       `json:"cost"`
+}
+
+// NodeProcedure is what the learner typed on one node, in order.
+type NodeProcedure struct {
+	Node     string    `json:"node"`
+	Commands []Command `json:"commands"`
+	// Truncated is set when the recording hit its size cap.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// Command is one command line entered.
+type Command struct {
+	Time time.Time `json:"time"`
+	Line string    `json:"line"`
+}
+
+// Replay is the result of following a runbook on a fresh lab.
+type Replay struct {
+	Runbook     string    `json:"runbook"`      // file name
+	RunbookHash string    `json:"runbook_hash"` // hex sha256
+	Time        time.Time `json:"time"`
+	GoalsPassed int       `json:"goals_passed"`
+	Goals       int       `json:"goals"`
+	Passed      bool      `json:"passed"`
+}
+
+// Environment is where the run happened.
+type Environment struct {
+	DojoVersion  string `json:"dojo_version"`
+	ImageID      string `json:"image_id"`
+	LabHash      string `json:"lab_hash"`
+	ScenarioHash string `json:"scenario_hash"`
+	OS           string `json:"os,omitempty"`
+	Arch         string `json:"arch,omitempty"`
+}
+
+// HistoryRun is the part of a history record FirstPasses needs.
+type HistoryRun struct {
+	Time  time.Time
+	Goals map[string]string // goal name -> status
+}
+
+// FirstPasses returns, per goal, the seconds from start to the first run
+// whose status for that goal was "pass". Runs may come in any order.
+func FirstPasses(start time.Time, runs []HistoryRun) map[string]int64 {
+	sorted := append([]HistoryRun(nil), runs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Time.Before(sorted[j].Time) })
+	out := map[string]int64{}
+	for _, r := range sorted {
+		for g, st := range r.Goals {
+			if _, seen := out[g]; !seen && st == "pass" {
+				out[g] = max(0, int64(r.Time.Sub(start)/time.Second))
+			}
+		}
+	}
+	return out
+}
+
+// Normalize fixes what renderings rely on: the schema version, UTC times
+// truncated to seconds, a known language, empty lists instead of nil, and
+// the timeline in time order. Sign and Render call it.
+func (e *Evidence) Normalize() {
+	e.Schema = SchemaVersion
+	if e.Lang != "ja" {
+		e.Lang = "en"
+	}
+	ut := func(t *time.Time) {
+		if !t.IsZero() {
+			*t = t.UTC().Truncate(time.Second)
+		}
+	}
+	ut(&e.Generated)
+	ut(&e.Started)
+	ut(&e.Finished)
+	if e.Topology == nil {
+		e.Topology = &graph.Graph{Networks: []graph.Network{}, Nodes: []graph.Node{}}
+	}
+	if e.Goals == nil {
+		e.Goals = []Goal{}
+	}
+	if e.Timeline == nil {
+		e.Timeline = []Run{}
+	}
+	for i := range e.Timeline {
+		ut(&e.Timeline[i].Time)
+	}
+	sort.SliceStable(e.Timeline, func(i, j int) bool { return e.Timeline[i].Time.Before(e.Timeline[j].Time) })
+	if e.Hints == nil {
+		e.Hints = []Hint{}
+	}
+	for i := range e.Hints {
+		ut(&e.Hints[i].Time)
+	}
+	if e.Procedure == nil {
+		e.Procedure = []NodeProcedure{}
+	}
+	for i := range e.Procedure {
+		if e.Procedure[i].Commands == nil {
+			e.Procedure[i].Commands = []Command{}
+		}
+		for j := range e.Procedure[i].Commands {
+			ut(&e.Procedure[i].Commands[j].Time)
+		}
+	}
+	if e.Replay != nil {
+		ut(&e.Replay.Time)
+	}
+}
