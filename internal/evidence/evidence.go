@@ -30,10 +30,10 @@ type Evidence struct {
 	Generated time.Time `json:"generated"`
 	// Started is when the scenario was started; Finished the last graded
 	// run (zero when there was none).
-	Started  time.Time `json:"started"`
-	Finished time.Time `json:"finished,omitzero"`
-	Instance string    `json:"instance"`
-	Scenario Scenario  `json:"scenario"`
+	Started  time.Time    `json:"started"`
+	Finished time.Time    `json:"finished,omitzero"`
+	Instance string       `json:"instance"`
+	Scenario Scenario     `json:"scenario"`
 	Topology *graph.Graph `json:"topology"`
 
 	Score       int     `json:"score"`

@@ -265,3 +265,20 @@ func TestFirstPasses(t *testing.T) {
 		t.Errorf("FirstPasses = %v", got)
 	}
 }
+
+func TestListedRuns(t *testing.T) {
+	runs := []Run{{Score: 0}, {Score: 0}, {Score: 10}, {Score: 10}, {Score: 10, Passed: true}, {Score: 10, Passed: true}, {Score: 10, Passed: true}}
+	got := listedRuns(runs)
+	want := []int{0, 2, 4, 6}
+	if len(got) != len(want) {
+		t.Fatalf("listedRuns = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("listedRuns = %v, want %v", got, want)
+		}
+	}
+	if listedRuns(nil) != nil {
+		t.Error("no runs: want none listed")
+	}
+}

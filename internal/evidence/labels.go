@@ -34,6 +34,7 @@ var labels = map[string][2]string{
 	"status.skip":      {"skipped", "スキップ"},
 	"status.error":     {"error", "エラー"},
 	"timeline":         {"Timeline of graded runs", "採点履歴"},
+	"timeline.note":    {"Only runs that changed the score are listed (%[1]d of %[2]d); the chart and the JSON data hold all of them.", "得点が変化した採点のみ表示しています(全 %[2]d 回中 %[1]d 回)。グラフと JSON データには全件を含みます。"},
 	"runs":             {"graded runs", "回の採点"},
 	"time":             {"Time", "日時"},
 	"goals_passed":     {"Goals passed", "合格した目標"},

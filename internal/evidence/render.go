@@ -220,7 +220,8 @@ func renderHTML(doc *Document) ([]byte, error) {
 	} else {
 		fmt.Fprintf(&b, "<div class=\"chart\">%s</div>\n", timelineSVG(e))
 		fmt.Fprintf(&b, "<table id=\"timeline\">\n<tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n", L("time"), L("score"), L("goals_passed"), L("result"))
-		for i, r := range e.Timeline {
+		for _, i := range listedRuns(e.Timeline) {
+			r := e.Timeline[i]
 			st, word := "fail", label(e.Lang, "status.fail")
 			if r.Passed {
 				st, word = "pass", label(e.Lang, "status.pass")
@@ -229,6 +230,9 @@ func renderHTML(doc *Document) ([]byte, error) {
 				i+1, esc(fmtTime(r.Time)), r.Score, r.Max, esc(pct(r.Percent)), r.GoalsPassed, r.Goals, st, esc(word))
 		}
 		b.WriteString("</table>\n")
+		if n := len(listedRuns(e.Timeline)); n < len(e.Timeline) {
+			fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", esc(fmt.Sprintf(label(e.Lang, "timeline.note"), n, len(e.Timeline))))
+		}
 	}
 
 	fmt.Fprintf(&b, "<h2>%s</h2>\n", L("hints_used"))
@@ -300,6 +304,19 @@ func renderHTML(doc *Document) ([]byte, error) {
 }
 
 const scriptID = "dojo-evidence"
+
+// listedRuns picks the runs a table shows: the first, the last and every
+// run whose score differs from the one before. The chart and the data keep
+// all of them.
+func listedRuns(runs []Run) []int {
+	var out []int
+	for i, r := range runs {
+		if i == 0 || i == len(runs)-1 || r.Score != runs[i-1].Score || r.Passed != runs[i-1].Passed {
+			out = append(out, i)
+		}
+	}
+	return out
+}
 
 func num(f float64) string {
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0")
@@ -409,12 +426,16 @@ func renderMD(doc *Document) ([]byte, error) {
 		fmt.Fprintf(&b, "%s\n", L("no_runs"))
 	} else {
 		fmt.Fprintf(&b, "<details><summary>%d %s</summary>\n\n| # | %s | %s | %s | %s |\n|--:|---|--:|--:|---|\n", len(e.Timeline), L("runs"), L("time"), L("score"), L("goals_passed"), L("result"))
-		for i, r := range e.Timeline {
+		for _, i := range listedRuns(e.Timeline) {
+			r := e.Timeline[i]
 			word := statusLabel(e.Lang, "fail")
 			if r.Passed {
 				word = statusLabel(e.Lang, "pass")
 			}
 			fmt.Fprintf(&b, "| %d | %s | %d / %d (%s) | %d / %d | %s |\n", i+1, fmtTime(r.Time), r.Score, r.Max, pct(r.Percent), r.GoalsPassed, r.Goals, word)
+		}
+		if n := len(listedRuns(e.Timeline)); n < len(e.Timeline) {
+			fmt.Fprintf(&b, "\n%s\n", fmt.Sprintf(L("timeline.note"), n, len(e.Timeline)))
 		}
 		b.WriteString("\n</details>\n")
 	}
