@@ -50,20 +50,20 @@ type Header struct {
 // Recorder records one session. Its methods are safe for concurrent use
 // (output and input are copied by different goroutines).
 type Recorder struct {
-	mu       sync.Mutex
-	cast     io.Writer
-	now      func() time.Time
-	start    time.Time
-	max      int64
-	written  int64
-	stopped  bool
-	capped   bool
-	err      error
-	pendOut  []byte // incomplete UTF-8 sequence held back from an "o" event
-	pendIn   []byte
-	lines    *lineTracker
-	cmdLog   io.Writer
-	cmdErr   error
+	mu      sync.Mutex
+	cast    io.Writer
+	now     func() time.Time
+	start   time.Time
+	max     int64
+	written int64
+	stopped bool
+	capped  bool
+	err     error
+	pendOut []byte // incomplete UTF-8 sequence held back from an "o" event
+	pendIn  []byte
+	lines   *lineTracker
+	cmdLog  io.Writer
+	cmdErr  error
 }
 
 // New writes the asciicast header to cast and returns a recorder. Command

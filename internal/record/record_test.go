@@ -62,7 +62,7 @@ func TestCommandLines(t *testing.T) {
 	steps := []step{
 		{prompt, "ip -br addr\r"},
 		{"ip -br addr\r\neth1 UP 10.10.1.1/24\r\n" + prompt, "sysctl -w net.ipv4.ip_forward=1\r"},
-		{"\r\n" + prompt, "ech\x7fho hi\r"},                         // backspace
+		{"\r\n" + prompt, "ech\x7fho hi\r"},                        // backspace
 		{"\r\n" + prompt, "garbage\x15ls -l\r"},                    // Ctrl-U
 		{"\r\n" + prompt, "systemctl restart ngnx\x1b[D\x1b[Di\r"}, // arrows
 		{"\r\n" + prompt, "rm -rf /\x03"},                          // Ctrl-C abandons
@@ -73,10 +73,10 @@ func TestCommandLines(t *testing.T) {
 		{"\r\n" + prompt, "sudo -k; sudo true\r"},
 		{"\r\n[sudo] password for learner: ", "hunter2\r"}, // never logged
 		{"\r\n" + prompt, "vi /etc/hosts\r"},
-		{"\x1b[?1049h\x1b[H\x1b[2J~\r\n~", "ddi10.0.0.1 x\x1b:wq\r"}, // full-screen: ignored
+		{"\x1b[?1049h\x1b[H\x1b[2J~\r\n~", "ddi10.0.0.1 x\x1b:wq\r"},     // full-screen: ignored
 		{"\x1b[?1049l\r" + prompt, "\x1b[200~echo a\recho b\x1b[201~\r"}, // bracketed paste
-		{"\r\n" + prompt, "echo \xe3\x81"},                                // UTF-8 split over reads
-		{"", "\x82 done\x17\x17x\r"},                                    // Ctrl-W twice
+		{"\r\n" + prompt, "echo \xe3\x81"},                               // UTF-8 split over reads
+		{"", "\x82 done\x17\x17x\r"},                                     // Ctrl-W twice
 		{"\r\n" + prompt, "cat <<EOF\r"},
 		{"\r\n> ", "line one\r"},
 		{"line one\r\n> ", "EOF\r"},
