@@ -226,7 +226,16 @@ func checkLayout(t *testing.T, g *Graph) {
 	// Every link of every node is drawn (members sit inside their box).
 	idx := g.networkIndex()
 	links := map[[2]int]bool{}
+	ends := map[[2]float64]bool{}
 	for _, l := range lay.Lines {
+		end := l.Points[len(l.Points)-1]
+		if ends[end] {
+			t.Errorf("%s: two links end at %v", g.Lab, end)
+		}
+		ends[end] = true
+		if nr := lay.Networks[l.Network].Rect; end[1] < nr.Y || end[1] > nr.Y+nr.H || (end[0] != nr.X+nr.W && end[1] != nr.Y && end[1] != nr.Y+nr.H) {
+			t.Errorf("%s: link of %s ends at %v, not on the edge of network %d %v", g.Lab, g.Nodes[l.Node].Name, end, l.Network, nr)
+		}
 		links[[2]int{l.Node, l.Network}] = true
 		for _, p := range l.Points {
 			if p[0] < 0 || p[1] < 0 || p[0] > lay.Width || p[1] > lay.Height {

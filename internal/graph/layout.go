@@ -33,6 +33,8 @@ const (
 	routerGap = 28.0 // vertical space between a network box and a router row
 	plainGap  = 30.0 // vertical space between two network boxes
 	spineStep = 10.0
+	stubTop   = 10.0 // first entry height of a right-column link in a box
+	stubStep  = 7.0
 	badgeText = "router"
 )
 
@@ -206,6 +208,14 @@ func (g *Graph) Layout() *Layout {
 		return y
 	}
 
+	// Links from the right column enter a network box at its right edge,
+	// each at its own height: the box is made tall enough for them.
+	stubs := make([]int, len(g.Networks))
+	for _, ni := range right {
+		for _, k := range nodeNetworks(&g.Nodes[ni], idx) {
+			stubs[k]++
+		}
+	}
 	netRect := make([]Rect, len(g.Networks))
 	for i := range g.Networks {
 		top := y
@@ -214,6 +224,7 @@ func (g *Graph) Layout() *Layout {
 		if len(members[i]) == 0 {
 			h = netHead + 10
 		}
+		h = max(h, stubTop+float64(stubs[i])*stubStep+4)
 		netRect[i] = Rect{X: x0, Y: top, W: colW, H: h}
 		lay.Networks = append(lay.Networks, NetBox{Network: i, Rect: netRect[i]})
 		y = top + h
@@ -274,6 +285,7 @@ func (g *Graph) Layout() *Layout {
 			ws = append(ws, want{ni: ni, y: sum/float64(len(nets)) - nodeHeight(&g.Nodes[ni])/2, nets: nets})
 		}
 		sort.SliceStable(ws, func(a, b int) bool { return ws[a].y < ws[b].y })
+		slot := make([]int, len(g.Networks))
 		prev := margin + titleSize + 14
 		for c, w := range ws {
 			b := place(w.ni, colX, max(w.y, prev))
@@ -281,10 +293,10 @@ func (g *Graph) Layout() *Layout {
 			prev = b.Rect.Y + b.Rect.H + 14
 			spX := boxRight + 16 + spineStep*float64(c)
 			ry := b.Rect.Y + b.Rect.H/2
-			for j, k := range w.nets {
+			for _, k := range w.nets {
 				nr := netRect[k]
-				ty := nr.Y + netHead/2 + float64((c*3+j)%max(1, int((nr.H-netHead/2)/6)))*6
-				ty = min(ty, nr.Y+nr.H-3)
+				ty := nr.Y + stubTop + float64(slot[k])*stubStep
+				slot[k]++
 				lay.Lines = append(lay.Lines, Line{Node: w.ni, Network: k, Points: [][2]float64{
 					{colX, ry}, {spX, ry}, {spX, ty}, {boxRight, ty},
 				}})
