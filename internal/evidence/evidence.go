@@ -13,6 +13,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/labdojo/labdojo/internal/grade"
 	"github.com/labdojo/labdojo/internal/graph"
 )
 
@@ -68,7 +69,7 @@ type Scenario struct {
 type Goal struct {
 	Name      string `json:"name"`
 	Title     string `json:"title"`
-	Status    string `json:"status"` // pass, fail, skip, error
+	Status    string `json:"status"` // passed, failed, error, skipped (as grade reports them)
 	Points    int    `json:"points"`
 	MaxPoints int    `json:"max_points"`
 	// FirstPassSeconds is the time from Started to the first graded run
@@ -132,26 +133,67 @@ type Environment struct {
 	Arch         string `json:"arch,omitempty"`
 }
 
-// HistoryRun is the part of a history record FirstPasses needs.
+// HistoryRun is one graded run as history.jsonl records it.
 type HistoryRun struct {
-	Time  time.Time
-	Goals map[string]string // goal name -> status
+	Time            time.Time
+	Score, Max      int
+	Percent         float64
+	Passed          bool
+	DurationSeconds float64
+	Goals           map[string]string // goal name -> status (grade.StatusPassed, ...)
 }
 
 // FirstPasses returns, per goal, the seconds from start to the first run
-// whose status for that goal was "pass". Runs may come in any order.
+// whose status for that goal was grade.StatusPassed. Runs may come in any
+// order.
 func FirstPasses(start time.Time, runs []HistoryRun) map[string]int64 {
 	sorted := append([]HistoryRun(nil), runs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Time.Before(sorted[j].Time) })
 	out := map[string]int64{}
 	for _, r := range sorted {
 		for g, st := range r.Goals {
-			if _, seen := out[g]; !seen && st == "pass" {
+			if _, seen := out[g]; !seen && st == grade.StatusPassed {
 				out[g] = max(0, int64(r.Time.Sub(start)/time.Second))
 			}
 		}
 	}
 	return out
+}
+
+// Fill sets the outcome from the last graded result res (score, pass
+// mark, goals with points and hint penalties), the timeline and
+// first-pass times from history, and the hints revealed. Started must be
+// set first (first-pass times count from it); Finished becomes the time of
+// the last run.
+func (e *Evidence) Fill(res *grade.Result, history []HistoryRun, hints []Hint) {
+	e.Score, e.MaxScore, e.Percent, e.PassPercent, e.Passed = res.Score, res.MaxScore, res.Percent, res.PassPercent, res.Passed
+	first := FirstPasses(e.Started, history)
+	used := map[string]int{}
+	for _, h := range hints {
+		used[h.Goal]++
+	}
+	e.Goals = make([]Goal, 0, len(res.Goals))
+	for _, g := range res.Goals {
+		goal := Goal{Name: g.Name, Title: g.Title, Status: g.Status, Points: g.Awarded, MaxPoints: g.Points, HintsUsed: used[g.Name], Penalty: g.HintPenalty}
+		if s, ok := first[g.Name]; ok {
+			goal.FirstPassSeconds = &s
+		}
+		e.Goals = append(e.Goals, goal)
+	}
+	e.Timeline = make([]Run, 0, len(history))
+	for _, h := range history {
+		r := Run{Time: h.Time, Score: h.Score, Max: h.Max, Percent: h.Percent, Passed: h.Passed, Goals: len(h.Goals), DurationSeconds: h.DurationSeconds}
+		for _, st := range h.Goals {
+			if st == grade.StatusPassed {
+				r.GoalsPassed++
+			}
+		}
+		e.Timeline = append(e.Timeline, r)
+		if h.Time.After(e.Finished) {
+			e.Finished = h.Time
+		}
+	}
+	e.Hints = append([]Hint(nil), hints...)
 }
 
 // Normalize fixes what renderings rely on: the schema version, UTC times

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labdojo/labdojo/internal/grade"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -255,10 +256,10 @@ func TestCanonical(t *testing.T) {
 
 func TestFirstPasses(t *testing.T) {
 	runs := []HistoryRun{
-		{Time: t0.Add(10 * time.Minute), Goals: map[string]string{"a": "pass", "b": "fail"}},
-		{Time: t0.Add(5 * time.Minute), Goals: map[string]string{"a": "fail", "b": "fail"}},
-		{Time: t0.Add(20 * time.Minute), Goals: map[string]string{"a": "fail", "b": "pass"}},
-		{Time: t0.Add(30 * time.Minute), Goals: map[string]string{"a": "pass", "b": "pass"}},
+		{Time: t0.Add(10 * time.Minute), Goals: map[string]string{"a": "passed", "b": "failed"}},
+		{Time: t0.Add(5 * time.Minute), Goals: map[string]string{"a": "failed", "b": "failed"}},
+		{Time: t0.Add(20 * time.Minute), Goals: map[string]string{"a": "failed", "b": "passed"}},
+		{Time: t0.Add(30 * time.Minute), Goals: map[string]string{"a": "passed", "b": "passed"}},
 	}
 	got := FirstPasses(t0, runs)
 	if got["a"] != 600 || got["b"] != 1200 || len(got) != 2 {
@@ -280,5 +281,33 @@ func TestListedRuns(t *testing.T) {
 	}
 	if listedRuns(nil) != nil {
 		t.Error("no runs: want none listed")
+	}
+}
+
+func TestFill(t *testing.T) {
+	res := &grade.Result{Score: 25, MaxScore: 40, Percent: 62.5, PassPercent: 60, Passed: true, Goals: []grade.GoalResult{
+		{Name: "a", Title: "A", Status: grade.StatusPassed, Points: 20, Awarded: 15, HintPenalty: 5},
+		{Name: "b", Title: "B", Status: grade.StatusPassed, Points: 10, Awarded: 10},
+		{Name: "c", Title: "C", Status: grade.StatusFailed, Points: 10},
+	}}
+	hist := []HistoryRun{
+		{Time: t0.Add(5 * time.Minute), Score: 0, Max: 40, Goals: map[string]string{"a": "failed", "b": "passed", "c": "failed"}, DurationSeconds: 1.5},
+		{Time: t0.Add(9 * time.Minute), Score: 25, Max: 40, Percent: 62.5, Passed: true, Goals: map[string]string{"a": "passed", "b": "passed", "c": "failed"}},
+	}
+	hints := []Hint{{Time: t0.Add(time.Minute), Goal: "a", Cost: 5}}
+	e := &Evidence{Started: t0}
+	e.Fill(res, hist, hints)
+	if e.Score != 25 || e.MaxScore != 40 || e.PassPercent != 60 || !e.Passed || !e.Finished.Equal(t0.Add(9*time.Minute)) {
+		t.Errorf("outcome %+v", e)
+	}
+	a, b, c := e.Goals[0], e.Goals[1], e.Goals[2]
+	if a.Points != 15 || a.MaxPoints != 20 || a.Penalty != 5 || a.HintsUsed != 1 || a.FirstPassSeconds == nil || *a.FirstPassSeconds != 540 {
+		t.Errorf("goal a %+v", a)
+	}
+	if b.FirstPassSeconds == nil || *b.FirstPassSeconds != 300 || c.FirstPassSeconds != nil || c.Status != grade.StatusFailed {
+		t.Errorf("goals b %+v c %+v", b, c)
+	}
+	if len(e.Timeline) != 2 || e.Timeline[0].GoalsPassed != 1 || e.Timeline[1].GoalsPassed != 2 || e.Timeline[0].Goals != 3 || e.Timeline[0].DurationSeconds != 1.5 {
+		t.Errorf("timeline %+v", e.Timeline)
 	}
 }

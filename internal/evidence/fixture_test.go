@@ -59,10 +59,10 @@ func sample(lang string, runs int) *Document {
 	}
 	fp := func(s int64) *int64 { return &s }
 	e.Goals = []Goal{
-		{Name: "forwarding", Title: "The router forwards IPv4", Status: "pass", Points: 20, MaxPoints: 20, FirstPassSeconds: fp(610)},
-		{Name: "client-reaches-web", Title: "pc-1 loads http://10.10.3.10/", Status: "pass", Points: 30, MaxPoints: 30, FirstPassSeconds: fp(3725), HintsUsed: 1, Penalty: 5},
-		{Name: "dmz-firewall", Title: "Only HTTP reaches the DMZ <web>", Status: "pass", Points: 35, MaxPoints: 40, FirstPassSeconds: fp(7000)},
-		{Name: "dns", Title: "Names resolve", Status: "fail", Points: 0, MaxPoints: 10},
+		{Name: "forwarding", Title: "The router forwards IPv4", Status: "passed", Points: 20, MaxPoints: 20, FirstPassSeconds: fp(610)},
+		{Name: "client-reaches-web", Title: "pc-1 loads http://10.10.3.10/", Status: "passed", Points: 30, MaxPoints: 30, FirstPassSeconds: fp(3725), HintsUsed: 1, Penalty: 5},
+		{Name: "dmz-firewall", Title: "Only HTTP reaches the DMZ <web>", Status: "passed", Points: 35, MaxPoints: 40, FirstPassSeconds: fp(7000)},
+		{Name: "dns", Title: "Names resolve", Status: "failed", Points: 0, MaxPoints: 10},
 	}
 	for i := 0; i < runs; i++ {
 		p := float64(min(85, i*85/max(1, runs-1)))

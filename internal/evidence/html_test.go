@@ -200,3 +200,33 @@ func TestHTMLInChromium(t *testing.T) {
 }
 
 func near(v, want uint32) bool { return v+12 >= want && v <= want+12 }
+
+// BenchmarkGenerate builds, redacts, signs and renders the HTML report of a
+// 10-node lab with 200 graded runs (the target: < 300 ms, < 1 MB).
+func BenchmarkGenerate(b *testing.B) {
+	s := testSigner(1, LabelSelfCheck)
+	var size int
+	for b.Loop() {
+		doc := sample("en", 200)
+		var buf bytes.Buffer
+		if err := Write(&buf, doc, "html", s, t0); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size), "html-bytes")
+}
+
+// BenchmarkVerify verifies that report (target: < 50 ms).
+func BenchmarkVerify(b *testing.B) {
+	for _, f := range Formats() {
+		b.Run(f, func(b *testing.B) {
+			data := signed(b, "en", f, 200, testSigner(1, LabelSelfCheck))
+			for b.Loop() {
+				if _, err := Verify(data, VerifyOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

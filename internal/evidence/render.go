@@ -96,7 +96,7 @@ func fmtDur(sec int64) string {
 
 func statusLabel(lang, st string) string {
 	switch st {
-	case "pass", "fail", "skip", "error":
+	case "passed", "failed", "skipped", "error":
 		return label(lang, "status."+st)
 	}
 	return st
@@ -150,7 +150,7 @@ th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:to
 th{background:#f6f8fa}
 tr{break-inside:avoid}
 td.num{text-align:right;white-space:nowrap}
-.st-pass{color:#1a7f37;font-weight:600}.st-fail,.st-error{color:#cf222e;font-weight:600}.st-skip{color:#9a6700}
+.st-passed{color:#1a7f37;font-weight:600}.st-failed,.st-error{color:#cf222e;font-weight:600}.st-skipped{color:#9a6700}
 code,pre,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12px}
 pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px;white-space:pre-wrap;word-break:break-all;margin:4px 0}
 .figure{border:1px solid #d0d7de;border-radius:8px;padding:6px;break-inside:avoid;text-align:center}
@@ -222,9 +222,9 @@ func renderHTML(doc *Document) ([]byte, error) {
 		fmt.Fprintf(&b, "<table id=\"timeline\">\n<tr><th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n", L("time"), L("score"), L("goals_passed"), L("result"))
 		for _, i := range listedRuns(e.Timeline) {
 			r := e.Timeline[i]
-			st, word := "fail", label(e.Lang, "status.fail")
+			st, word := "failed", label(e.Lang, "status.failed")
 			if r.Passed {
-				st, word = "pass", label(e.Lang, "status.pass")
+				st, word = "passed", label(e.Lang, "status.passed")
 			}
 			fmt.Fprintf(&b, "<tr><td class=\"num\">%d</td><td>%s</td><td class=\"num\">%d / %d (%s)</td><td class=\"num\">%d / %d</td><td class=\"st-%s\">%s</td></tr>\n",
 				i+1, esc(fmtTime(r.Time)), r.Score, r.Max, esc(pct(r.Percent)), r.GoalsPassed, r.Goals, st, esc(word))
@@ -413,7 +413,7 @@ func renderMD(doc *Document) ([]byte, error) {
 			hints += fmt.Sprintf(" (−%d)", g.Penalty)
 		}
 		st := statusLabel(e.Lang, g.Status)
-		if g.Status == "pass" {
+		if g.Status == "passed" {
 			st = "✅ " + st
 		} else {
 			st = "❌ " + st
@@ -428,9 +428,9 @@ func renderMD(doc *Document) ([]byte, error) {
 		fmt.Fprintf(&b, "<details><summary>%d %s</summary>\n\n| # | %s | %s | %s | %s |\n|--:|---|--:|--:|---|\n", len(e.Timeline), L("runs"), L("time"), L("score"), L("goals_passed"), L("result"))
 		for _, i := range listedRuns(e.Timeline) {
 			r := e.Timeline[i]
-			word := statusLabel(e.Lang, "fail")
+			word := statusLabel(e.Lang, "failed")
 			if r.Passed {
-				word = statusLabel(e.Lang, "pass")
+				word = statusLabel(e.Lang, "passed")
 			}
 			fmt.Fprintf(&b, "| %d | %s | %d / %d (%s) | %d / %d | %s |\n", i+1, fmtTime(r.Time), r.Score, r.Max, pct(r.Percent), r.GoalsPassed, r.Goals, word)
 		}
