@@ -11,10 +11,12 @@ package evidence
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/labdojo/labdojo/internal/grade"
 	"github.com/labdojo/labdojo/internal/graph"
+	"github.com/labdojo/labdojo/internal/record"
 )
 
 // SchemaVersion identifies the JSON report format; docs/report-json.schema.json
@@ -194,6 +196,23 @@ func (e *Evidence) Fill(res *grade.Result, history []HistoryRun, hints []Hint) {
 		}
 	}
 	e.Hints = append([]Hint(nil), hints...)
+}
+
+// Procedure turns a node's command log into the report's procedure: the
+// lines in order (notes left out), Truncated when the recording hit its
+// size cap. Call Evidence.Redact afterwards.
+func Procedure(node string, log []record.Command) NodeProcedure {
+	p := NodeProcedure{Node: node, Commands: []Command{}}
+	for _, c := range log {
+		switch {
+		case c.Note == record.NoteCapped:
+			p.Truncated = true
+		case c.Note != "" || strings.TrimSpace(c.Line) == "":
+		default:
+			p.Commands = append(p.Commands, Command{Time: c.Time, Line: c.Line})
+		}
+	}
+	return p
 }
 
 // Normalize fixes what renderings rely on: the schema version, UTC times

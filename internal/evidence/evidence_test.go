@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/record"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -309,5 +310,21 @@ func TestFill(t *testing.T) {
 	}
 	if len(e.Timeline) != 2 || e.Timeline[0].GoalsPassed != 1 || e.Timeline[1].GoalsPassed != 2 || e.Timeline[0].Goals != 3 || e.Timeline[0].DurationSeconds != 1.5 {
 		t.Errorf("timeline %+v", e.Timeline)
+	}
+}
+
+func TestProcedure(t *testing.T) {
+	log := []record.Command{
+		{Time: t0, Line: "ip a"},
+		{Time: t0.Add(time.Second), Line: "  "},
+		{Time: t0.Add(2 * time.Second), Line: "systemctl restart nginx", Uncertain: "Tab completion"},
+		{Time: t0.Add(3 * time.Second), Note: record.NoteCapped},
+	}
+	p := Procedure("web", log)
+	if p.Node != "web" || !p.Truncated || len(p.Commands) != 2 || p.Commands[1].Line != "systemctl restart nginx" {
+		t.Errorf("Procedure = %+v", p)
+	}
+	if p := Procedure("x", nil); p.Truncated || p.Commands == nil {
+		t.Errorf("empty log: %+v", p)
 	}
 }

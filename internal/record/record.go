@@ -18,6 +18,10 @@ import (
 	"unicode/utf8"
 )
 
+// NoteCapped is the Note of the command-log entry written when the size
+// cap stopped the recording.
+const NoteCapped = "recording stopped: size limit reached"
+
 // DefaultMaxBytes is the cast size at which recording stops when
 // Options.MaxBytes is 0.
 const DefaultMaxBytes = 32 << 20
@@ -122,7 +126,7 @@ func (r *Recorder) event(code string, data string) {
 		// Stop with the note, which fits: the reserve is kept for it.
 		r.write(note)
 		r.stopped, r.capped = true, true
-		r.lines.note("recording stopped: size limit reached", r.now())
+		r.lines.note(NoteCapped, r.now())
 		return
 	}
 	r.write(line)
