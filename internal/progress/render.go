@@ -91,7 +91,7 @@ func renderText(p *Progress) string {
 	fmt.Fprintf(&b, "%s — %s %d/%d, %s %d, %s %s\n", L("title"), L("passed"), p.Passed, p.Attempted, L("available"), p.Available, L("time"), dur(p.TimeSpentSeconds))
 	for i, s := range p.Stages {
 		arrow := "  "
-		if i > 0 {
+		if i > 0 && s.Name != "other" {
 			arrow = "→ "
 		}
 		fmt.Fprintf(&b, "\n%s%s\n", arrow, L("stage."+s.Name))
@@ -154,8 +154,10 @@ func renderHTML(p *Progress) string {
 		p.Passed, L("passed"), p.Attempted, L("attempted"), p.Available, L("available"), p.Runs, L("runs"), esc(dur(p.TimeSpentSeconds)), L("time"))
 	b.WriteString("<div class=\"route\">\n")
 	for i, s := range p.Stages {
-		if i > 0 {
+		if i > 0 && s.Name != "other" {
 			b.WriteString("<div class=\"arrow\">→</div>\n")
+		} else if i > 0 {
+			b.WriteString("<div class=\"arrow\"> </div>\n")
 		}
 		fmt.Fprintf(&b, "<section class=\"stage\" id=\"stage-%s\">\n<h2>%s</h2>\n", esc(s.Name), L("stage."+s.Name))
 		for _, t := range s.Tracks {
