@@ -328,3 +328,25 @@ func TestProcedure(t *testing.T) {
 		t.Errorf("empty log: %+v", p)
 	}
 }
+
+// TestVerifyOddContent: text a learner typed may hold invalid UTF-8,
+// control characters, or the very markers that delimit the embedded data.
+func TestVerifyOddContent(t *testing.T) {
+	s := testSigner(7, LabelSelfCheck)
+	for _, f := range Formats() {
+		doc := sample("en", 2)
+		doc.Learner = "A\xff\x1b[31mB --> </script>"
+		doc.Procedure[0].Commands = append(doc.Procedure[0].Commands,
+			Command{Time: t0, Line: "echo '<!-- dojo-evidence'"},
+			Command{Time: t0, Line: "echo '<script type=\"application/json\" id=\"dojo-evidence\">'"},
+			Command{Time: t0, Line: "printf '\x00\r\t\xc3'"},
+		)
+		var b bytes.Buffer
+		if err := Write(&b, doc, f, s, t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Verify(b.Bytes(), VerifyOptions{}); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

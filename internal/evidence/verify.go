@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -53,26 +52,26 @@ const (
 
 // extract finds the embedded document of a rendering and names the format.
 func extract(data []byte) (format string, doc []byte, err error) {
+	// The data is the last embedded block: a recorded command may show the
+	// marker text earlier (in a Markdown code block). Whatever else the
+	// file holds is compared with a fresh rendering afterwards.
 	one := func(open, close string) ([]byte, error) {
-		s := string(data)
-		if strings.Count(s, open) != 1 {
-			return nil, fmt.Errorf("%w: want exactly one embedded report, found %d", ErrNotReport, strings.Count(s, open))
-		}
-		i := strings.Index(s, open) + len(open)
-		j := strings.Index(s[i:], close)
+		i := bytes.LastIndex(data, []byte(open)) + len(open)
+		j := bytes.Index(data[i:], []byte(close))
 		if j < 0 {
 			return nil, fmt.Errorf("%w: embedded report is not closed", ErrNotReport)
 		}
 		return data[i : i+j], nil
 	}
 	trimmed := bytes.TrimSpace(data)
+	h, m := bytes.LastIndex(data, []byte(htmlOpen)), bytes.LastIndex(data, []byte(mdOpen))
 	switch {
 	case bytes.HasPrefix(trimmed, []byte("{")):
 		return "json", data, nil
-	case bytes.Contains(data, []byte(htmlOpen)):
+	case h >= 0 && h > m: // the data block comes last in both renderings
 		d, err := one(htmlOpen, "</script>")
 		return "html", d, err
-	case bytes.Contains(data, []byte(mdOpen)):
+	case m >= 0:
 		d, err := one(mdOpen, "\n-->")
 		return "md", d, err
 	}
