@@ -177,6 +177,7 @@ pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px;wh
 
 func renderHTML(doc *Document) ([]byte, error) {
 	e := &doc.Evidence
+	e.Topology.Lang = e.Lang
 	L := func(k string) string { return esc(label(e.Lang, k)) }
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n")
@@ -391,6 +392,7 @@ func fence(s string) string {
 
 func renderMD(doc *Document) ([]byte, error) {
 	e := &doc.Evidence
+	e.Topology.Lang = e.Lang
 	L := func(k string) string { return label(e.Lang, k) }
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s: %s\n\n", L("doc.title"), mdCell(e.Scenario.Title))

@@ -22,6 +22,24 @@ type Graph struct {
 	Title    string    `json:"title,omitempty"`
 	Networks []Network `json:"networks"`
 	Nodes    []Node    `json:"nodes"`
+	// Lang selects the words in the pictures ("router", "no address"):
+	// "ja" or English. It is not part of the data.
+	Lang string `json:"-"`
+}
+
+var words = map[string][2]string{
+	"router": {"router", "ルータ"},
+	"noaddr": {"(no address)", "(アドレスなし)"},
+	"noif":   {"(no interfaces)", "(インターフェースなし)"},
+	"loose":  {"not attached to a network", "ネットワーク未接続"},
+	"title":  {"Topology of lab ", "ラボ構成図: "},
+}
+
+func (g *Graph) word(k string) string {
+	if g.Lang == "ja" {
+		return words[k][1]
+	}
+	return words[k][0]
 }
 
 // Network is an L2 segment.
@@ -144,9 +162,9 @@ func nodeNetworks(n *Node, idx map[string]int) []int {
 	return out
 }
 
-func ifaceLabel(ifc Interface) string {
+func (g *Graph) ifaceLabel(ifc Interface) string {
 	if ifc.Address == "" {
-		return ifc.Device + " (no address)"
+		return ifc.Device + " " + g.word("noaddr")
 	}
 	return ifc.Device + " " + ifc.Address
 }
@@ -163,13 +181,13 @@ func (g *Graph) Mermaid() string {
 	idx := g.networkIndex()
 	for i, n := range g.Nodes {
 		if n.Router {
-			fmt.Fprintf(&b, "  h%d{{\"%s<br/>router\"}}\n", i+1, mermaidText(n.Name))
+			fmt.Fprintf(&b, "  h%d{{\"%s<br/>%s\"}}\n", i+1, mermaidText(n.Name), g.word("router"))
 		} else {
 			fmt.Fprintf(&b, "  h%d[\"%s\"]\n", i+1, mermaidText(n.Name))
 		}
 		for _, ifc := range n.Interfaces {
 			if ni, ok := idx[ifc.Network]; ok {
-				fmt.Fprintf(&b, "  h%d ---|\"%s\"| n%d\n", i+1, mermaidText(ifaceLabel(ifc)), ni+1)
+				fmt.Fprintf(&b, "  h%d ---|\"%s\"| n%d\n", i+1, mermaidText(g.ifaceLabel(ifc)), ni+1)
 			}
 		}
 	}
@@ -212,13 +230,13 @@ func (g *Graph) DOT() string {
 	idx := g.networkIndex()
 	for i, n := range g.Nodes {
 		if n.Router {
-			fmt.Fprintf(&b, "  h%d [shape=hexagon, style=\"filled,bold\", fillcolor=\"#fff1dc\", label=%s];\n", i+1, dotQuote(n.Name+"\nrouter"))
+			fmt.Fprintf(&b, "  h%d [shape=hexagon, style=\"filled,bold\", fillcolor=\"#fff1dc\", label=%s];\n", i+1, dotQuote(n.Name+"\n"+g.word("router")))
 		} else {
 			fmt.Fprintf(&b, "  h%d [shape=box, label=%s];\n", i+1, dotQuote(n.Name))
 		}
 		for _, ifc := range n.Interfaces {
 			if ni, ok := idx[ifc.Network]; ok {
-				fmt.Fprintf(&b, "  h%d -- n%d [label=%s];\n", i+1, ni+1, dotQuote(ifaceLabel(ifc)))
+				fmt.Fprintf(&b, "  h%d -- n%d [label=%s];\n", i+1, ni+1, dotQuote(g.ifaceLabel(ifc)))
 			}
 		}
 	}

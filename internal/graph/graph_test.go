@@ -115,8 +115,12 @@ func TestFromLabRouters(t *testing.T) {
 			t.Errorf("%s: router=%v forwarding=%v, want %v", g.Nodes[i].Name, g.Nodes[i].Router, g.Nodes[i].Forwarding, want)
 		}
 	}
-	if got := ifaceLabel(g.Nodes[0].Interfaces[0]); got != "eth1 (no address)" {
+	if got := g.ifaceLabel(g.Nodes[0].Interfaces[0]); got != "eth1 (no address)" {
 		t.Errorf("label without address = %q", got)
+	}
+	g.Lang = "ja"
+	if got := g.ifaceLabel(g.Nodes[0].Interfaces[0]); got != "eth1 (アドレスなし)" {
+		t.Errorf("label without address (ja) = %q", got)
 	}
 }
 
@@ -139,6 +143,10 @@ func TestGolden(t *testing.T) {
 	}
 	g := FromLab(synthetic(6, 30, 7))
 	golden(t, "synthetic-30.svg", g.SVG())
+	ja := FromLab(bundled(t, "two-subnets"))
+	ja.Lang = "ja"
+	golden(t, "two-subnets-ja.svg", ja.SVG())
+	golden(t, "two-subnets-ja.mermaid", ja.Mermaid())
 	if err := Write(io.Discard, g, "png"); err == nil || !strings.Contains(err.Error(), "dot, mermaid, svg") {
 		t.Errorf("unknown format: %v", err)
 	}
@@ -261,7 +269,11 @@ func TestLayoutGeometry(t *testing.T) {
 	}
 	for _, c := range [][2]int{{0, 3}, {1, 30}, {2, 30}, {3, 12}, {6, 30}, {10, 30}, {4, 1}, {5, 0}} {
 		for seed := int64(1); seed <= 20; seed++ {
-			checkLayout(t, FromLab(synthetic(c[0], c[1], seed)))
+			g := FromLab(synthetic(c[0], c[1], seed))
+			if seed%2 == 0 {
+				g.Lang = "ja" // wide characters in the labels
+			}
+			checkLayout(t, g)
 		}
 	}
 }

@@ -35,7 +35,6 @@ const (
 	spineStep = 10.0
 	stubTop   = 10.0 // first entry height of a right-column link in a box
 	stubStep  = 7.0
-	badgeText = "router"
 )
 
 // Rect is an axis-aligned rectangle.
@@ -309,7 +308,7 @@ func (g *Graph) Layout() *Layout {
 	// Nodes on no network.
 	if len(loose) > 0 {
 		y = bottom + plainGap
-		lay.Labels = append(lay.Labels, Label{Text: "not attached to a network", X: x0, Y: y + netSize, Size: netSize, Class: "net", Owner: "loose"})
+		lay.Labels = append(lay.Labels, Label{Text: g.word("loose"), X: x0, Y: y + netSize, Size: netSize, Class: "net", Owner: "loose"})
 		y = grid(loose, x0, y+netHead, colW)
 		bottom = y - gridGapY
 	}
@@ -327,17 +326,18 @@ func (g *Graph) Layout() *Layout {
 		owner := fmt.Sprintf("node%d", b.Node)
 		avail := b.Rect.W - 2*nodePad
 		if n.Router {
-			bw := textWidth(badgeText, badgeSize)
-			lay.Labels = append(lay.Labels, Label{Text: badgeText, X: b.Rect.X + b.Rect.W - nodePad - bw, Y: b.Rect.Y + nodePad + 12, Size: badgeSize, Class: "badge", Owner: owner})
+			badge := g.word("router")
+			bw := textWidth(badge, badgeSize)
+			lay.Labels = append(lay.Labels, Label{Text: badge, X: b.Rect.X + b.Rect.W - nodePad - bw, Y: b.Rect.Y + nodePad + 12, Size: badgeSize, Class: "badge", Owner: owner})
 			avail -= bw + 8
 		}
 		lay.Labels = append(lay.Labels, Label{Text: fit(n.Name, nameSize, avail), X: b.Rect.X + nodePad, Y: b.Rect.Y + nodePad + 12, Size: nameSize, Bold: true, Class: "name", Owner: owner})
 		lines := make([]string, 0, len(n.Interfaces))
 		for _, ifc := range n.Interfaces {
-			lines = append(lines, ifaceLabel(ifc))
+			lines = append(lines, g.ifaceLabel(ifc))
 		}
 		if len(lines) == 0 {
-			lines = append(lines, "(no interfaces)")
+			lines = append(lines, g.word("noif"))
 		}
 		for j, s := range lines {
 			lay.Labels = append(lay.Labels, Label{Text: fit(s, ifSize, b.Rect.W-2*nodePad), X: b.Rect.X + nodePad, Y: b.Rect.Y + nodePad + nodeHead + float64(j)*ifLine + 10, Size: ifSize, Class: "if", Owner: owner})
@@ -379,7 +379,7 @@ func (g *Graph) SVG() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="dojo-topology" viewBox="0 0 %s %s" width="%s" height="%s" role="img" font-family="ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace">`+"\n",
 		num(lay.Width), num(lay.Height), num(lay.Width), num(lay.Height))
-	fmt.Fprintf(&b, "<title>%s</title>\n", esc("Topology of lab "+g.Lab))
+	fmt.Fprintf(&b, "<title>%s</title>\n", esc(g.word("title")+g.Lab))
 	fmt.Fprintf(&b, `<rect x="0" y="0" width="%s" height="%s" fill="#ffffff"/>`+"\n", num(lay.Width), num(lay.Height))
 	for _, nb := range lay.Networks {
 		n := g.Networks[nb.Network]
