@@ -164,6 +164,7 @@ tr{break-inside:avoid}
 td.num{text-align:right;white-space:nowrap}
 .st-passed{color:#1a7f37;font-weight:600}.st-failed,.st-error{color:#cf222e;font-weight:600}.st-skipped{color:#9a6700}
 code,pre,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12px}
+td code{white-space:pre-wrap;word-break:break-all}
 pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px;white-space:pre-wrap;word-break:break-all;margin:4px 0}
 .figure{border:1px solid #d0d7de;border-radius:8px;padding:6px;break-inside:avoid;text-align:center}
 .figure svg{max-width:100%;height:auto}
