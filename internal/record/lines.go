@@ -2,6 +2,7 @@ package record
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -344,8 +345,19 @@ func (t *lineTracker) csiKey(params string, final byte) {
 // output follows the screen enough to know the current line (for the
 // prompt) and whether a full-screen program runs on the alternate screen.
 func (t *lineTracker) output(p []byte) {
-	data := append(t.outPend, p...)
-	t.outPend = nil
+	data := p
+	if len(t.outPend) > 0 {
+		data = append(t.outPend, p...)
+		t.outPend = nil
+	}
+	// Fast path for bulk output: without escape sequences in play, only
+	// the text after the last newline can matter.
+	if t.outState == inNormal && !t.osc && bytes.IndexByte(data, 0x1b) < 0 {
+		if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
+			t.screen, t.col = t.screen[:0], 0
+			data = data[i+1:]
+		}
+	}
 	for i := 0; i < len(data); {
 		c := data[i]
 		if t.osc { // OSC ... BEL or ESC \

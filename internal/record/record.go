@@ -157,7 +157,10 @@ func eventLine(t float64, code, data string) []byte {
 // utf8Chunk returns the longest valid-UTF-8 prefix of pend+p as a string
 // (invalid bytes replaced) and keeps an incomplete trailing sequence.
 func utf8Chunk(pend *[]byte, p []byte) string {
-	buf := append(*pend, p...)
+	buf := p
+	if len(*pend) > 0 {
+		buf = append(*pend, p...)
+	}
 	cut := len(buf)
 	// Hold back at most 3 bytes of a sequence that may complete later.
 	for i := len(buf) - 1; i >= 0 && i >= len(buf)-3; i-- {
