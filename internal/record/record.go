@@ -247,6 +247,24 @@ func (r *Recorder) Resize(width, height int) {
 	r.event("r", fmt.Sprintf("%dx%d", width, height))
 }
 
+// Resizes forwards terminal sizes ({columns, rows}, as sshx.WatchResize
+// sends them) from in to the returned channel, recording each as an "r"
+// event. The returned channel closes when in closes; a nil in gives nil.
+func (r *Recorder) Resizes(in <-chan [2]int) <-chan [2]int {
+	if in == nil {
+		return nil
+	}
+	out := make(chan [2]int, 1)
+	go func() {
+		defer close(out)
+		for s := range in {
+			r.Resize(s[0], s[1])
+			out <- s
+		}
+	}()
+	return out
+}
+
 // Truncated reports whether the size cap stopped the recording.
 func (r *Recorder) Truncated() bool {
 	r.mu.Lock()

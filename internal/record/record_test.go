@@ -344,3 +344,30 @@ func BenchmarkRecordOutput(b *testing.B) {
 		_, _ = out.Write(chunk)
 	}
 }
+
+func TestResizes(t *testing.T) {
+	var cast bytes.Buffer
+	rec, _ := New(&cast, nil, Options{Now: clock()})
+	if rec.Resizes(nil) != nil {
+		t.Error("nil in: want nil out")
+	}
+	in := make(chan [2]int)
+	out := rec.Resizes(in)
+	go func() {
+		in <- [2]int{100, 30}
+		in <- [2]int{120, 40}
+		close(in)
+	}()
+	var got [][2]int
+	for s := range out {
+		got = append(got, s)
+	}
+	_ = rec.Close()
+	if len(got) != 2 || got[1] != [2]int{120, 40} {
+		t.Errorf("forwarded %v", got)
+	}
+	_, evs, err := ReadCast(&cast)
+	if err != nil || len(evs) != 2 || evs[0].Data != "100x30" || evs[1].Data != "120x40" {
+		t.Errorf("resize events %+v %v", evs, err)
+	}
+}
