@@ -85,6 +85,7 @@ func New(cast, cmds io.Writer, opts Options) (*Recorder, error) {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBytes
 	}
+	opts.MaxBytes = max(opts.MaxBytes, 1024) // room for the header and the note
 	if opts.MaxLine <= 0 {
 		opts.MaxLine = 4096
 	}
