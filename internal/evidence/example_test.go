@@ -23,9 +23,9 @@ func Example() {
 
 	e := &evidence.Evidence{
 		Lang: "en", Learner: "Hanako Yamada", Generated: start.Add(time.Hour), Started: start,
-		Instance: "static-routing",
-		Scenario: evidence.Scenario{Name: "static-routing", Title: "Join two subnets", Track: "network", Level: 1, Lab: l.Name},
-		Topology: graph.FromLab(l),
+		Instance:    "static-routing",
+		Scenario:    evidence.Scenario{Name: "static-routing", Title: "Join two subnets", Track: "network", Level: 1, Lab: l.Name},
+		Topology:    graph.FromLab(l),
 		Environment: evidence.Environment{DojoVersion: "dev", ImageID: "sha256:…", LabHash: l.Hash},
 	}
 	res := &grade.Result{Score: 10, MaxScore: 10, Percent: 100, PassPercent: 70, Passed: true,
