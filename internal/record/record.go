@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -264,6 +265,16 @@ func (r *Recorder) Resizes(in <-chan [2]int) <-chan [2]int {
 		}
 	}()
 	return out
+}
+
+// LogCommand adds a command that was not typed but given on the command
+// line (`dojo ssh NODE -- CMD`) to the command log.
+func (r *Recorder) LogCommand(line string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if strings.TrimSpace(line) != "" {
+		r.emit(Command{Time: r.now().UTC(), Line: line})
+	}
 }
 
 // Truncated reports whether the size cap stopped the recording.

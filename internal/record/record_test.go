@@ -371,3 +371,15 @@ func TestResizes(t *testing.T) {
 		t.Errorf("resize events %+v %v", evs, err)
 	}
 }
+
+func TestLogCommand(t *testing.T) {
+	var cast, cmds bytes.Buffer
+	rec, _ := New(&cast, &cmds, Options{Now: clock()})
+	rec.LogCommand("systemctl status nginx")
+	rec.LogCommand("  ")
+	_ = rec.Close()
+	got, err := ReadCommands(&cmds)
+	if err != nil || len(got) != 1 || got[0].Line != "systemctl status nginx" || got[0].Time.IsZero() {
+		t.Errorf("%+v %v", got, err)
+	}
+}
