@@ -192,4 +192,3 @@ func TestLinesMatchRealReadline(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
-
