@@ -10,6 +10,7 @@
 package evidence
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -216,9 +217,21 @@ func Procedure(node string, log []record.Command) NodeProcedure {
 }
 
 // Normalize fixes what renderings rely on: the schema version, UTC times
-// truncated to seconds, a known language, empty lists instead of nil, and
-// the timeline in time order. Sign and Render call it.
+// truncated to seconds, a known language, empty lists instead of nil, the
+// timeline in time order, and every value exactly as a verifier will
+// decode it from JSON (invalid UTF-8, for one, comes back changed). Sign
+// and Render call it.
 func (e *Evidence) Normalize() {
+	e.normalize()
+	if b, err := json.Marshal(e); err == nil {
+		var n Evidence
+		if json.Unmarshal(b, &n) == nil {
+			*e = n
+		}
+	}
+}
+
+func (e *Evidence) normalize() {
 	e.Schema = SchemaVersion
 	if e.Lang != "ja" {
 		e.Lang = "en"

@@ -348,5 +348,18 @@ func TestVerifyOddContent(t *testing.T) {
 		if _, err := Verify(b.Bytes(), VerifyOptions{}); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
+		// Sign and Render used on their own are as safe.
+		doc = sample("en", 2)
+		doc.Learner = "A\xff"
+		b.Reset()
+		if err := Sign(doc, f, s, t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := Render(&b, doc, f); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Verify(b.Bytes(), VerifyOptions{}); err != nil {
+			t.Errorf("%s, Sign+Render: %v", f, err)
+		}
 	}
 }

@@ -34,18 +34,6 @@ func Write(w io.Writer, doc *Document, format string, s *Signer, at time.Time) e
 		return err
 	}
 	doc.Signature = nil
-	doc.Normalize()
-	// Render exactly what a verifier will decode: strings with invalid
-	// UTF-8, for one, come back from JSON changed.
-	b, err := json.Marshal(&doc.Evidence)
-	if err != nil {
-		return err
-	}
-	var e Evidence
-	if err := json.Unmarshal(b, &e); err != nil {
-		return err
-	}
-	doc.Evidence = e
 	if s != nil {
 		if err := Sign(doc, format, s, at); err != nil {
 			return err
