@@ -126,6 +126,17 @@ func TestVerifyEachFormat(t *testing.T) {
 		if v.Evidence.Score != 85 || v.Evidence.Learner == "" || len(v.Evidence.Timeline) != 20 {
 			t.Errorf("%s: evidence not returned: %+v", f, v.Evidence)
 		}
+		for _, lang := range []string{"en", "ja"} {
+			s := v.Summary(lang)
+			for _, want := range []string{v.Fingerprint, "85/100", "office-routing", "byte"} {
+				if lang == "ja" && want == "byte" {
+					want = "バイト"
+				}
+				if !strings.Contains(s, want) {
+					t.Errorf("%s summary (%s) lacks %q:\n%s", f, lang, want, s)
+				}
+			}
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -173,4 +174,34 @@ func firstDiff(a, b []byte) string {
 		}
 	}
 	return fmt.Sprintf("line %d, byte %d (length %d, want %d)", line, min(len(a), len(b)), len(b), len(a))
+}
+
+// Summary says in lang ("en" or "ja") who signed the report and what it
+// states, for `dojo verify` to print.
+func (v *Verification) Summary(lang string) string {
+	e := v.Evidence
+	var b strings.Builder
+	result := label(lang, "not_passed")
+	if e.Passed {
+		result = label(lang, "passed")
+	}
+	if lang == "ja" {
+		fmt.Fprintf(&b, "署名は有効です: %s の鍵 %s で %s に署名(%s 形式)。\n", signerLabel(lang, v.Label), v.Fingerprint, fmtTime(v.SignedAt), v.Format)
+		fmt.Fprintf(&b, "内容: 受講者 %s、シナリオ %s(%s、レベル %d)、得点 %d/%d(%s、合格ライン %d%%)、%s。\n", e.Learner, e.Scenario.Name, e.Scenario.Track, e.Scenario.Level, e.Score, e.MaxScore, pct(e.Percent), e.PassPercent, result)
+		fmt.Fprintf(&b, "ラボ %s sha256:%s、シナリオ sha256:%s、dojo %s。\n", e.Scenario.Lab, e.Environment.LabHash, e.Environment.ScenarioHash, e.Environment.DojoVersion)
+		if v.RenderingChecked {
+			b.WriteString("ファイル全体が署名済みデータと 1 バイト単位で一致しました。\n")
+		}
+	} else {
+		fmt.Fprintf(&b, "Signature OK: signed with the %s key %s at %s (%s).\n", signerLabel(lang, v.Label), v.Fingerprint, fmtTime(v.SignedAt), v.Format)
+		fmt.Fprintf(&b, "It states: learner %s, scenario %s (%s, level %d), score %d/%d (%s, pass mark %d%%), %s.\n", e.Learner, e.Scenario.Name, e.Scenario.Track, e.Scenario.Level, e.Score, e.MaxScore, pct(e.Percent), e.PassPercent, result)
+		fmt.Fprintf(&b, "Lab %s sha256:%s, scenario sha256:%s, dojo %s.\n", e.Scenario.Lab, e.Environment.LabHash, e.Environment.ScenarioHash, e.Environment.DojoVersion)
+		if v.RenderingChecked {
+			b.WriteString("The whole file matches the signed data byte for byte.\n")
+		}
+	}
+	for _, w := range v.Warnings {
+		b.WriteString("! " + w + "\n")
+	}
+	return b.String()
 }
