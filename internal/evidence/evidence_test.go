@@ -374,3 +374,22 @@ func TestVerifyOddContent(t *testing.T) {
 		}
 	}
 }
+
+func TestSummaryIsPrintable(t *testing.T) {
+	doc := sample("en", 2)
+	doc.Learner = "Eve\x1b]0;owned\x07\x1b[2J"
+	var b bytes.Buffer
+	if err := Write(&b, doc, "json", testSigner(8, LabelSelfCheck), t0); err != nil {
+		t.Fatal(err)
+	}
+	v, err := Verify(b.Bytes(), VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := v.Summary("en")
+	if strings.ContainsAny(s, "\x1b\x07") || !strings.Contains(s, "Eve\uFFFD]0;owned") {
+		t.Errorf("summary passes control characters: %q", s)
+	}
+	t.Log(s)
+	t.Log(v.Summary("ja"))
+}

@@ -179,7 +179,13 @@ func firstDiff(a, b []byte) string {
 // Summary says in lang ("en" or "ja") who signed the report and what it
 // states, for `dojo verify` to print.
 func (v *Verification) Summary(lang string) string {
-	e := v.Evidence
+	// A report is untrusted input: no control characters reach the
+	// terminal.
+	c := *v.Evidence
+	for _, s := range []*string{&c.Learner, &c.Scenario.Name, &c.Scenario.Track, &c.Scenario.Lab, &c.Environment.LabHash, &c.Environment.ScenarioHash, &c.Environment.DojoVersion} {
+		*s = printable(*s)
+	}
+	e := &c
 	var b strings.Builder
 	result := label(lang, "not_passed")
 	if e.Passed {
@@ -204,4 +210,14 @@ func (v *Verification) Summary(lang string) string {
 		b.WriteString("! " + w + "\n")
 	}
 	return b.String()
+}
+
+// printable replaces control characters (C0, DEL, C1) with U+FFFD.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
