@@ -192,14 +192,14 @@ func (v *Verification) Summary(lang string) string {
 		result = label(lang, "passed")
 	}
 	if lang == "ja" {
-		fmt.Fprintf(&b, "署名は有効です: %s の鍵 %s で %s に署名(%s 形式)。\n", signerLabel(lang, v.Label), v.Fingerprint, fmtTime(v.SignedAt), v.Format)
+		fmt.Fprintf(&b, "署名は有効です: 鍵 %s(%s)、署名日時 %s、%s 形式。\n", v.Fingerprint, signerLabel(lang, v.Label), fmtTime(v.SignedAt), v.Format)
 		fmt.Fprintf(&b, "内容: 受講者 %s、シナリオ %s(%s、レベル %d)、得点 %d/%d(%s、合格ライン %d%%)、%s。\n", e.Learner, e.Scenario.Name, e.Scenario.Track, e.Scenario.Level, e.Score, e.MaxScore, pct(e.Percent), e.PassPercent, result)
 		fmt.Fprintf(&b, "ラボ %s sha256:%s、シナリオ sha256:%s、dojo %s。\n", e.Scenario.Lab, e.Environment.LabHash, e.Environment.ScenarioHash, e.Environment.DojoVersion)
 		if v.RenderingChecked {
 			b.WriteString("ファイル全体が署名済みデータと 1 バイト単位で一致しました。\n")
 		}
 	} else {
-		fmt.Fprintf(&b, "Signature OK: signed with the %s key %s at %s (%s).\n", signerLabel(lang, v.Label), v.Fingerprint, fmtTime(v.SignedAt), v.Format)
+		fmt.Fprintf(&b, "Signature OK: key %s, %s, signed %s (%s file).\n", v.Fingerprint, signerLabel(lang, v.Label), fmtTime(v.SignedAt), v.Format)
 		fmt.Fprintf(&b, "It states: learner %s, scenario %s (%s, level %d), score %d/%d (%s, pass mark %d%%), %s.\n", e.Learner, e.Scenario.Name, e.Scenario.Track, e.Scenario.Level, e.Score, e.MaxScore, pct(e.Percent), e.PassPercent, result)
 		fmt.Fprintf(&b, "Lab %s sha256:%s, scenario sha256:%s, dojo %s.\n", e.Scenario.Lab, e.Environment.LabHash, e.Environment.ScenarioHash, e.Environment.DojoVersion)
 		if v.RenderingChecked {
