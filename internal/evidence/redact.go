@@ -21,10 +21,15 @@ var redactors = []struct {
 	// Authorization headers.
 	{regexp.MustCompile(`(?i)(authorization:\s*(?:bearer|basic|token)\s+)[^\s'"]+`), "${1}" + Redacted},
 	// key=value and key: value with a secret-sounding key, also as flags.
-	{regexp.MustCompile(`(?i)((?:^|[^a-z0-9])(?:[a-z0-9_]*(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[a-z0-9_]*|pass|pwd)["']?\s*(?:=|:\s|\s*:=)\s*)("[^"]*"|'[^']*'|[^\s'"]+)`), "${1}" + Redacted},
-	{regexp.MustCompile(`(?i)(--(?:password|passwd|pass|secret|token|api-key)(?:=|\s+))("[^"]*"|'[^']*'|[^\s'"]+)`), "${1}" + Redacted},
+	{regexp.MustCompile(`(?i)((?:^|[^a-z0-9])(?:[a-z0-9_]*(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[a-z0-9_]*|pass|pwd)["']?\s*(?:=|:\s|\s*:=)\s*)("[^"]*"|'[^']*'|[^\s'";|&]+)`), "${1}" + Redacted},
+	{regexp.MustCompile(`(?i)(--(?:password|passwd|pass|secret|token|api-key)(?:=|\s+))("[^"]*"|'[^']*'|[^\s'";|&]+)`), "${1}" + Redacted},
 	// mysql -pSECRET (no space: the password is glued to -p).
 	{regexp.MustCompile(`((?:^|\s)(?:mysql|mysqldump|mysqladmin|mariadb)\b[^|;&\n]*?\s-p)([^\s'"]+|'[^']*'|"[^"]*")`), "${1}" + Redacted},
+	// Other tools that take a password as an argument.
+	{regexp.MustCompile(`((?:^|[\s;|&(])(?:sshpass|useradd|usermod)\b[^|;&\n]*?\s-p\s*)("[^"]*"|'[^']*'|[^\s'"]+)`), "${1}" + Redacted},
+	{regexp.MustCompile(`((?:^|[\s;|&(])curl\b[^|;&\n]*?\s(?:-u|--user)\s*['"]?[^\s:'"]+:)([^\s'"@]+)`), "${1}" + Redacted},
+	{regexp.MustCompile(`(-pass(?:in|out)?\s+(?:pass|env):?)([^\s'"]+)`), "${1}" + Redacted},
+	{regexp.MustCompile(`((?:^|[\s;|&(])htpasswd\b[^|;&\n]*?\s-[a-zA-Z]*b[a-zA-Z]*\s+\S+\s+\S+\s+)("[^"]*"|'[^']*'|[^\s'"]+)`), "${1}" + Redacted},
 	// SQL: IDENTIFIED BY 'x', PASSWORD 'x'.
 	{regexp.MustCompile(`(?i)((?:identified\s+(?:with\s+\S+\s+)?by|password)\s+)('[^']*'|"[^"]*")`), "${1}'" + Redacted + "'"},
 	// user:password fed to chpasswd.
