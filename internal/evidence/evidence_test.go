@@ -403,3 +403,21 @@ func TestSummaryIsPrintable(t *testing.T) {
 	t.Log(s)
 	t.Log(v.Summary("ja"))
 }
+
+func TestCodeSpan(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":     "`plain`",
+		"a_b*c":     "`a_b*c`",
+		"a`b":       "``a`b``",
+		"`x":        "`` `x ``",
+		"a``b":      "```a``b```",
+		"two\nline": "`two line`",
+	} {
+		if got := codeSpan(in); got != want {
+			t.Errorf("codeSpan(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := cellCode("a|b"); got != "`a\\|b`" {
+		t.Errorf("cellCode = %q", got)
+	}
+}

@@ -365,6 +365,30 @@ func mdCell(s string) string {
 	return r.Replace(s)
 }
 
+// codeSpan is s as a Markdown code span: backslashes are literal there,
+// so nothing is escaped; the delimiter outruns any backticks inside.
+func codeSpan(s string) string {
+	s = strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
+	longest, run := 0, 0
+	for _, c := range s {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	d := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return d + s + d
+}
+
+// cellCode is a code span inside a table cell, where a pipe must still be
+// escaped.
+func cellCode(s string) string { return strings.ReplaceAll(codeSpan(s), "|", `\|`) }
+
 // fence returns a code fence longer than any backtick run in s.
 func fence(s string) string {
 	longest, run := 0, 0
@@ -393,7 +417,7 @@ func renderMD(doc *Document) ([]byte, error) {
 
 	fmt.Fprintf(&b, "## %s\n\n| | |\n|---|---|\n", L("summary"))
 	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s |\n", L(k), v) }
-	row("scenario", mdCell(e.Scenario.Title)+" (`"+e.Scenario.Name+"`)")
+	row("scenario", mdCell(e.Scenario.Title)+" ("+cellCode(e.Scenario.Name)+")")
 	row("track", mdCell(e.Scenario.Track))
 	row("level", fmt.Sprint(e.Scenario.Level))
 	row("lab", mdCell(e.Scenario.Lab))
@@ -421,7 +445,7 @@ func renderMD(doc *Document) ([]byte, error) {
 		} else {
 			st = "❌ " + st
 		}
-		fmt.Fprintf(&b, "| %s (`%s`) | %s | %d / %d | %s | %s |\n", mdCell(g.Title), g.Name, st, g.Points, g.MaxPoints, fp, hints)
+		fmt.Fprintf(&b, "| %s (%s) | %s | %d / %d | %s | %s |\n", mdCell(g.Title), cellCode(g.Name), st, g.Points, g.MaxPoints, fp, hints)
 	}
 
 	fmt.Fprintf(&b, "\n## %s\n\n", L("timeline"))
@@ -449,7 +473,7 @@ func renderMD(doc *Document) ([]byte, error) {
 	} else {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n|---|---|--:|--:|\n", L("time"), L("goal"), L("hint_n"), L("cost"))
 		for _, h := range e.Hints {
-			fmt.Fprintf(&b, "| %s | `%s` | %d | %d |\n", fmtTime(h.Time), h.Goal, h.Index+1, h.Cost)
+			fmt.Fprintf(&b, "| %s | %s | %d | %d |\n", fmtTime(h.Time), cellCode(h.Goal), h.Index+1, h.Cost)
 		}
 	}
 
@@ -476,14 +500,14 @@ func renderMD(doc *Document) ([]byte, error) {
 	}
 
 	if e.Replay != nil {
-		fmt.Fprintf(&b, "\n## %s\n\n%s\n\n`%s` · sha256 `%s` · %s\n", L("replay"), fmt.Sprintf(L("replay.text"), e.Replay.GoalsPassed, e.Replay.Goals), mdCell(e.Replay.Runbook), e.Replay.RunbookHash, fmtTime(e.Replay.Time))
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n\n%s · sha256 %s · %s\n", L("replay"), fmt.Sprintf(L("replay.text"), e.Replay.GoalsPassed, e.Replay.Goals), codeSpan(e.Replay.Runbook), codeSpan(e.Replay.RunbookHash), fmtTime(e.Replay.Time))
 	}
 
 	fmt.Fprintf(&b, "\n## %s\n\n| | |\n|---|---|\n", L("environment"))
-	row("dojo_version", "`"+e.Environment.DojoVersion+"`")
-	row("image_id", "`"+e.Environment.ImageID+"`")
-	row("lab_hash", "`"+e.Environment.LabHash+"`")
-	row("scenario_hash", "`"+e.Environment.ScenarioHash+"`")
+	row("dojo_version", cellCode(e.Environment.DojoVersion))
+	row("image_id", cellCode(e.Environment.ImageID))
+	row("lab_hash", cellCode(e.Environment.LabHash))
+	row("scenario_hash", cellCode(e.Environment.ScenarioHash))
 	if e.Environment.OS != "" {
 		row("platform", e.Environment.OS+"/"+e.Environment.Arch)
 	}
@@ -495,9 +519,9 @@ func renderMD(doc *Document) ([]byte, error) {
 	} else {
 		b.WriteString("| | |\n|---|---|\n")
 		row("signer", signerLabel(e.Lang, s.Label))
-		row("signed_by", "`"+s.Fingerprint+"` (ed25519)")
+		row("signed_by", cellCode(s.Fingerprint)+" (ed25519)")
 		row("signed_at", fmtTime(s.SignedAt))
-		row("verify_with", "`"+verifyCommand+"`")
+		row("verify_with", cellCode(verifyCommand))
 	}
 	fmt.Fprintf(&b, "\n> %s\n", L("disclaimer"))
 	data, err := embedded(doc)
