@@ -225,7 +225,7 @@ type DraftInput struct {
 var (
 	// Interactive programs a replay cannot drive: their lines are kept
 	// as comments for the learner to replace.
-	interactiveRE = regexp.MustCompile(`^\s*(sudo\s+)?(vi|vim|nvim|nano|emacs|ed|mcedit|less|more|most|top|htop|man|watch|tmux|screen|mysql|psql|sqlite3|python3?|ssh|telnet|ftp|sftp)\s*($|\s)`)
+	interactiveRE = regexp.MustCompile(`^\s*(sudo\s+(-u\s+\S+\s+)?)?(vi|vim|nvim|nano|emacs|ed|mcedit|less|more|most|top|htop|man|watch|tmux|screen|mysql|psql|sqlite3|python3?|ssh|telnet|ftp|sftp)\s*($|\s)`)
 	noiseRE       = regexp.MustCompile(`^\s*(exit|logout|clear|history|(sudo\s+)?(su|sudo\s+-[is]|bash|sh)\s*(-|-l)?)\s*$`)
 	// Interactive database shells are fine with a query on the command line.
 	queryArgRE = regexp.MustCompile(`\s(-e|-c|--execute|--command)\b`)
@@ -246,6 +246,7 @@ var draftText = map[string][2]string{
 	"rollback.text": {"_Describe how to undo the change if it goes wrong._", "_問題が発生した場合の切り戻し方法を記述してください。_"},
 	"none":          {"No commands were recorded. Work on the lab with `dojo ssh NODE` first.", "記録されたコマンドがありません。先に `dojo ssh ノード名` でラボを操作してください。"},
 	"uncertain":     {"dojo: check this line, it was typed with %s", "dojo: この行を確認してください(%s を使用して入力)"},
+	"typed_into":    {"dojo: typed into a program at the prompt %q, not run by the shell: %s", "dojo: シェルではなくプログラムのプロンプト %q で入力: %s"},
 	"interactive":   {"dojo: an interactive program cannot be replayed; replace it with commands (e.g. a heredoc that writes the file)", "dojo: 対話型プログラムは再実行できません。コマンドに置き換えてください(例: ヒアドキュメントでファイルを書き込む)"},
 }
 
@@ -305,9 +306,11 @@ func Draft(w io.Writer, in DraftInput) error {
 				continue
 			}
 			line := c.Line
-			continuation := strings.HasPrefix(strings.TrimSpace(c.Prompt), ">")
+			kind := promptKind(c.Prompt)
 			switch {
-			case continuation && c.Uncertain == "":
+			case kind == promptProgram:
+				fmt.Fprintf(&body, "# %s\n", fmt.Sprintf(dt(lang, "typed_into"), strings.TrimSpace(c.Prompt), line))
+			case kind == promptContinuation && c.Uncertain == "":
 				body.WriteString(line + "\n") // heredoc or continued line: verbatim
 			case noiseRE.MatchString(line):
 				continue
@@ -330,6 +333,29 @@ func Draft(w io.Writer, in DraftInput) error {
 	fmt.Fprintf(&b, "\n## %s\n\n%s\n\n## %s\n\n%s\n", dt(lang, "verify"), dt(lang, "verify.text"), dt(lang, "rollback"), dt(lang, "rollback.text"))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+type promptType int
+
+const (
+	promptShell promptType = iota // also: unknown
+	promptContinuation
+	promptProgram
+)
+
+// shellPromptRE: a shell prompt ends in #, $ or % with no = or > before
+// (psql's "db=# " and mysql's "mysql> " are programs, not shells).
+var shellPromptRE = regexp.MustCompile(`^[^=>]*[#$%]\s*$`)
+
+func promptKind(p string) promptType {
+	t := strings.TrimSpace(p)
+	switch {
+	case t == "" || shellPromptRE.MatchString(t):
+		return promptShell
+	case t == ">":
+		return promptContinuation
+	}
+	return promptProgram
 }
 
 func first(l NodeLog) time.Time {

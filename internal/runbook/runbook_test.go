@@ -143,3 +143,34 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestDraftProgramInput(t *testing.T) {
+	log := []record.Command{
+		{Time: t0, Line: "sudo -u postgres psql", Prompt: "root@db:~# "},
+		{Time: t0.Add(time.Second), Line: "CREATE USER app;", Prompt: "postgres=# "},
+		{Time: t0.Add(2 * time.Second), Line: "\\q", Prompt: "postgres=# "},
+		{Time: t0.Add(3 * time.Second), Line: "python3", Prompt: "root@db:~# "},
+		{Time: t0.Add(4 * time.Second), Line: "print(1)", Prompt: ">>> "},
+		{Time: t0.Add(5 * time.Second), Line: "cat > /etc/x <<EOF", Prompt: "$ "},
+		{Time: t0.Add(6 * time.Second), Line: "a=1", Prompt: "> "},
+		{Time: t0.Add(7 * time.Second), Line: "EOF", Prompt: "> "},
+		{Time: t0.Add(8 * time.Second), Line: "systemctl restart postgresql"},
+	}
+	var b bytes.Buffer
+	if err := Draft(&b, DraftInput{Scenario: "db", Lang: "en", Logs: []NodeLog{{Node: "db", Commands: log}}}); err != nil {
+		t.Fatal(err)
+	}
+	rb, err := Parse(&b, "d.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# dojo: an interactive program cannot be replayed; replace it with commands (e.g. a heredoc that writes the file)\n# sudo -u postgres psql\n" +
+		"# dojo: typed into a program at the prompt \"postgres=#\", not run by the shell: CREATE USER app;\n" +
+		"# dojo: typed into a program at the prompt \"postgres=#\", not run by the shell: \\q\n" +
+		"# dojo: an interactive program cannot be replayed; replace it with commands (e.g. a heredoc that writes the file)\n# python3\n" +
+		"# dojo: typed into a program at the prompt \">>>\", not run by the shell: print(1)\n" +
+		"cat > /etc/x <<EOF\na=1\nEOF\nsystemctl restart postgresql\n"
+	if len(rb.Steps) != 1 || rb.Steps[0].Script != want {
+		t.Errorf("script:\n%s\nwant:\n%s", rb.Steps[0].Script, want)
+	}
+}
