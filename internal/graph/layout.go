@@ -57,8 +57,9 @@ type Label struct {
 	Size  float64
 	Bold  bool
 	Class string // "title", "net", "name", "if", "badge"
-	// Owner is the index of the node box (or -1) or network box the label
-	// belongs to, for containment tests.
+	// Owner names what the label belongs to: "nodeN" or "netN" (N the
+	// index in Graph.Nodes or Graph.Networks), "title" or "loose" (the
+	// caption of the nodes on no network).
 	Owner string
 }
 
