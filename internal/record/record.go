@@ -113,7 +113,11 @@ func New(cast, cmds io.Writer, opts Options) (*Recorder, error) {
 
 // stopNote is written as the last output event when the cap is reached.
 func stopNote(max int64) string {
-	return fmt.Sprintf("\r\n[dojo: recording stopped: it reached its size limit of %d MB; the session goes on unrecorded]\r\n", max>>20)
+	size := fmt.Sprintf("%d KiB", max>>10)
+	if max >= 1<<20 {
+		size = fmt.Sprintf("%d MiB", max>>20)
+	}
+	return "\r\n[dojo: recording stopped: it reached its size limit of " + size + "; the session goes on unrecorded]\r\n"
 }
 
 // event appends one event; the caller holds r.mu.

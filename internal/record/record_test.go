@@ -211,7 +211,7 @@ func TestSizeCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if last := evs[len(evs)-1]; last.Code != "o" || !strings.Contains(last.Data, "recording stopped") {
+	if last := evs[len(evs)-1]; last.Code != "o" || !strings.Contains(last.Data, "recording stopped: it reached its size limit of 4 KiB") {
 		t.Errorf("last event %+v, want the stop note", last)
 	}
 	if screen.Len() < 200*len(chunk) {
@@ -381,5 +381,11 @@ func TestLogCommand(t *testing.T) {
 	got, err := ReadCommands(&cmds)
 	if err != nil || len(got) != 1 || got[0].Line != "systemctl status nginx" || got[0].Time.IsZero() {
 		t.Errorf("%+v %v", got, err)
+	}
+}
+
+func TestStopNoteSize(t *testing.T) {
+	if s := stopNote(32 << 20); !strings.Contains(s, "32 MiB") {
+		t.Error(s)
 	}
 }
