@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/labdojo/labdojo/internal/shellquote"
 )
 
-// Quote returns s as a single-quoted POSIX sh word: the shell performs no
-// expansion inside it, and embedded single quotes are closed, escaped and
-// reopened. Every value a check puts into a probe goes through Quote.
-func Quote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// Quote returns s as a single-quoted POSIX sh word (shellquote.Quote).
+// Every value a check puts into a probe goes through Quote.
+func Quote(s string) string { return shellquote.Quote(s) }
 
 // sectionFunc is the preamble of multi-step probes: `_s NAME CMD ARGS...`
 // prints a start marker line, runs CMD with stderr merged into stdout so

@@ -9,12 +9,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/labdojo/labdojo/internal/shellquote"
 )
 
 // Defaults applied by NewPool to zero PoolOptions fields.
@@ -510,12 +511,7 @@ func newToken() string {
 // carries the marker. The outer login shell execs, so no unmarked process
 // remains.
 func markCommand(token, cmd string) string {
-	return markerVar + "=" + token + "; export " + markerVar + `; exec "${SHELL:-/bin/sh}" -c ` + shellQuote(cmd)
-}
-
-// shellQuote quotes s as one POSIX shell word.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return markerVar + "=" + token + "; export " + markerVar + `; exec "${SHELL:-/bin/sh}" -c ` + shellquote.Quote(cmd)
 }
 
 // reapScript kills every process whose environment holds the marker. It
