@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -32,12 +30,35 @@ type Engine struct {
 	Events func(Event)
 	// Workers bounds concurrent engine calls (default 10).
 	Workers int
+	// SSHPort is the port of the nodes' sshd on the management network
+	// (default 22; fakes in tests listen elsewhere).
+	SSHPort uint16
 }
+
+func (e *Engine) sshPort() uint16 {
+	if e.SSHPort != 0 {
+		return e.SSHPort
+	}
+	return 22
+}
+
+// Step is the kind of work an Event reports.
+type Step string
+
+// The steps of bring-up and tear-down.
+const (
+	StepNetwork  Step = "network"  // a network is created
+	StepNode     Step = "node"     // a node's container is created and started
+	StepReady    Step = "ready"    // a node accepts SSH
+	StepExec     Step = "exec"     // a node's exec command runs
+	StepRollback Step = "rollback" // a failed bring-up is being removed
+	StepRemove   Step = "remove"   // a node is removed
+)
 
 // Event is a progress notification.
 type Event struct {
-	Step    string // "network", "node", "ready", "exec", "rollback", "remove"
-	Subject string // node or network name
+	Step    Step
+	Subject string // node, network or instance name
 	Done    bool
 }
 
@@ -117,11 +138,11 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpResult,
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 		defer cancel()
-		e.emit(Event{Step: "rollback", Subject: opts.Instance})
+		e.emit(Event{Step: StepRollback, Subject: opts.Instance})
 		if rerr := e.removeAll(rctx, opts.Instance); rerr != nil {
 			return nil, errors.Join(err, fmt.Errorf("rollback incomplete: %w (run `dojo down %s`)", rerr, opts.Instance))
 		}
-		_ = os.Remove(filepath.Join(e.Store.Dir(opts.Instance), "instance.json"))
+		_ = e.Store.RemoveInstanceFile(opts.Instance)
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("interrupted: removed everything this `up` created: %w", ctx.Err())
 		}
@@ -211,11 +232,10 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 
 // create performs a first bring-up. On error the caller rolls back.
 func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpResult, error) {
-	dir, err := e.Store.Ensure(opts.Instance)
-	if err != nil {
+	if _, err := e.Store.Ensure(opts.Instance); err != nil {
 		return nil, err
 	}
-	signer, err := sshx.WriteUserKey(dir)
+	signer, err := sshx.WriteUserKey(e.Store.UserKeyFile(opts.Instance))
 	if err != nil {
 		return nil, err
 	}
@@ -233,12 +253,12 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 		if err == nil {
 			break
 		}
-		var ov *overlapError
-		if !errors.As(err, &ov) || attempt >= 4 || opts.MgmtSubnet.IsValid() && ov.subnet == opts.MgmtSubnet {
+		var ov *runtime.SubnetOverlapError
+		if !errors.As(err, &ov) || attempt >= 4 || opts.MgmtSubnet.IsValid() && ov.Subnet == opts.MgmtSubnet {
 			return nil, err
 		}
 		// Another process took a subnet meanwhile: remove ours, try others.
-		used = append(used, ov.subnet)
+		used = append(used, ov.Subnet)
 		if rerr := e.removeNetworks(ctx, opts.Instance); rerr != nil {
 			return nil, errors.Join(err, rerr)
 		}
@@ -261,7 +281,7 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 		meta.HostKeys[np.Node.Name] = strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
 		known = append(known, sshx.KnownHost{Hosts: []string{HostAlias(opts.Instance, np.Node.Name), np.MgmtAddr.String()}, Key: pub})
 	}
-	if err := sshx.WriteKnownHosts(filepath.Join(dir, "known_hosts"), known); err != nil {
+	if err := sshx.WriteKnownHosts(e.Store.KnownHostsFile(opts.Instance), known); err != nil {
 		return nil, err
 	}
 	if err := e.Store.Save(meta); err != nil {
@@ -291,7 +311,7 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 			if err != nil {
 				return fmt.Errorf("node %q: pinned host key: %w", np.Node.Name, err)
 			}
-			t := sshx.Target{Name: np.Node.Name, Addr: netip.AddrPortFrom(np.MgmtAddr, 22).String(), User: "root", HostKey: key}
+			t := sshx.Target{Name: np.Node.Name, Addr: netip.AddrPortFrom(np.MgmtAddr, e.sshPort()).String(), User: "root", HostKey: key}
 			ready.Go(func() error { return e.nodeReady(rctx, ctx, pool, opts.Instance, np.Node, t) })
 			return nil
 		})
@@ -373,14 +393,6 @@ func (e *Engine) CheckMgmtSubnet(ctx context.Context, l *lab.Lab, p netip.Prefix
 	return nil
 }
 
-type overlapError struct {
-	subnet netip.Prefix
-	err    error
-}
-
-func (o *overlapError) Error() string { return o.err.Error() }
-func (o *overlapError) Unwrap() error { return o.err }
-
 func (e *Engine) createNetworks(ctx context.Context, plan *Plan) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(e.workers())
@@ -389,17 +401,14 @@ func (e *Engine) createNetworks(ctx context.Context, plan *Plan) error {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			e.emit(Event{Step: "network", Subject: spec.Name})
+			e.emit(Event{Step: StepNetwork, Subject: spec.Name})
 			// Engine calls are not cancelled half-way: a request the engine
 			// completes after the client gave up would escape the rollback's
 			// listing. Cancellation is checked between calls instead.
 			if _, err := e.RT.CreateNetwork(context.WithoutCancel(gctx), spec); err != nil {
-				if strings.Contains(err.Error(), "overlaps") {
-					return &overlapError{subnet: spec.Subnet, err: fmt.Errorf("network %q: %w", spec.Name, err)}
-				}
 				return fmt.Errorf("network %q: %w", spec.Name, err)
 			}
-			e.emit(Event{Step: "network", Subject: spec.Name, Done: true})
+			e.emit(Event{Step: StepNetwork, Subject: spec.Name, Done: true})
 			return nil
 		})
 	}
@@ -411,7 +420,7 @@ func (e *Engine) createNode(ctx context.Context, plan *Plan, np *NodePlan, hostK
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	e.emit(Event{Step: "node", Subject: name})
+	e.emit(Event{Step: StepNode, Subject: name})
 	// Engine calls run to completion (see createNetworks); ctx is checked
 	// between them.
 	cctx := ctx
@@ -443,7 +452,7 @@ func (e *Engine) createNode(ctx context.Context, plan *Plan, np *NodePlan, hostK
 	if err := e.RT.StartContainer(ctx, id); err != nil {
 		return fmt.Errorf("node %q: start: %w%s", name, err, e.logTail(ctx, id))
 	}
-	e.emit(Event{Step: "node", Subject: name, Done: true})
+	e.emit(Event{Step: StepNode, Subject: name, Done: true})
 	return nil
 }
 
@@ -484,7 +493,7 @@ func (e *Engine) Targets(ctx context.Context, instance string) (map[string]sshx.
 		if err != nil {
 			return nil, fmt.Errorf("node %q: pinned host key: %w", node, err)
 		}
-		out[node] = sshx.Target{Name: node, Addr: netip.AddrPortFrom(ep.IPAddress, 22).String(), User: "root", HostKey: key}
+		out[node] = sshx.Target{Name: node, Addr: netip.AddrPortFrom(ep.IPAddress, e.sshPort()).String(), User: "root", HostKey: key}
 	}
 	return out, nil
 }
@@ -505,7 +514,7 @@ func (e *Engine) Connect(ctx context.Context, instance string, opts sshx.PoolOpt
 
 // Signer loads the instance's SSH user key.
 func (e *Engine) Signer(instance string) (ssh.Signer, error) {
-	return sshx.LoadSigner(filepath.Join(e.Store.Dir(instance), "id_ed25519"))
+	return sshx.LoadSigner(e.Store.UserKeyFile(instance))
 }
 
 func readyTimeout(opts UpOptions) time.Duration {
@@ -545,9 +554,9 @@ func (e *Engine) nodeReady(ctx, parent context.Context, pool *sshx.Pool, instanc
 		}
 		return e.nodeFailure(parent, instance, n.Name, err)
 	}
-	e.emit(Event{Step: "ready", Subject: n.Name, Done: true})
+	e.emit(Event{Step: StepReady, Subject: n.Name, Done: true})
 	for _, cmd := range n.Exec {
-		e.emit(Event{Step: "exec", Subject: n.Name})
+		e.emit(Event{Step: StepExec, Subject: n.Name})
 		res, err := pool.Run(ctx, t, cmd, nil)
 		if err != nil {
 			return fmt.Errorf("node %q: exec %q: %w", n.Name, cmd, err)
@@ -624,7 +633,7 @@ func (e *Engine) removeAll(ctx context.Context, instance string) error {
 		g.SetLimit(e.workers())
 		for _, c := range cs {
 			g.Go(func() error {
-				e.emit(Event{Step: "remove", Subject: c.Labels[runtime.LabelNode]})
+				e.emit(Event{Step: StepRemove, Subject: c.Labels[runtime.LabelNode]})
 				if err := e.RT.RemoveContainer(gctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 					mu.Lock()
 					errs = append(errs, fmt.Errorf("node %q: remove: %w", c.Labels[runtime.LabelNode], err))
