@@ -4,15 +4,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"github.com/labdojo/labdojo/internal/runtime"
 	"strings"
 	"testing"
 )
+
+// noEngine fails like a machine without Docker.
+func noEngine(context.Context) (runtime.Runtime, error) {
+	return nil, fmt.Errorf("no engine in this test: %w", runtime.ErrEngineUnavailable)
+}
 
 // run runs dojo in-process (no engine needed for these commands).
 func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Run(context.Background(), Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, args)
+	code := Run(context.Background(), Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, args, Options{Runtime: noEngine, Getenv: func(string) string { return "" }})
 	return out.String(), errb.String(), code
 }
 

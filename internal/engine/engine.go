@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"sort"
 	"strings"
@@ -30,16 +31,17 @@ type Engine struct {
 	Events func(Event)
 	// Workers bounds concurrent engine calls (default 10).
 	Workers int
-	// SSHPort is the port of the nodes' sshd on the management network
-	// (default 22; fakes in tests listen elsewhere).
-	SSHPort uint16
+	// Dial, when set, opens the SSH connections to nodes instead of the
+	// network (fake runtimes serve nodes in-process).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
-func (e *Engine) sshPort() uint16 {
-	if e.SSHPort != 0 {
-		return e.SSHPort
+// poolOptions completes opts with the engine's dialer.
+func (e *Engine) poolOptions(opts sshx.PoolOptions) sshx.PoolOptions {
+	if opts.Dial == nil {
+		opts.Dial = e.Dial
 	}
-	return 22
+	return opts
 }
 
 // Step is the kind of work an Event reports.
@@ -293,7 +295,7 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 	// as it has started, while the engine still starts the others: the
 	// engine serialises starts, so readiness overlaps them instead of
 	// following the last one.
-	pool := sshx.NewPool(signer, sshx.PoolOptions{})
+	pool := sshx.NewPool(signer, e.poolOptions(sshx.PoolOptions{}))
 	defer pool.Close()
 	wctx, cancel := context.WithTimeout(ctx, readyTimeout(opts))
 	defer cancel()
@@ -311,7 +313,7 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 			if err != nil {
 				return fmt.Errorf("node %q: pinned host key: %w", np.Node.Name, err)
 			}
-			t := sshx.Target{Name: np.Node.Name, Addr: netip.AddrPortFrom(np.MgmtAddr, e.sshPort()).String(), User: "root", HostKey: key}
+			t := sshx.Target{Name: np.Node.Name, Addr: netip.AddrPortFrom(np.MgmtAddr, 22).String(), User: "root", HostKey: key}
 			ready.Go(func() error { return e.nodeReady(rctx, ctx, pool, opts.Instance, np.Node, t) })
 			return nil
 		})
@@ -493,7 +495,7 @@ func (e *Engine) Targets(ctx context.Context, instance string) (map[string]sshx.
 		if err != nil {
 			return nil, fmt.Errorf("node %q: pinned host key: %w", node, err)
 		}
-		out[node] = sshx.Target{Name: node, Addr: netip.AddrPortFrom(ep.IPAddress, e.sshPort()).String(), User: "root", HostKey: key}
+		out[node] = sshx.Target{Name: node, Addr: netip.AddrPortFrom(ep.IPAddress, 22).String(), User: "root", HostKey: key}
 	}
 	return out, nil
 }
@@ -509,7 +511,7 @@ func (e *Engine) Connect(ctx context.Context, instance string, opts sshx.PoolOpt
 	if err != nil {
 		return nil, nil, err
 	}
-	return sshx.NewPool(signer, opts), targets, nil
+	return sshx.NewPool(signer, e.poolOptions(opts)), targets, nil
 }
 
 // Signer loads the instance's SSH user key.
