@@ -33,6 +33,9 @@ import (
 //	exists PATH         a file exists (relative to the work directory)
 //	nodefile NODE PATH  a file exists in a fake node's directory
 //	chmod MODE PATH     change a file's mode (octal)
+//	mkdir PATH, rm PATH make a directory, remove a file or tree
+//	append PATH TEXT    append TEXT (\n for newlines) to a file
+//	sigterm             the next dojo runs as if SIGTERM had arrived
 //	stopnode CONTAINER  stop a fake node as if its process ended
 //	unavailable         the engine stops answering
 func TestScripts(t *testing.T) {
@@ -140,6 +143,25 @@ func (s *scriptState) exec(line string, neg bool) {
 		_, err := os.Stat(p)
 		if (err == nil) == neg {
 			t.Errorf("%s %s: %v", verb, rest, err)
+		}
+	case "mkdir":
+		if err := os.MkdirAll(rest, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	case "rm":
+		if err := os.RemoveAll(rest); err != nil {
+			t.Fatal(err)
+		}
+	case "append":
+		p, text, _ := strings.Cut(rest, " ")
+		f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.WriteString(strings.ReplaceAll(text, `\n`, "\n"))
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
 		}
 	case "chmod":
 		mode, p, _ := strings.Cut(rest, " ")
