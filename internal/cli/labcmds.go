@@ -309,7 +309,7 @@ func (a *app) statusCmd() *cobra.Command {
 				a.out.printf("\n")
 			}
 			if len(st.Nodes) == 0 {
-				a.out.printf("Instance %s: no nodes running (remove what is left with `dojo down %s`)\n", st.Name, st.Name)
+				a.out.printf("Instance %s: no nodes, only networks left (remove them with `dojo down %s`)\n", st.Name, st.Name)
 				continue
 			}
 			a.out.printf("Instance %s (lab %s)\n", st.Name, st.Lab)

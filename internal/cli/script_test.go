@@ -57,7 +57,6 @@ type scriptState struct {
 	stdout     string
 	stderr     string
 	code       int
-	ran        bool
 	ctxCancel  error
 	lineNumber int
 }

@@ -41,7 +41,6 @@ type Runtime struct {
 	nets       map[string]runtime.NetworkInfo
 	containers map[string]*container
 	seq        int
-	closed     bool
 }
 
 type container struct {
@@ -165,7 +164,7 @@ func (f *Runtime) CreateContainer(_ context.Context, s runtime.ContainerSpec) (s
 	defer f.mu.Unlock()
 	for _, c := range f.containers {
 		if c.info.Name == s.Name {
-			return "", fmt.Errorf("Conflict: container name %q is already in use", s.Name)
+			return "", fmt.Errorf("conflict: container name %q is already in use", s.Name)
 		}
 	}
 	f.seq++
