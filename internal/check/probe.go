@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -268,4 +269,29 @@ func chain(steps ...string) string {
 		steps[i] = strings.TrimSuffix(s, "\n")
 	}
 	return strings.Join(steps, " && ") + "\n"
+}
+
+func runningWord(b bool) string {
+	if b {
+		return "running"
+	}
+	return "not running"
+}
+
+func missingFrom(want, have []string) []string {
+	var missing []string
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			missing = append(missing, w)
+		}
+	}
+	return missing
+}
+
+func hostField(f *fields, name string) string {
+	h := f.reqStr(name)
+	if h != "" && (strings.HasPrefix(h, "-") || strings.ContainsAny(h, " \t\r\n\x00/@")) {
+		f.errf(name, "Invalid value", "%q is not a host name or IP address.", h)
+	}
+	return h
 }

@@ -80,7 +80,7 @@ type LoadedScenario struct {
 // scenarioOptions are the one set of options every scenario is loaded
 // with, so listing, validating and starting agree on what is valid.
 func scenarioOptions(bundled bool) scenario.Options {
-	return scenario.Options{LabNodes: labNodes(bundled), CheckValues: check.ValidateSpec}
+	return scenario.Options{LabNodes: labNodes(bundled), Checks: check.Catalog()}
 }
 
 // labNodes is the scenario loader's hook: it resolves a lab reference
