@@ -165,7 +165,9 @@ func Run(ctx context.Context, streams Streams, args []string, opts Options) int 
 		a.diagnostics(de.Files, de.Diags)
 	}
 	code := exitCode(err)
-	if code == 130 || ctx.Err() != nil && code != ExitOK {
+	if errors.Is(err, context.Canceled) {
+		// Interrupted: 128+signal. An exit status passed through from a
+		// remote command is left alone.
 		code = interruptCode(ctx, code)
 	}
 	if msg := err.Error(); msg != "" {

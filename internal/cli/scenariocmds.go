@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -177,7 +178,7 @@ func (a *app) grade(ctx context.Context, g *session.Grader, format string, all, 
 			if round > 0 {
 				return withCode(code, nil)
 			}
-			return withCode(130, ctx.Err())
+			return withCode(130, fmt.Errorf("interrupted: %w", context.Canceled))
 		}
 		var buf bytes.Buffer
 		code, err = report.Write(ctx, &buf, format, res, g.Meta, ropts)
