@@ -34,10 +34,9 @@ func SanitizeLine(s string) string {
 }
 
 // UseColor is the one colour policy: colour when w is a terminal and the
-// environment getenv reads has no NO_COLOR (https://no-color.org), and
-// TERM is not "dumb".
+// environment getenv reads has no NO_COLOR (https://no-color.org).
 func UseColor(w io.Writer, getenv func(string) string) bool {
-	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+	if getenv("NO_COLOR") != "" {
 		return false
 	}
 	return IsTerminal(w)

@@ -527,3 +527,19 @@ func TestSanitizeLine(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestUseColor(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	var b strings.Builder
+	if UseColor(&b, env(nil)) {
+		t.Error("colour on a buffer")
+	}
+	f, err := os.Open("/dev/null")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	if UseColor(f, env(nil)) {
+		t.Error("/dev/null is not a terminal")
+	}
+}
