@@ -5,9 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/labdojo/labdojo/internal/runtime"
 	"strings"
 	"testing"
+
+	"github.com/labdojo/labdojo/internal/runtime"
 )
 
 // noEngine fails like a machine without Docker.
