@@ -20,7 +20,7 @@ func Build(spec *scenario.CheckSpec) (Check, hcl.Diagnostics) {
 	if spec == nil {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Missing check"}}
 	}
-	ctor, ok := builders[spec.Type]
+	t, ok := typeByName[spec.Type]
 	if !ok {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -33,39 +33,11 @@ func Build(spec *scenario.CheckSpec) (Check, hcl.Diagnostics) {
 	if spec.On == "" {
 		f.errf("on", "Missing node", "Every check needs on = \"<node name>\".")
 	}
-	c := ctor(f, base{typ: spec.Type, node: spec.On, title: spec.Title})
+	c := t.build(f, base{typ: spec.Type, node: spec.On, title: spec.Title})
 	if f.diags.HasErrors() {
 		return nil, f.diags
 	}
 	return c, f.diags
-}
-
-// ValidateSpec adapts Build to scenario.Options.CheckValues.
-func ValidateSpec(spec *scenario.CheckSpec) hcl.Diagnostics {
-	_, d := Build(spec)
-	return d
-}
-
-// builders maps each check type to its constructor. It is a plain table,
-// filled at compile time.
-var builders = map[string]func(*fields, base) Check{
-	"command": buildCommand,
-	"file":    buildFile,
-	"package": buildPackage,
-	"service": buildService,
-	"process": buildProcess,
-	"port":    buildPort,
-	"user":    buildUser,
-	"group":   buildGroup,
-	"sysctl":  buildSysctl,
-	"sshd":    buildSSHD,
-	"http":    buildHTTP,
-	"tcp":     buildTCP,
-	"ping":    buildPing,
-	"dns":     buildDNS,
-	"route":   buildRoute,
-	"address": buildAddress,
-	"cron":    buildCron,
 }
 
 // base carries what every check has.

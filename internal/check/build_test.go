@@ -75,13 +75,17 @@ func TestBuildDiagnostics(t *testing.T) {
 	}
 }
 
-// TestEveryTypeBuilds keeps the schema table (package scenario) and the
-// builders in step.
+// TestEveryTypeBuilds: every type in the catalog builds from its required
+// fields, and no type is listed twice.
 func TestEveryTypeBuilds(t *testing.T) {
 	minimal := map[string]any{"run": "true", "path": "/x", "name": "xx", "port": 1, "key": "k", "value": "v",
 		"url": "http://x/", "host": "h", "destination": "default", "interface": "eth1", "address": "10.0.0.1/24", "contains": "c"}
-	for _, typ := range scenario.CheckTypes() {
-		fields, _ := scenario.CheckFields(typ)
+	for _, typ := range Catalog().CheckTypes() {
+		ct, ok := Catalog().CheckType(typ)
+		if !ok || ct.Name != typ || ct.Validate == nil {
+			t.Fatalf("%s: %+v", typ, ct)
+		}
+		fields := ct.Fields
 		f := map[string]any{}
 		for _, fd := range fields {
 			if fd.Required {
@@ -93,8 +97,11 @@ func TestEveryTypeBuilds(t *testing.T) {
 			t.Errorf("%s: %v", typ, d)
 		}
 	}
-	if len(builders) != len(scenario.CheckTypes()) {
-		t.Errorf("%d builders for %d types", len(builders), len(scenario.CheckTypes()))
+	if len(typeByName) != len(types) || len(types) != 17 {
+		t.Errorf("%d types, %d names", len(types), len(typeByName))
+	}
+	if _, ok := Catalog().CheckType("nope"); ok {
+		t.Error("unknown type found")
 	}
 }
 
@@ -104,7 +111,7 @@ func TestBundledScenarios(t *testing.T) {
 	labNodes := func(ref, _ string) ([]string, error) {
 		return map[string][]string{"two-subnets": {"router", "client", "web"}, "single-server": {"server"}}[ref], nil
 	}
-	opts := scenario.Options{LabNodes: labNodes, CheckValues: ValidateSpec}
+	opts := scenario.Options{LabNodes: labNodes, Checks: Catalog()}
 	for label, fsys := range map[string]fs.FS{"embedded": scenarios.Bundled(), "disk": os.DirFS("../../scenarios")} {
 		dirs, err := scenario.Discover(fsys)
 		if err != nil || len(dirs) != 2 {

@@ -142,7 +142,7 @@ func TestGolden(t *testing.T) {
 	}
 	// Every type has recorded pass, fail and error outputs where it can
 	// produce them.
-	for _, typ := range scenario.CheckTypes() {
+	for _, typ := range Catalog().CheckTypes() {
 		for _, st := range []string{"pass", "fail", "error"} {
 			if !seenTypes[typ][st] {
 				t.Errorf("no %s case for check type %s", st, typ)

@@ -4,16 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/labdojo/labdojo/internal/shellquote"
 )
 
-// Quote returns s as a single-quoted POSIX sh word: the shell performs no
-// expansion inside it, and embedded single quotes are closed, escaped and
-// reopened. Every value a check puts into a probe goes through Quote.
-func Quote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// Quote returns s as a single-quoted POSIX sh word (shellquote.Quote).
+// Every value a check puts into a probe goes through Quote.
+func Quote(s string) string { return shellquote.Quote(s) }
 
 // sectionFunc is the preamble of multi-step probes: `_s NAME CMD ARGS...`
 // prints a start marker line, runs CMD with stderr merged into stdout so
@@ -269,4 +269,29 @@ func chain(steps ...string) string {
 		steps[i] = strings.TrimSuffix(s, "\n")
 	}
 	return strings.Join(steps, " && ") + "\n"
+}
+
+func runningWord(b bool) string {
+	if b {
+		return "running"
+	}
+	return "not running"
+}
+
+func missingFrom(want, have []string) []string {
+	var missing []string
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			missing = append(missing, w)
+		}
+	}
+	return missing
+}
+
+func hostField(f *fields, name string) string {
+	h := f.reqStr(name)
+	if h != "" && (strings.HasPrefix(h, "-") || strings.ContainsAny(h, " \t\r\n\x00/@")) {
+		f.errf(name, "Invalid value", "%q is not a host name or IP address.", h)
+	}
+	return h
 }

@@ -4,15 +4,23 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/labdojo/labdojo/internal/runtime"
 )
+
+// noEngine fails like a machine without Docker.
+func noEngine(context.Context) (runtime.Runtime, error) {
+	return nil, fmt.Errorf("no engine in this test: %w", runtime.ErrEngineUnavailable)
+}
 
 // run runs dojo in-process (no engine needed for these commands).
 func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Run(context.Background(), Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, args)
+	code := Run(context.Background(), Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, args, Options{Runtime: noEngine, Getenv: func(string) string { return "" }})
 	return out.String(), errb.String(), code
 }
 

@@ -1,22 +1,17 @@
 package cli
 
 import (
-	"encoding/json"
-	"errors"
+	"context"
 	"fmt"
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
-	"sort"
+	"strconv"
 	"strings"
-	"text/tabwriter"
+	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/labdojo/labdojo/internal/engine"
 	"github.com/labdojo/labdojo/internal/lab"
-	"github.com/labdojo/labdojo/labs"
+	"github.com/labdojo/labdojo/internal/session"
 )
 
 // labFlags are the flags that shape how a lab file is loaded.
@@ -47,63 +42,7 @@ func (f *labFlags) options() (lab.Options, error) {
 	return o, nil
 }
 
-// loadedLab is a lab with the sources needed to print its diagnostics.
-type loadedLab struct {
-	lab   *lab.Lab
-	files *lab.Files
-	diags hcl.Diagnostics
-}
-
-// loadLab resolves ref: an existing file or directory, else ./labs/<ref>,
-// else a bundled lab name.
-func loadLab(ref string, opts lab.Options) (*loadedLab, error) {
-	if _, err := os.Stat(ref); err == nil {
-		l, f, d := lab.LoadFile(ref, opts)
-		return &loadedLab{l, f, d}, nil
-	}
-	if !strings.ContainsAny(ref, `/\`) {
-		local := filepath.Join("labs", ref, lab.FileName)
-		if _, err := os.Stat(local); err == nil {
-			l, f, d := lab.LoadFile(local, opts)
-			return &loadedLab{l, f, d}, nil
-		}
-		name := ref + "/" + lab.FileName
-		if _, err := fs.Stat(labs.Bundled(), name); err == nil {
-			l, f, d := lab.LoadFS(labs.Bundled(), name, opts)
-			return &loadedLab{l, f, d}, nil
-		}
-	}
-	return nil, usageErr("lab %q not found: not a file or directory, not in ./labs, and not a bundled lab (see `dojo labs`)", ref)
-}
-
-// requireLab loads a lab and turns diagnostics into printed output and an
-// input error.
-func (a *app) requireLab(ref string, opts lab.Options) (*lab.Lab, error) {
-	ll, err := loadLab(ref, opts)
-	if err != nil {
-		return nil, err
-	}
-	if len(ll.diags) > 0 {
-		_ = lab.WriteDiagnostics(a.streams.Err, ll.files, ll.diags, a.color, 100)
-	}
-	if ll.diags.HasErrors() {
-		return nil, withCode(ExitUsage, fmt.Errorf("lab %q is not valid (%d error(s) above); nothing was created", ref, countErrors(ll.diags)))
-	}
-	return ll.lab, nil
-}
-
-func countErrors(d hcl.Diagnostics) int {
-	n := 0
-	for _, x := range d {
-		if x.Severity == hcl.DiagError {
-			n++
-		}
-	}
-	return n
-}
-
 func (a *app) validateCmd() *cobra.Command {
-	var format string
 	var lf labFlags
 	cmd := &cobra.Command{
 		Use:   "validate PATH...",
@@ -112,196 +51,279 @@ func (a *app) validateCmd() *cobra.Command {
 is searched recursively for both. Exit status 0 when every file is valid,
 2 when any is not.`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := lf.options()
-			if err != nil {
-				return err
-			}
-			if format != "text" && format != "json" {
-				return usageErr("--format must be text or json")
-			}
-			paths, err := collectPaths(args)
-			if err != nil {
-				return err
-			}
-			type fileResult struct {
-				Path        string               `json:"path"`
-				Kind        string               `json:"kind"`
-				Valid       bool                 `json:"valid"`
-				Diagnostics []lab.JSONDiagnostic `json:"diagnostics"`
-			}
-			var results []fileResult
-			bad := 0
-			for _, p := range paths {
-				kind := "lab"
-				var diags hcl.Diagnostics
-				var files map[string]*hcl.File
-				if filepath.Base(p) == scenarioFileName {
-					kind = "scenario"
-					diags, files = validateScenarioFile(p)
-				} else {
-					_, f, d := lab.LoadFile(p, opts)
-					diags, files = d, f.Map()
-				}
-				if diags.HasErrors() {
-					bad++
-				}
-				if format == "json" {
-					jd := lab.DiagnosticsJSON(diags)
-					if jd == nil {
-						jd = []lab.JSONDiagnostic{}
-					}
-					results = append(results, fileResult{Path: p, Kind: kind, Valid: !diags.HasErrors(), Diagnostics: jd})
-					continue
-				}
-				if len(diags) > 0 {
-					_ = lab.WriteDiagnostics(a.streams.Err, filesFromMap(files), diags, a.color, 100)
-				}
-				if !diags.HasErrors() && !a.quiet {
-					fmt.Fprintf(a.streams.Out, "%s %s: valid %s\n", a.paintOut("32", "✔"), p, kind)
-				}
-			}
-			if format == "json" {
-				enc := json.NewEncoder(a.streams.Out)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(map[string]any{"valid": bad == 0, "files": results}); err != nil {
-					return err
-				}
-			}
-			if bad > 0 {
-				return withCode(ExitUsage, fmt.Errorf("%d of %d file(s) not valid", bad, len(paths)))
-			}
-			return nil
-		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	format := formatFlag(cmd, "text", "json")
 	lf.register(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		opts, err := lf.options()
+		if err != nil {
+			return err
+		}
+		results, err := session.Validate(args, opts)
+		if err != nil {
+			return err
+		}
+		bad := 0
+		for _, r := range results {
+			if !r.Valid() {
+				bad++
+			}
+		}
+		if format.value == "json" {
+			if err := a.out.json(validateJSON(results, bad)); err != nil {
+				return err
+			}
+		} else {
+			for _, r := range results {
+				a.diagnostics(r.Files, r.Diags)
+				if r.Valid() && !a.quiet {
+					a.out.printf("%s %s: valid %s\n", a.out.paint("32", "✔"), r.Path, r.Kind)
+				}
+			}
+		}
+		if bad > 0 {
+			return withCode(ExitUsage, fmt.Errorf("%d of %d file(s) not valid", bad, len(results)))
+		}
+		return nil
+	}
 	return cmd
 }
 
-// paintOut colours text for stdout.
-func (a *app) paintOut(code, s string) string {
-	if os.Getenv("NO_COLOR") != "" || !isTerminal(a.streams.Out) {
-		return s
+func validateJSON(results []session.FileResult, bad int) any {
+	type fileResult struct {
+		Path        string               `json:"path"`
+		Kind        string               `json:"kind"`
+		Valid       bool                 `json:"valid"`
+		Diagnostics []lab.JSONDiagnostic `json:"diagnostics"`
 	}
-	return "\x1b[" + code + "m" + s + "\x1b[0m"
-}
-
-// collectPaths expands directories into the lab and scenario files below them.
-func collectPaths(args []string) ([]string, error) {
-	var out []string
-	for _, arg := range args {
-		fi, err := os.Stat(arg)
-		if err != nil {
-			return nil, usageErr("%s: %v", arg, errors.Unwrap(err))
+	files := []fileResult{}
+	for _, r := range results {
+		jd := lab.DiagnosticsJSON(r.Diags)
+		if jd == nil {
+			jd = []lab.JSONDiagnostic{}
 		}
-		if !fi.IsDir() {
-			out = append(out, arg)
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() && p != arg && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
-				return filepath.SkipDir
-			}
-			if !d.IsDir() && (d.Name() == lab.FileName || d.Name() == scenarioFileName) {
-				found = append(found, p)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, usageErr("%s: %v", arg, err)
-		}
-		if len(found) == 0 {
-			return nil, usageErr("%s: no %s or %s found", arg, lab.FileName, scenarioFileName)
-		}
-		out = append(out, found...)
+		files = append(files, fileResult{Path: r.Path, Kind: r.Kind, Valid: r.Valid(), Diagnostics: jd})
 	}
-	return out, nil
-}
-
-// labEntry is one row of `dojo labs`.
-type labEntry struct {
-	Name     string `json:"name"`
-	Title    string `json:"title"`
-	Source   string `json:"source"`
-	Nodes    int    `json:"nodes"`
-	Networks int    `json:"networks"`
-	Error    string `json:"error,omitempty"`
+	return map[string]any{"valid": bad == 0, "files": files}
 }
 
 func (a *app) labsCmd() *cobra.Command {
-	var format string
 	cmd := &cobra.Command{
 		Use:   "labs",
 		Short: "List bundled labs and labs under ./labs",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			var entries []labEntry
-			names, err := lab.Discover(labs.Bundled())
-			if err != nil {
-				return err
-			}
-			bundledHash := map[string]string{}
-			for _, n := range names {
-				l, _, d := lab.LoadFS(labs.Bundled(), n, lab.Options{})
-				entries = append(entries, labRow(path.Dir(n), "bundled", l, d))
-				if l != nil {
-					bundledHash[path.Dir(n)] = l.Hash
-				}
-			}
-			if local, err := filepath.Glob(filepath.Join("labs", "*", lab.FileName)); err == nil {
-				for _, p := range local {
-					l, _, d := lab.LoadFile(p, lab.Options{})
-					name := filepath.Base(filepath.Dir(p))
-					if l != nil && bundledHash[name] == l.Hash {
-						continue // the bundled copy itself (running inside the repository)
-					}
-					entries = append(entries, labRow(name, p, l, d))
-				}
-			}
-			sort.SliceStable(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
-			if format == "json" {
-				enc := json.NewEncoder(a.streams.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(entries)
-			}
-			tw := tabwriter.NewWriter(a.streams.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tNODES\tNETWORKS\tSOURCE\tTITLE")
-			for _, e := range entries {
-				title := e.Title
-				if e.Error != "" {
-					title = "INVALID: " + e.Error
-				}
-				fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", e.Name, e.Nodes, e.Networks, e.Source, title)
-			}
-			return tw.Flush()
-		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	format := formatFlag(cmd, "text", "json")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		entries, err := session.Labs()
+		if err != nil {
+			return err
+		}
+		if format.value == "json" {
+			return a.out.json(entries)
+		}
+		var rows [][]string
+		for _, e := range entries {
+			title := e.Title
+			if e.Error != "" {
+				title = "INVALID: " + e.Error
+			}
+			rows = append(rows, []string{e.Name, strconv.Itoa(e.Nodes), strconv.Itoa(e.Networks), e.Source, title})
+		}
+		return a.out.table([]string{"NAME", "NODES", "NETWORKS", "SOURCE", "TITLE"}, rows)
+	}
 	return cmd
 }
 
-func labRow(name, source string, l *lab.Lab, d hcl.Diagnostics) labEntry {
-	e := labEntry{Name: name, Source: source}
-	if l == nil {
-		e.Error = "run `dojo validate` for details"
-		if len(d) > 0 {
-			e.Error = d[0].Summary
-		}
-		return e
-	}
-	e.Title, e.Nodes, e.Networks = l.Title, len(l.Nodes), len(l.Networks)
-	return e
+// upFlags are the flags of `up` (and `start`).
+type upFlags struct {
+	name          string
+	keepOnFailure bool
+	mgmtSubnet    string
+	format        *formatValue
+	offline       bool
+	labFlags
 }
 
-func filesFromMap(m map[string]*hcl.File) *lab.Files {
-	f := &lab.Files{}
-	for name, file := range m {
-		f.Add(name, file)
+func (f *upFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.name, "name", "", "instance name (default: the lab's name); run two instances side by side with different names")
+	cmd.Flags().BoolVar(&f.keepOnFailure, "keep-on-failure", false, "keep what a failed first bring-up created, for inspection")
+	cmd.Flags().StringVar(&f.mgmtSubnet, "mgmt-subnet", "", "management subnet (default: a free /24 in 172.28.0.0/14)")
+	f.format = formatFlag(cmd, "text", "json")
+	cmd.Flags().BoolVar(&f.offline, "offline", false, "build the node image offline (mmdebstrap) if it is missing")
+	f.labFlags.register(cmd)
+}
+
+// request turns the flags into a session request with progress display.
+func (a *app) upRequest(f *upFlags, prog **progress) (session.UpRequest, error) {
+	opts, err := f.options()
+	if err != nil {
+		return session.UpRequest{}, err
 	}
-	return f
+	return session.UpRequest{
+		Name: f.name, KeepOnFailure: f.keepOnFailure, MgmtSubnet: f.mgmtSubnet, Lab: opts,
+		Image: func(ctx context.Context) (string, error) { return a.ensureImage(ctx, f.offline, false) },
+		Starting: func(inst string, l *lab.Lab) {
+			*prog = a.newProgress(len(l.Nodes), f.format.value == "json")
+			a.svc.Engine.Events = (*prog).event
+			a.infof("Starting %s (lab %s, %s, %s)...", inst, l.Name, plural(len(l.Nodes), "node"), plural(len(l.Networks), "network"))
+		},
+	}, nil
+}
+
+func (a *app) upCmd() *cobra.Command {
+	var f upFlags
+	cmd := &cobra.Command{
+		Use:   "up LAB",
+		Short: "Start a lab and print its nodes and how to reach them",
+		Long: `Start an instance of LAB: a lab file, a directory holding lab.hcl, a lab
+under ./labs, or a bundled lab (see ` + "`dojo labs`" + `). The node image is built on
+first use. Running up again on an unchanged instance changes nothing.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := a.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var prog *progress
+			req, err := a.upRequest(&f, &prog)
+			if err != nil {
+				return err
+			}
+			res, err := svc.Up(cmd.Context(), args[0], req)
+			prog.finish()
+			if err != nil {
+				return err
+			}
+			return a.printUp(res, f.format.value)
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func (a *app) printUp(res *engine.UpResult, format string) error {
+	if format == "json" {
+		return a.out.json(res)
+	}
+	if res.Unchanged {
+		a.infof("Instance %s is already up and unchanged.", res.Instance)
+	} else {
+		a.infof("Instance %s is up (%s).", res.Instance, res.Elapsed.Round(10*time.Millisecond))
+	}
+	a.printNodes(a.out, res.Instance, res.Nodes, false)
+	a.infof("\nConnect with `dojo ssh NODE`, or `dojo ssh-config > ssh_config && ssh -F ssh_config NODE`.\nRemove with `dojo down %s`.", res.Instance)
+	return nil
+}
+
+func (a *app) printNodes(o *output, instance string, nodes []engine.NodeStatus, withSSH bool) {
+	hdr := []string{"NODE", "STATE", "MANAGEMENT", "INTERFACES", "CONNECT"}
+	if withSSH {
+		hdr = []string{"NODE", "STATE", "SSH", "MANAGEMENT", "INTERFACES", "CONNECT"}
+	}
+	var rows [][]string
+	for _, n := range nodes {
+		var ifs []string
+		for _, d := range n.Data {
+			addr := d.Address
+			if addr == "" {
+				addr = "(none)"
+			}
+			ifs = append(ifs, fmt.Sprintf("%s %s %s", d.Interface, d.Network, addr))
+		}
+		if len(ifs) == 0 {
+			ifs = []string{"-"}
+		}
+		row := []string{n.Name, n.State, n.MgmtAddr, ifs[0], "dojo ssh " + instance + "/" + n.Name}
+		if withSSH {
+			row = []string{n.Name, n.State, n.SSH, n.MgmtAddr, ifs[0], "dojo ssh " + instance + "/" + n.Name}
+		}
+		rows = append(rows, row)
+		for _, more := range ifs[1:] {
+			r := make([]string, len(hdr))
+			r[len(hdr)-2] = more
+			rows = append(rows, r)
+		}
+	}
+	_ = o.table(hdr, rows)
+}
+
+func (a *app) downCmd() *cobra.Command {
+	var all, purge bool
+	cmd := &cobra.Command{
+		Use:   "down [NAME | --all]",
+		Short: "Remove everything an instance created",
+		Long: `Remove every container and network of an instance (found by their labels,
+so it works even when the lab file is gone). The instance's state directory
+(keys, history) is kept unless --purge. Without NAME, the only running
+instance is removed.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := a.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			results, err := svc.Down(cmd.Context(), args, all, purge)
+			for _, r := range results {
+				if r.Found {
+					a.infof("Removed %s (%s).", r.Instance, r.Elapsed.Round(10*time.Millisecond))
+				} else {
+					a.infof("Nothing to remove for %s.", r.Instance)
+				}
+			}
+			if err == nil && len(results) == 0 {
+				a.infof("No instances are running.")
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "remove every labdojo instance")
+	cmd.Flags().BoolVar(&purge, "purge", false, "also delete the instance's state directory (keys, history, hints)")
+	return cmd
+}
+
+func (a *app) statusCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "status [NAME]",
+		Short: "Show running instances, their nodes and SSH health",
+		Args:  cobra.MaximumNArgs(1),
+	}
+	format := formatFlag(cmd, "text", "json")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		svc, err := a.service(cmd.Context())
+		if err != nil {
+			return err
+		}
+		out, err := svc.Status(cmd.Context(), args)
+		if err != nil {
+			return err
+		}
+		if format.value == "json" {
+			return a.out.json(map[string]any{"instances": out})
+		}
+		if len(out) == 0 {
+			a.infof("No instances are running.")
+		}
+		for i, st := range out {
+			if i > 0 {
+				a.out.printf("\n")
+			}
+			if len(st.Nodes) == 0 {
+				a.out.printf("Instance %s: no nodes, only networks left (remove them with `dojo down %s`)\n", st.Name, st.Name)
+				continue
+			}
+			a.out.printf("Instance %s (lab %s)\n", st.Name, st.Lab)
+			a.printNodes(a.out, st.Name, st.Nodes, true)
+		}
+		return nil
+	}
+	return cmd
+}
+
+// plural renders "1 node" or "3 nodes".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -1,24 +1,55 @@
-// Package cli implements the dojo command line. It is thin: it parses flags,
-// calls the packages that do the work, and renders their results. Run is the
-// testable entry point; cmd/dojo only wires a signal-aware context.
+// Package cli implements the dojo command line. It is thin: it parses
+// flags, calls internal/session (which does the work and returns data), and
+// renders the results; it owns flags, output and exit codes only.
+//
+// Run is the testable entry point: it takes the standard streams and
+// Options carrying a runtime factory and an environment, so every command
+// runs end to end in unit tests against internal/runtime/fake. cmd/dojo
+// only wires a signal-aware context.
+//
+// # Adding a command
+//
+// Put it in a new file, as a method of app returning *cobra.Command, and
+// list it in rootCmd's AddCommand call. In RunE:
+//
+//   - read flags; declare --format with a.formatFlag (validated when set:
+//     an unknown format exits 2);
+//   - get the service with a.service(ctx) (it connects to the engine) or
+//     call a session function that needs none (catalog, validate);
+//   - render with a.out / a.errOut (output.go): printf and table sanitize
+//     every value, json writes the one JSON shape, paint applies the colour
+//     policy; never write to the streams directly;
+//   - return errors as they come: exitCode maps session.InputError and
+//     DiagnosticsError to 2, engine and state-directory failures to 3, an
+//     interrupt to 128+signal; use withCode only for a command's own
+//     verdict (check's 1, a remote command's status).
+//
+// Keep RunE to about twenty lines; logic that is more than flags and
+// output belongs in internal/session or below.
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	rdebug "runtime/debug"
 	"strings"
+	"syscall"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/labdojo/labdojo/internal/engine"
 	"github.com/labdojo/labdojo/internal/image"
+	"github.com/labdojo/labdojo/internal/lab"
+	"github.com/labdojo/labdojo/internal/report"
 	"github.com/labdojo/labdojo/internal/runtime"
 	"github.com/labdojo/labdojo/internal/runtime/docker"
+	"github.com/labdojo/labdojo/internal/session"
 	"github.com/labdojo/labdojo/internal/state"
 )
 
@@ -27,7 +58,7 @@ const (
 	ExitOK      = 0 // success, all goals passed
 	ExitFailed  = 1 // goals failed or a command failed
 	ExitUsage   = 2 // usage or input error
-	ExitEnviron = 3 // environment error: no engine, image unavailable
+	ExitEnviron = 3 // environment error: no engine, image unavailable, state directory unusable
 )
 
 // Version is the dojo version, set at build time with
@@ -50,6 +81,27 @@ type Streams struct {
 	Out io.Writer
 	Err io.Writer
 }
+
+// Options wire dojo to its environment. The zero value is the real one:
+// the Docker engine and the process environment.
+type Options struct {
+	// Runtime connects to the container engine (default: Docker). It is
+	// called at most once per Run, by the first command that needs it. A
+	// runtime with a method Dial(ctx, network, addr) (net.Conn, error)
+	// also carries the SSH connections to its nodes.
+	Runtime func(ctx context.Context) (runtime.Runtime, error)
+	// Getenv reads the environment (default os.Getenv): the state
+	// directory's XDG rules, NO_COLOR, TERM.
+	Getenv func(string) string
+}
+
+// SignalError is the cancellation cause cmd/dojo gives the context when a
+// signal arrives; the exit code is then 128+signal (130 for SIGINT, 143
+// for SIGTERM).
+type SignalError struct{ Signal os.Signal }
+
+// Error implements error.
+func (e *SignalError) Error() string { return "interrupted by " + e.Signal.String() }
 
 // exitError carries an exit code through cobra.
 type exitError struct {
@@ -76,15 +128,26 @@ func usageErr(format string, a ...any) error {
 // app holds what every command shares.
 type app struct {
 	streams Streams
+	opts    Options
 	quiet   bool
 	verbose bool
-	color   bool
+	out     *output // stdout
+	errOut  *output // stderr: progress, notes, diagnostics
 	rt      runtime.Runtime
+	svc     *session.Service
 }
 
 // Run runs dojo with args and returns the process exit code.
-func Run(ctx context.Context, streams Streams, args []string) int {
-	a := &app{streams: streams}
+func Run(ctx context.Context, streams Streams, args []string, opts Options) int {
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
+	}
+	if opts.Runtime == nil {
+		opts.Runtime = func(ctx context.Context) (runtime.Runtime, error) { return docker.New(ctx) }
+	}
+	a := &app{streams: streams, opts: opts}
+	a.out = newOutput(streams.Out, opts.Getenv)
+	a.errOut = newOutput(streams.Err, opts.Getenv)
 	root := a.rootCmd()
 	root.SetArgs(args)
 	root.SetIn(streams.In)
@@ -97,21 +160,48 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 	if err == nil {
 		return ExitOK
 	}
+	var de *session.DiagnosticsError
+	if errors.As(err, &de) {
+		a.diagnostics(de.Files, de.Diags)
+	}
 	code := exitCode(err)
+	if errors.Is(err, context.Canceled) {
+		// Interrupted: 128+signal. An exit status passed through from a
+		// remote command is left alone.
+		code = interruptCode(ctx, code)
+	}
 	if msg := err.Error(); msg != "" {
-		fmt.Fprintf(streams.Err, "%s %s\n", a.paint("31;1", "Error:"), msg)
+		a.errOut.printf("%s %s\n", a.errOut.paint("31;1", "Error:"), msg)
 	}
 	return code
 }
 
+// interruptCode is 128+signal when ctx was cancelled by a signal.
+func interruptCode(ctx context.Context, code int) int {
+	var se *SignalError
+	if ctx.Err() == nil || !errors.As(context.Cause(ctx), &se) {
+		return code
+	}
+	if s, ok := se.Signal.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
+}
+
 func exitCode(err error) int {
-	var ee *exitError
+	var (
+		ee *exitError
+		ie *session.InputError
+		de *session.DiagnosticsError
+	)
 	switch {
 	case errors.As(err, &ee):
 		return ee.code
+	case errors.As(err, &ie), errors.As(err, &de):
+		return ExitUsage
 	case errors.Is(err, engine.ErrInput), errors.Is(err, engine.ErrChanged):
 		return ExitUsage
-	case errors.Is(err, runtime.ErrEngineUnavailable), errors.Is(err, image.ErrUnavailable):
+	case errors.Is(err, runtime.ErrEngineUnavailable), errors.Is(err, image.ErrUnavailable), errors.Is(err, state.ErrUnusable):
 		return ExitEnviron
 	case errors.Is(err, context.Canceled):
 		return 130
@@ -133,9 +223,6 @@ from containers, you configure them over SSH like real servers, and
 		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
-			a.color = os.Getenv("NO_COLOR") == "" && isTerminal(a.streams.Err)
-		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitUsage, err) })
 	root.PersistentFlags().BoolVarP(&a.quiet, "quiet", "q", false, "print only results and errors")
@@ -145,8 +232,8 @@ from containers, you configure them over SSH like real servers, and
 		a.upCmd(), a.downCmd(), a.statusCmd(),
 		a.sshCmd(), a.consoleCmd(), a.sshConfigCmd(), a.inventoryCmd(),
 		a.imageCmd(),
+		a.scenariosCmd(), a.startCmd(), a.checkCmd(), a.hintCmd(), a.solveCmd(),
 	)
-	a.addScenarioCmds(root)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
 			continue
@@ -167,7 +254,7 @@ func (a *app) runtime(ctx context.Context) (runtime.Runtime, error) {
 	if a.rt != nil {
 		return a.rt, nil
 	}
-	rt, err := docker.New(ctx)
+	rt, err := a.opts.Runtime(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -175,30 +262,28 @@ func (a *app) runtime(ctx context.Context) (runtime.Runtime, error) {
 	return rt, nil
 }
 
-// engine returns an engine wired to the Docker runtime and the state store.
-func (a *app) engine(ctx context.Context) (*engine.Engine, error) {
+// service returns the session service wired to the runtime and the state
+// store.
+func (a *app) service(ctx context.Context) (*session.Service, error) {
+	if a.svc != nil {
+		return a.svc, nil
+	}
+	st, err := state.OpenEnv(a.opts.Getenv)
+	if err != nil {
+		return nil, withCode(ExitEnviron, err)
+	}
 	rt, err := a.runtime(ctx)
 	if err != nil {
 		return nil, err
 	}
-	st, err := state.Open()
-	if err != nil {
-		return nil, withCode(ExitEnviron, err)
+	eng := &engine.Engine{RT: rt, Store: st, Version: version()}
+	if d, ok := rt.(interface {
+		Dial(ctx context.Context, network, addr string) (net.Conn, error)
+	}); ok {
+		eng.Dial = d.Dial
 	}
-	return &engine.Engine{RT: rt, Store: st, Version: version()}, nil
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// paint colours s with an SGR code when colour is on.
-func (a *app) paint(code, s string) string {
-	if !a.color {
-		return s
-	}
-	return "\x1b[" + code + "m" + s + "\x1b[0m"
+	a.svc = &session.Service{Engine: eng, Version: version()}
+	return a.svc, nil
 }
 
 // infof prints progress to stderr unless quiet.
@@ -206,5 +291,21 @@ func (a *app) infof(format string, args ...any) {
 	if a.quiet {
 		return
 	}
-	fmt.Fprintf(a.streams.Err, format+"\n", args...)
+	a.errOut.printf(format+"\n", args...)
+}
+
+// diagnostics prints HCL diagnostics with their source snippets to
+// stderr. Snippets quote the files, so control characters in them are
+// escaped (and colour dropped for that output).
+func (a *app) diagnostics(files *lab.Files, d hcl.Diagnostics) {
+	if len(d) == 0 {
+		return
+	}
+	var plain bytes.Buffer
+	_ = lab.WriteDiagnostics(&plain, files, d, false, 100)
+	if clean := report.Sanitize(plain.String()); clean != plain.String() || !a.errOut.color {
+		_, _ = io.WriteString(a.errOut.w, clean)
+		return
+	}
+	_ = lab.WriteDiagnostics(a.errOut.w, files, d, true, 100)
 }

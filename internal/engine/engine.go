@@ -5,9 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -32,12 +31,36 @@ type Engine struct {
 	Events func(Event)
 	// Workers bounds concurrent engine calls (default 10).
 	Workers int
+	// Dial, when set, opens the SSH connections to nodes instead of the
+	// network (fake runtimes serve nodes in-process).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
+
+// poolOptions completes opts with the engine's dialer.
+func (e *Engine) poolOptions(opts sshx.PoolOptions) sshx.PoolOptions {
+	if opts.Dial == nil {
+		opts.Dial = e.Dial
+	}
+	return opts
+}
+
+// Step is the kind of work an Event reports.
+type Step string
+
+// The steps of bring-up and tear-down.
+const (
+	StepNetwork  Step = "network"  // a network is created
+	StepNode     Step = "node"     // a node's container is created and started
+	StepReady    Step = "ready"    // a node accepts SSH
+	StepExec     Step = "exec"     // a node's exec command runs
+	StepRollback Step = "rollback" // a failed bring-up is being removed
+	StepRemove   Step = "remove"   // a node is removed
+)
 
 // Event is a progress notification.
 type Event struct {
-	Step    string // "network", "node", "ready", "exec", "rollback", "remove"
-	Subject string // node or network name
+	Step    Step
+	Subject string // node, network or instance name
 	Done    bool
 }
 
@@ -117,11 +140,11 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpResult,
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 		defer cancel()
-		e.emit(Event{Step: "rollback", Subject: opts.Instance})
+		e.emit(Event{Step: StepRollback, Subject: opts.Instance})
 		if rerr := e.removeAll(rctx, opts.Instance); rerr != nil {
 			return nil, errors.Join(err, fmt.Errorf("rollback incomplete: %w (run `dojo down %s`)", rerr, opts.Instance))
 		}
-		_ = os.Remove(filepath.Join(e.Store.Dir(opts.Instance), "instance.json"))
+		_ = e.Store.RemoveInstanceFile(opts.Instance)
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("interrupted: removed everything this `up` created: %w", ctx.Err())
 		}
@@ -211,11 +234,10 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 
 // create performs a first bring-up. On error the caller rolls back.
 func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpResult, error) {
-	dir, err := e.Store.Ensure(opts.Instance)
-	if err != nil {
+	if _, err := e.Store.Ensure(opts.Instance); err != nil {
 		return nil, err
 	}
-	signer, err := sshx.WriteUserKey(dir)
+	signer, err := sshx.WriteUserKey(e.Store.UserKeyFile(opts.Instance))
 	if err != nil {
 		return nil, err
 	}
@@ -233,12 +255,12 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 		if err == nil {
 			break
 		}
-		var ov *overlapError
-		if !errors.As(err, &ov) || attempt >= 4 || opts.MgmtSubnet.IsValid() && ov.subnet == opts.MgmtSubnet {
+		var ov *runtime.SubnetOverlapError
+		if !errors.As(err, &ov) || attempt >= 4 || opts.MgmtSubnet.IsValid() && ov.Subnet == opts.MgmtSubnet {
 			return nil, err
 		}
 		// Another process took a subnet meanwhile: remove ours, try others.
-		used = append(used, ov.subnet)
+		used = append(used, ov.Subnet)
 		if rerr := e.removeNetworks(ctx, opts.Instance); rerr != nil {
 			return nil, errors.Join(err, rerr)
 		}
@@ -261,7 +283,7 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 		meta.HostKeys[np.Node.Name] = strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
 		known = append(known, sshx.KnownHost{Hosts: []string{HostAlias(opts.Instance, np.Node.Name), np.MgmtAddr.String()}, Key: pub})
 	}
-	if err := sshx.WriteKnownHosts(filepath.Join(dir, "known_hosts"), known); err != nil {
+	if err := sshx.WriteKnownHosts(e.Store.KnownHostsFile(opts.Instance), known); err != nil {
 		return nil, err
 	}
 	if err := e.Store.Save(meta); err != nil {
@@ -273,7 +295,7 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 	// as it has started, while the engine still starts the others: the
 	// engine serialises starts, so readiness overlaps them instead of
 	// following the last one.
-	pool := sshx.NewPool(signer, sshx.PoolOptions{})
+	pool := sshx.NewPool(signer, e.poolOptions(sshx.PoolOptions{}))
 	defer pool.Close()
 	wctx, cancel := context.WithTimeout(ctx, readyTimeout(opts))
 	defer cancel()
@@ -373,14 +395,6 @@ func (e *Engine) CheckMgmtSubnet(ctx context.Context, l *lab.Lab, p netip.Prefix
 	return nil
 }
 
-type overlapError struct {
-	subnet netip.Prefix
-	err    error
-}
-
-func (o *overlapError) Error() string { return o.err.Error() }
-func (o *overlapError) Unwrap() error { return o.err }
-
 func (e *Engine) createNetworks(ctx context.Context, plan *Plan) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(e.workers())
@@ -389,17 +403,14 @@ func (e *Engine) createNetworks(ctx context.Context, plan *Plan) error {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			e.emit(Event{Step: "network", Subject: spec.Name})
+			e.emit(Event{Step: StepNetwork, Subject: spec.Name})
 			// Engine calls are not cancelled half-way: a request the engine
 			// completes after the client gave up would escape the rollback's
 			// listing. Cancellation is checked between calls instead.
 			if _, err := e.RT.CreateNetwork(context.WithoutCancel(gctx), spec); err != nil {
-				if strings.Contains(err.Error(), "overlaps") {
-					return &overlapError{subnet: spec.Subnet, err: fmt.Errorf("network %q: %w", spec.Name, err)}
-				}
 				return fmt.Errorf("network %q: %w", spec.Name, err)
 			}
-			e.emit(Event{Step: "network", Subject: spec.Name, Done: true})
+			e.emit(Event{Step: StepNetwork, Subject: spec.Name, Done: true})
 			return nil
 		})
 	}
@@ -411,7 +422,7 @@ func (e *Engine) createNode(ctx context.Context, plan *Plan, np *NodePlan, hostK
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	e.emit(Event{Step: "node", Subject: name})
+	e.emit(Event{Step: StepNode, Subject: name})
 	// Engine calls run to completion (see createNetworks); ctx is checked
 	// between them.
 	cctx := ctx
@@ -443,7 +454,7 @@ func (e *Engine) createNode(ctx context.Context, plan *Plan, np *NodePlan, hostK
 	if err := e.RT.StartContainer(ctx, id); err != nil {
 		return fmt.Errorf("node %q: start: %w%s", name, err, e.logTail(ctx, id))
 	}
-	e.emit(Event{Step: "node", Subject: name, Done: true})
+	e.emit(Event{Step: StepNode, Subject: name, Done: true})
 	return nil
 }
 
@@ -500,12 +511,12 @@ func (e *Engine) Connect(ctx context.Context, instance string, opts sshx.PoolOpt
 	if err != nil {
 		return nil, nil, err
 	}
-	return sshx.NewPool(signer, opts), targets, nil
+	return sshx.NewPool(signer, e.poolOptions(opts)), targets, nil
 }
 
 // Signer loads the instance's SSH user key.
 func (e *Engine) Signer(instance string) (ssh.Signer, error) {
-	return sshx.LoadSigner(filepath.Join(e.Store.Dir(instance), "id_ed25519"))
+	return sshx.LoadSigner(e.Store.UserKeyFile(instance))
 }
 
 func readyTimeout(opts UpOptions) time.Duration {
@@ -545,9 +556,9 @@ func (e *Engine) nodeReady(ctx, parent context.Context, pool *sshx.Pool, instanc
 		}
 		return e.nodeFailure(parent, instance, n.Name, err)
 	}
-	e.emit(Event{Step: "ready", Subject: n.Name, Done: true})
+	e.emit(Event{Step: StepReady, Subject: n.Name, Done: true})
 	for _, cmd := range n.Exec {
-		e.emit(Event{Step: "exec", Subject: n.Name})
+		e.emit(Event{Step: StepExec, Subject: n.Name})
 		res, err := pool.Run(ctx, t, cmd, nil)
 		if err != nil {
 			return fmt.Errorf("node %q: exec %q: %w", n.Name, cmd, err)
@@ -624,7 +635,7 @@ func (e *Engine) removeAll(ctx context.Context, instance string) error {
 		g.SetLimit(e.workers())
 		for _, c := range cs {
 			g.Go(func() error {
-				e.emit(Event{Step: "remove", Subject: c.Labels[runtime.LabelNode]})
+				e.emit(Event{Step: StepRemove, Subject: c.Labels[runtime.LabelNode]})
 				if err := e.RT.RemoveContainer(gctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
 					mu.Lock()
 					errs = append(errs, fmt.Errorf("node %q: remove: %w", c.Labels[runtime.LabelNode], err))

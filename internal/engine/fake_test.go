@@ -49,7 +49,7 @@ func (f *fakeRT) CreateNetwork(_ context.Context, s runtime.NetworkSpec) (string
 	}
 	for _, n := range f.nets {
 		if n.Subnets[0].Overlaps(s.Subnet) {
-			return "", fmt.Errorf("Pool overlaps with other one on this address space")
+			return "", &runtime.SubnetOverlapError{Subnet: s.Subnet, Cause: errors.New("Pool overlaps with other one on this address space")}
 		}
 	}
 	f.seq++
@@ -196,7 +196,7 @@ func TestUpNetworkOverlapRetries(t *testing.T) {
 	var created []string
 	var mu sync.Mutex
 	e.Events = func(ev Event) {
-		if ev.Step == "network" && ev.Done {
+		if ev.Step == StepNetwork && ev.Done {
 			mu.Lock()
 			created = append(created, ev.Subject)
 			mu.Unlock()

@@ -321,7 +321,7 @@ func BenchmarkCheck100(b *testing.B) {
 	must(err)
 	must(os.WriteFile(cfg, out, 0o600))
 
-	scen, _, diags := scenario.LoadFile(dir, scenario.Options{CheckValues: check.ValidateSpec})
+	scen, _, diags := scenario.LoadFile(dir, scenario.Options{Checks: check.Catalog()})
 	if diags.HasErrors() {
 		b.Fatal(diags)
 	}

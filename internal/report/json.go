@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 	"math"
 	"time"
@@ -138,7 +137,5 @@ func NewJSONReport(res *grade.Result, meta Meta) *JSONReport {
 }
 
 func writeJSON(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(NewJSONReport(res, meta))
+	return WriteJSON(w, NewJSONReport(res, meta))
 }

@@ -505,3 +505,41 @@ func TestCleanAndTruncate(t *testing.T) {
 		t.Errorf("firstLine = %q", got)
 	}
 }
+
+// TestTAPSanitizesTitles: escape sequences in goal names and titles (from
+// scenario files) do not reach the terminal through TAP.
+func TestTAPSanitizesTitles(t *testing.T) {
+	res := &grade.Result{Goals: []grade.GoalResult{{Name: "g", Title: "evil \x1b]0;pwned\x07 \x1b[2J title", Status: grade.StatusPassed}}, Passed: true}
+	var b strings.Builder
+	if _, err := Write(context.Background(), &b, "tap", res, Meta{Scenario: "s\x1b[31m", Title: "t"}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsRune(b.String(), 0x1b) || strings.ContainsRune(b.String(), 0x07) {
+		t.Errorf("escape sequence in TAP output: %q", b.String())
+	}
+	if !strings.Contains(b.String(), `\x1b[2J title`) {
+		t.Errorf("title not shown escaped: %q", b.String())
+	}
+}
+
+func TestSanitizeLine(t *testing.T) {
+	if got := SanitizeLine("a\x1b[31mb\nc\td"); got != `a\x1b[31mb c d` {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestUseColor(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	var b strings.Builder
+	if UseColor(&b, env(nil)) {
+		t.Error("colour on a buffer")
+	}
+	f, err := os.Open("/dev/null")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	if UseColor(f, env(nil)) {
+		t.Error("/dev/null is not a terminal")
+	}
+}

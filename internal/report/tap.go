@@ -38,7 +38,7 @@ type tapDiagItem struct {
 
 // tapText makes s safe for a TAP test line: one line, '#' escaped.
 func tapText(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(clean(s)), " ")
 	s = strings.ReplaceAll(s, `\`, `\\`)
 	return strings.ReplaceAll(s, "#", `\#`)
 }

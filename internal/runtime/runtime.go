@@ -6,6 +6,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/netip"
 	"time"
@@ -30,6 +31,24 @@ var ErrNotFound = errors.New("not found")
 // ErrEngineUnavailable is returned (wrapped) when the engine cannot be reached
 // or is too old.
 var ErrEngineUnavailable = errors.New("container engine unavailable")
+
+// SubnetOverlapError is returned (wrapped) by CreateNetwork when the
+// requested subnet overlaps a network the engine already has.
+type SubnetOverlapError struct {
+	Subnet netip.Prefix
+	Cause  error
+}
+
+// Error implements error.
+func (e *SubnetOverlapError) Error() string {
+	if e.Cause != nil {
+		return fmt.Sprintf("subnet %s overlaps an existing network: %v", e.Subnet, e.Cause)
+	}
+	return fmt.Sprintf("subnet %s overlaps an existing network", e.Subnet)
+}
+
+// Unwrap returns the engine's own error.
+func (e *SubnetOverlapError) Unwrap() error { return e.Cause }
 
 // Runtime is what the engine package needs from a container engine.
 type Runtime interface {

@@ -32,7 +32,7 @@ const (
 	DefaultTimeout = 10 * time.Second
 )
 
-// Options configures cross-file validation. Both hooks are optional.
+// Options configures loading. Checks is required; LabNodes is optional.
 type Options struct {
 	// LabNodes returns the node names of the lab a scenario refers to.
 	// labRef is the `lab` attribute as written; scenarioDir is the
@@ -40,9 +40,9 @@ type Options struct {
 	// for LoadFS). When nil, node names are not validated; an error
 	// becomes a diagnostic on the `lab` attribute.
 	LabNodes func(labRef, scenarioDir string) ([]string, error)
-	// CheckValues validates the values of one check block (regexps, enum
-	// strings, ports...); callers set it to a wrapper of check.Build.
-	CheckValues func(*CheckSpec) hcl.Diagnostics
+	// Checks is the catalog of check types (check.Catalog()): the fields
+	// of each check block and the validation of their values. Required.
+	Checks Catalog
 }
 
 // LoadFile loads the scenario at path, which is a scenario.hcl file or the
@@ -215,6 +215,7 @@ type loader struct {
 	// needsRanges locates each goal's needs elements, for diagnostics.
 	needsRanges map[string][]hcl.Range
 	needsAttr   map[string]hcl.Range
+	checks      Catalog
 }
 
 func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.File, hcl.Diagnostics) {
@@ -223,7 +224,11 @@ func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.Fi
 	if diags.HasErrors() {
 		return nil, parser.Files(), diags
 	}
-	l := &loader{src: src, needsRanges: map[string][]hcl.Range{}, needsAttr: map[string]hcl.Range{}}
+	if opts.Checks == nil {
+		return nil, parser.Files(), append(diags, &hcl.Diagnostic{Severity: hcl.DiagError,
+			Summary: "No check catalog", Detail: "Internal error: the scenario loader needs check.Catalog() in Options.Checks."})
+	}
+	l := &loader{src: src, needsRanges: map[string][]hcl.Range{}, needsAttr: map[string]hcl.Range{}, checks: opts.Checks}
 	sum := sha256.New()
 	sum.Write(data)
 	l.ctx = &hcl.EvalContext{Functions: map[string]function.Function{
@@ -291,10 +296,10 @@ func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.Fi
 	}
 	diags = append(diags, l.goalsGraph(s)...)
 	diags = append(diags, l.nodes(s, opts)...)
-	if opts.CheckValues != nil {
-		for _, g := range s.Goals {
-			for _, c := range g.Checks {
-				diags = append(diags, opts.CheckValues(c)...)
+	for _, g := range s.Goals {
+		for _, c := range g.Checks {
+			if t, ok := opts.Checks.CheckType(c.Type); ok && t.Validate != nil {
+				diags = append(diags, t.Validate(c)...)
 			}
 		}
 	}
@@ -530,12 +535,13 @@ func (l *loader) goal(b *hcl.Block) (*Goal, hcl.Diagnostics) {
 
 func (l *loader) check(b *hcl.Block) (*CheckSpec, hcl.Diagnostics) {
 	typ := b.Labels[0]
-	fields, ok := checkSchemas[typ]
+	ct, ok := l.checks.CheckType(typ)
+	fields := ct.Fields
 	if !ok {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Unknown check type",
-			Detail:   fmt.Sprintf("There is no check type %q.%s Check types: %s.", typ, didYouMean(typ, CheckTypes()), strings.Join(CheckTypes(), ", ")),
+			Detail:   fmt.Sprintf("There is no check type %q.%s Check types: %s.", typ, didYouMean(typ, l.checks.CheckTypes()), strings.Join(l.checks.CheckTypes(), ", ")),
 			Subject:  b.LabelRanges[0].Ptr(),
 			Context:  b.DefRange.Ptr(),
 		}}

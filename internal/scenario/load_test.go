@@ -38,7 +38,7 @@ func diagText(files map[string]*hcl.File, diags hcl.Diagnostics) string {
 }
 
 func TestLoadValid(t *testing.T) {
-	s, files, diags := LoadFile("testdata/valid", Options{LabNodes: labNodes})
+	s, files, diags := LoadFile("testdata/valid", Options{LabNodes: labNodes, Checks: testCatalog})
 	if diags.HasErrors() {
 		t.Fatal(diagText(files, diags))
 	}
@@ -90,7 +90,7 @@ func TestLoadValid(t *testing.T) {
 		"v/scenario.hcl":    {Data: mustRead(t, "testdata/valid/scenario.hcl")},
 		"v/BRIEF.md":        {Data: []byte("other")},
 		"v/setup/router.sh": {Data: mustRead(t, "testdata/valid/setup/router.sh")},
-	}, "v", Options{})
+	}, "v", Options{Checks: testCatalog})
 	if s2 == nil || s2.Hash == s.Hash || s2.Brief != "other" || s2.LabPath != "labs/demo/lab.hcl" {
 		t.Errorf("LoadFS: %+v", s2)
 	}
@@ -130,7 +130,7 @@ func TestInvalid(t *testing.T) {
 			}
 			line, _ := strconv.Atoi(m[2])
 			col, _ := strconv.Atoi(m[3])
-			s, files, diags := LoadFile(p, Options{LabNodes: labNodes})
+			s, files, diags := LoadFile(p, Options{LabNodes: labNodes, Checks: testCatalog})
 			if s != nil || !diags.HasErrors() {
 				t.Fatalf("loaded without errors")
 			}
@@ -170,19 +170,19 @@ goal "g" {
 }
 `
 	os.WriteFile(filepath.Join(sdir, FileName), []byte(src), 0o644)
-	s, files, diags := LoadFile(sdir, Options{})
+	s, files, diags := LoadFile(sdir, Options{Checks: testCatalog})
 	if s != nil || len(diags) != 1 || !strings.Contains(diags[0].Detail, "leaves the scenario directory") || diags[0].Subject.Start.Line != 4 {
 		t.Fatalf("symlink escape not refused:\n%s", diagText(files, diags))
 	}
 	// The same through os.DirFS: symlinks are refused outright.
-	_, files, diags = LoadFS(os.DirFS(dir), "s", Options{})
+	_, files, diags = LoadFS(os.DirFS(dir), "s", Options{Checks: testCatalog})
 	if len(diags) != 2 || !strings.Contains(diags[0].Detail, "symbolic links are not allowed") {
 		t.Fatalf("LoadFS symlink not refused:\n%s", diagText(files, diags))
 	}
 	// A symlink that stays inside is fine on disk.
 	os.Remove(filepath.Join(sdir, "BRIEF.md"))
 	os.WriteFile(filepath.Join(sdir, "BRIEF.md"), []byte("ok"), 0o644)
-	s, files, diags = LoadFile(filepath.Join(sdir, FileName), Options{})
+	s, files, diags = LoadFile(filepath.Join(sdir, FileName), Options{Checks: testCatalog})
 	if diags.HasErrors() || s.Goals[0].Title != "inside" {
 		t.Fatalf("inside symlink refused:\n%s", diagText(files, diags))
 	}
@@ -197,7 +197,7 @@ func TestCheckValuesHook(t *testing.T) {
 		}
 		return nil
 	}
-	s, _, diags := LoadFile("testdata/valid/scenario.hcl", Options{CheckValues: hook})
+	s, _, diags := LoadFile("testdata/valid/scenario.hcl", Options{Checks: mapCatalog{schemas: testSchemas, validate: hook}})
 	if s != nil || len(diags) != 1 || diags[0].Subject.Start.Line != 38 {
 		t.Fatalf("hook diagnostics not returned: %v", diags)
 	}
@@ -216,7 +216,7 @@ func TestDiscoverAndBundled(t *testing.T) {
 		t.Fatalf("Discover = %v", dirs)
 	}
 	for _, d := range dirs {
-		s, files, diags := LoadFS(fsys, d, Options{LabNodes: labNodes})
+		s, files, diags := LoadFS(fsys, d, Options{LabNodes: labNodes, Checks: testCatalog})
 		if len(diags) > 0 {
 			t.Errorf("%s:\n%s", d, diagText(files, diags))
 			continue
@@ -238,14 +238,12 @@ func TestSuggest(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"pign", "ping"}, {"netwrok", "network"}, {"file", "file"}, {"zzzzzz", ""}, {"x", ""},
 	} {
-		if got := Suggest(c.in, append(CheckTypes(), Tracks...)); got != c.want {
+		if got := Suggest(c.in, append(testCatalog.CheckTypes(), Tracks...)); got != c.want {
 			t.Errorf("Suggest(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
-	if _, ok := CheckFields("nope"); ok {
-		t.Error("CheckFields(nope) ok")
-	}
-	if f, ok := CheckFields("http"); !ok || f[0].Name != "url" || !f[0].Required {
-		t.Errorf("CheckFields(http) = %v", f)
+	// Without a catalog nothing loads.
+	if s, _, diags := LoadFile("testdata/valid/scenario.hcl", Options{}); s != nil || !diags.HasErrors() || diags[0].Summary != "No check catalog" {
+		t.Errorf("loaded without a catalog: %v", diags)
 	}
 }

@@ -1,8 +1,7 @@
 package scenario
 
 import (
-	"sort"
-
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -17,56 +16,23 @@ type Field struct {
 	Required bool
 }
 
-func req(name string, t cty.Type) Field { return Field{Name: name, Type: t, Required: true} }
-func opt(name string, t cty.Type) Field { return Field{Name: name, Type: t} }
-
-var strList = cty.List(cty.String)
-
-// checkSchemas is the check reference table of the file format: for each
-// check type, its fields. Value rules (regexps, enums, ranges) live in
-// package check; names, required-ness and basic types live here.
-var checkSchemas = map[string][]Field{
-	"command": {req("run", cty.String), opt("exit_code", cty.Number), opt("stdout", cty.String),
-		opt("contains", cty.String), opt("matches", cty.String), opt("stderr_contains", cty.String)},
-	"file": {req("path", cty.String), opt("exists", cty.Bool), opt("type", cty.String), opt("mode", cty.String),
-		opt("owner", cty.String), opt("group", cty.String), opt("contains", cty.String), opt("matches", cty.String)},
-	"package": {req("name", cty.String), opt("installed", cty.Bool), opt("version", cty.String)},
-	"service": {req("name", cty.String), opt("running", cty.Bool)},
-	"process": {req("name", cty.String), opt("running", cty.Bool), opt("user", cty.String)},
-	"port": {req("port", cty.Number), opt("protocol", cty.String), opt("listening", cty.Bool),
-		opt("address", cty.String)},
-	"user": {req("name", cty.String), opt("exists", cty.Bool), opt("uid", cty.Number), opt("groups", strList),
-		opt("shell", cty.String), opt("home", cty.String)},
-	"group":   {req("name", cty.String), opt("exists", cty.Bool), opt("members", strList)},
-	"sysctl":  {req("key", cty.String), req("value", cty.String)},
-	"sshd":    {req("key", cty.String), req("value", cty.String)},
-	"http":    {req("url", cty.String), opt("status", cty.Number), opt("contains", cty.String), opt("matches", cty.String)},
-	"tcp":     {req("host", cty.String), req("port", cty.Number), opt("expect", cty.String)},
-	"ping":    {req("host", cty.String), opt("expect", cty.String)},
-	"dns":     {req("name", cty.String), opt("address", cty.String), opt("server", cty.String), opt("type", cty.String), opt("expect", cty.String)},
-	"route":   {req("destination", cty.String), opt("via", cty.String), opt("dev", cty.String)},
-	"address": {req("interface", cty.String), req("address", cty.String), opt("present", cty.Bool)},
-	"cron":    {opt("user", cty.String), req("contains", cty.String)},
+// CheckType describes one check type to the loader: the attributes of its
+// block beyond `on` and `title`, and a validator of their values (regexps,
+// enum strings, ranges), which may be nil.
+type CheckType struct {
+	Name     string
+	Fields   []Field
+	Validate func(*CheckSpec) hcl.Diagnostics
 }
 
-// CheckTypes returns the known check type names, sorted.
-func CheckTypes() []string {
-	names := make([]string, 0, len(checkSchemas))
-	for n := range checkSchemas {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// CheckFields returns the fields of a check type (beyond `on` and `title`)
-// and whether the type is known. The returned slice is a copy.
-func CheckFields(typ string) ([]Field, bool) {
-	f, ok := checkSchemas[typ]
-	if !ok {
-		return nil, false
-	}
-	return append([]Field(nil), f...), true
+// Catalog is the set of check types a scenario may use. Package check owns
+// it (check.Catalog()); every load needs one, so a scenario that loads is
+// valid for grading too.
+type Catalog interface {
+	// CheckType returns the named type and whether it exists.
+	CheckType(name string) (CheckType, bool)
+	// CheckTypes returns the type names, sorted.
+	CheckTypes() []string
 }
 
 // Suggest returns the candidate nearest to name by edit distance when it is

@@ -14,12 +14,6 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// Names of the user key files written by WriteUserKey.
-const (
-	UserKeyFile    = "id_ed25519"
-	UserPubKeyFile = "id_ed25519.pub"
-)
-
 // GenerateEd25519 generates a new ed25519 key pair. priv is the private key in
 // OpenSSH PEM form ("-----BEGIN OPENSSH PRIVATE KEY-----", unencrypted), as
 // sshd's HostKey and ssh's IdentityFile expect; pub is its public key.
@@ -39,19 +33,19 @@ func GenerateEd25519() (priv []byte, pub ssh.PublicKey, err error) {
 	return pem.EncodeToMemory(block), pub, nil
 }
 
-// WriteUserKey makes sure dir holds the instance's user key pair and returns
-// its signer. dir is created with mode 0700 if missing. When dir/id_ed25519
-// already exists it is loaded (see LoadSigner) instead of replaced, so calling
-// WriteUserKey twice is harmless; a missing id_ed25519.pub is rewritten, and
-// an id_ed25519.pub that does not belong to the private key is an error (it is
-// never overwritten). Otherwise a new key is generated and written to
-// dir/id_ed25519 (0600) and dir/id_ed25519.pub (0644, authorized_keys format).
-func WriteUserKey(dir string) (ssh.Signer, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+// WriteUserKey makes sure privPath (and privPath+".pub") hold the
+// instance's user key pair and returns its signer. The directory is created
+// with mode 0700 if missing. When privPath already exists it is loaded (see
+// LoadSigner) instead of replaced, so calling WriteUserKey twice is
+// harmless; a missing .pub is rewritten, and a .pub that does not belong to
+// the private key is an error (it is never overwritten). Otherwise a new key
+// is generated and written to privPath (0600) and privPath.pub (0644,
+// authorized_keys format).
+func WriteUserKey(privPath string) (ssh.Signer, error) {
+	if err := os.MkdirAll(filepath.Dir(privPath), 0o700); err != nil {
 		return nil, fmt.Errorf("user key: %w", err)
 	}
-	privPath := filepath.Join(dir, UserKeyFile)
-	pubPath := filepath.Join(dir, UserPubKeyFile)
+	pubPath := privPath + ".pub"
 
 	if _, err := os.Lstat(privPath); err == nil {
 		signer, err := LoadSigner(privPath)

@@ -40,26 +40,26 @@ func fileMode(t *testing.T, path string) os.FileMode {
 
 func TestWriteUserKey(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "state", "keys")
-	s1, err := WriteUserKey(dir)
+	s1, err := WriteUserKey(filepath.Join(dir, "id_ed25519"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m := fileMode(t, dir); m != 0o700 {
 		t.Errorf("dir mode %o", m)
 	}
-	if m := fileMode(t, filepath.Join(dir, UserKeyFile)); m != 0o600 {
+	if m := fileMode(t, filepath.Join(dir, "id_ed25519")); m != 0o600 {
 		t.Errorf("private key mode %o", m)
 	}
-	if m := fileMode(t, filepath.Join(dir, UserPubKeyFile)); m != 0o644 {
+	if m := fileMode(t, filepath.Join(dir, "id_ed25519.pub")); m != 0o644 {
 		t.Errorf("public key mode %o", m)
 	}
-	pubText, _ := os.ReadFile(filepath.Join(dir, UserPubKeyFile))
+	pubText, _ := os.ReadFile(filepath.Join(dir, "id_ed25519.pub"))
 	if !strings.HasPrefix(string(pubText), "ssh-ed25519 ") {
 		t.Errorf("public key file %q", pubText)
 	}
 
 	// Idempotent: same key the second time.
-	s2, err := WriteUserKey(dir)
+	s2, err := WriteUserKey(filepath.Join(dir, "id_ed25519"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,32 +68,32 @@ func TestWriteUserKey(t *testing.T) {
 	}
 
 	// A missing .pub is restored.
-	os.Remove(filepath.Join(dir, UserPubKeyFile))
-	if _, err := WriteUserKey(dir); err != nil {
+	os.Remove(filepath.Join(dir, "id_ed25519.pub"))
+	if _, err := WriteUserKey(filepath.Join(dir, "id_ed25519")); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := os.ReadFile(filepath.Join(dir, UserPubKeyFile)); !bytes.Equal(again, pubText) {
+	if again, _ := os.ReadFile(filepath.Join(dir, "id_ed25519.pub")); !bytes.Equal(again, pubText) {
 		t.Fatalf("restored pub %q, want %q", again, pubText)
 	}
 
 	// A .pub of another key is refused and left alone.
 	_, other, _ := GenerateEd25519()
 	otherText := ssh.MarshalAuthorizedKey(other)
-	os.WriteFile(filepath.Join(dir, UserPubKeyFile), otherText, 0o644)
-	if _, err := WriteUserKey(dir); err == nil || !strings.Contains(err.Error(), "does not match") {
+	os.WriteFile(filepath.Join(dir, "id_ed25519.pub"), otherText, 0o644)
+	if _, err := WriteUserKey(filepath.Join(dir, "id_ed25519")); err == nil || !strings.Contains(err.Error(), "does not match") {
 		t.Fatalf("mismatched pub: err = %v", err)
 	}
-	if now, _ := os.ReadFile(filepath.Join(dir, UserPubKeyFile)); !bytes.Equal(now, otherText) {
+	if now, _ := os.ReadFile(filepath.Join(dir, "id_ed25519.pub")); !bytes.Equal(now, otherText) {
 		t.Fatal("mismatched pub was overwritten")
 	}
 }
 
 func TestLoadSignerPermissions(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := WriteUserKey(dir); err != nil {
+	if _, err := WriteUserKey(filepath.Join(dir, "id_ed25519")); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, UserKeyFile)
+	path := filepath.Join(dir, "id_ed25519")
 	if _, err := LoadSigner(path); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestLoadSignerPermissions(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "chmod 600 "+path) {
 			t.Errorf("mode %o: err = %v", mode, err)
 		}
-		if _, err := WriteUserKey(dir); err == nil {
+		if _, err := WriteUserKey(filepath.Join(dir, "id_ed25519")); err == nil {
 			t.Errorf("WriteUserKey accepted a key with mode %o", mode)
 		}
 	}

@@ -283,7 +283,7 @@ func TestOpenSSHClientWithWrittenKnownHosts(t *testing.T) {
 		t.Skip("no ssh client")
 	}
 	dir := t.TempDir()
-	signer, err := WriteUserKey(filepath.Join(dir, "keys"))
+	signer, err := WriteUserKey(filepath.Join(dir, "keys", "id_ed25519"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func TestOpenSSHClientWithWrittenKnownHosts(t *testing.T) {
   StrictHostKeyChecking yes
   BatchMode yes
   LogLevel ERROR
-`, port, srv.user, filepath.Join(dir, "keys", UserKeyFile), kh)), 0o600); err != nil {
+`, port, srv.user, filepath.Join(dir, "keys", "id_ed25519"), kh)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	runSSH := func() (string, string, error) {

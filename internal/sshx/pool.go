@@ -9,12 +9,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/labdojo/labdojo/internal/shellquote"
 )
 
 // Defaults applied by NewPool to zero PoolOptions fields.
@@ -58,6 +59,9 @@ type PoolOptions struct {
 	// MaxOutput bounds the bytes Run keeps per stream (default 1 MiB);
 	// output beyond it is read and discarded, and the Result says so.
 	MaxOutput int
+	// Dial opens the TCP connection to a target (default: net.Dialer).
+	// Test runtimes use it to reach in-process servers.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Result is the outcome of a command that ran to completion.
@@ -250,8 +254,12 @@ func (p *Pool) handshake(t Target) (*ssh.Client, error) {
 	ctx, cancel := context.WithTimeout(p.ctx, p.opts.DialTimeout)
 	defer cancel()
 
-	var d net.Dialer
-	nc, err := d.DialContext(ctx, "tcp", t.Addr)
+	dial := p.opts.Dial
+	if dial == nil {
+		var d net.Dialer
+		dial = d.DialContext
+	}
+	nc, err := dial(ctx, "tcp", t.Addr)
 	if err != nil {
 		return nil, err
 	}
@@ -510,12 +518,7 @@ func newToken() string {
 // carries the marker. The outer login shell execs, so no unmarked process
 // remains.
 func markCommand(token, cmd string) string {
-	return markerVar + "=" + token + "; export " + markerVar + `; exec "${SHELL:-/bin/sh}" -c ` + shellQuote(cmd)
-}
-
-// shellQuote quotes s as one POSIX shell word.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return markerVar + "=" + token + "; export " + markerVar + `; exec "${SHELL:-/bin/sh}" -c ` + shellquote.Quote(cmd)
 }
 
 // reapScript kills every process whose environment holds the marker. It

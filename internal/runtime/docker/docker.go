@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -52,6 +53,23 @@ func (e *engineError) Unwrap() []error {
 	return []error{runtime.ErrEngineUnavailable, e.cause}
 }
 
+// unreachable is the error for an engine that does not answer. The Docker
+// client's own message often already ends with "Is the docker daemon
+// running?"; that sentence is dropped from it so the advice appears once.
+func unreachable(host string, err error) error {
+	cause := strings.TrimSpace(err.Error())
+	if i := strings.Index(strings.ToLower(cause), "is the docker daemon running?"); i >= 0 {
+		cause = strings.TrimRight(strings.TrimSpace(cause[:i]), ".")
+	}
+	cause = strings.TrimPrefix(cause, "Cannot connect to the Docker daemon at "+host)
+	cause = strings.TrimSpace(strings.TrimPrefix(cause, ":"))
+	msg := fmt.Sprintf("cannot reach the Docker engine at %s", host)
+	if cause != "" {
+		msg += ": " + cause
+	}
+	return &engineError{msg: msg + ". Is the Docker daemon running?", cause: err}
+}
+
 // New connects to the Docker engine named by DOCKER_HOST, or else by the
 // current Docker context (DOCKER_CONTEXT or ~/.docker/config.json), or else
 // the default local socket. It pings the engine and refuses engines older
@@ -81,10 +99,7 @@ func New(ctx context.Context) (*Runtime, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("connecting to the Docker engine at %s: %w", r.host, ctx.Err())
 		}
-		return nil, &engineError{
-			msg:   fmt.Sprintf("cannot reach the Docker engine at %s: %v. Is the Docker daemon running?", r.host, err),
-			cause: err,
-		}
+		return nil, unreachable(r.host, err)
 	}
 	if versions.LessThan(v.APIVersion, MinAPIVersion) {
 		_ = cli.Close()
@@ -105,10 +120,7 @@ func (r *Runtime) Close() error { return r.cli.Close() }
 func (r *Runtime) Info(ctx context.Context) (runtime.EngineInfo, error) {
 	v, err := r.cli.ServerVersion(ctx)
 	if err != nil {
-		return runtime.EngineInfo{}, &engineError{
-			msg:   fmt.Sprintf("cannot reach the Docker engine at %s: %v. Is the Docker daemon running?", r.host, err),
-			cause: err,
-		}
+		return runtime.EngineInfo{}, unreachable(r.host, err)
 	}
 	return runtime.EngineInfo{Version: v.Version, APIVersion: v.APIVersion, OS: v.Os, Arch: v.Arch}, nil
 }

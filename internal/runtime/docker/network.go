@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
 
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
@@ -51,6 +52,10 @@ func networkCreateOptions(spec runtime.NetworkSpec) network.CreateOptions {
 func (r *Runtime) CreateNetwork(ctx context.Context, spec runtime.NetworkSpec) (string, error) {
 	resp, err := r.cli.NetworkCreate(ctx, spec.Name, networkCreateOptions(spec))
 	if err != nil {
+		if strings.Contains(err.Error(), "overlaps with other one") {
+			// The engine's only signal for this case is its message.
+			return "", fmt.Errorf("creating network %q: %w", spec.Name, &runtime.SubnetOverlapError{Subnet: spec.Subnet, Cause: err})
+		}
 		return "", wrapErr(err, "creating network %q (subnet %s)", spec.Name, spec.Subnet)
 	}
 	return resp.ID, nil

@@ -3,6 +3,7 @@ package docker
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -84,5 +85,26 @@ func TestReadMessages(t *testing.T) {
 	err = readMessages(strings.NewReader(`{"stream":"ok\n"}{"errorDetail":{"message":"boom"},"error":"boom"}`), nil)
 	if err == nil || err.Error() != "boom" {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestUnreachableSaysItOnce: the advice to check the daemon appears once,
+// whether or not the client's message already carries it.
+func TestUnreachableSaysItOnce(t *testing.T) {
+	host := "unix:///var/run/docker.sock"
+	for _, cause := range []string{
+		"Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+		"dial unix /var/run/docker.sock: connect: no such file or directory",
+	} {
+		msg := unreachable(host, errors.New(cause)).Error()
+		if n := strings.Count(strings.ToLower(msg), "daemon running"); n != 1 {
+			t.Errorf("%q: said %d times: %s", cause, n, msg)
+		}
+		if strings.Count(msg, host) != 1 || !strings.HasPrefix(msg, "cannot reach the Docker engine at "+host) {
+			t.Errorf("%q: %s", cause, msg)
+		}
+		if !errors.Is(unreachable(host, errors.New(cause)), runtime.ErrEngineUnavailable) {
+			t.Error("not ErrEngineUnavailable")
+		}
 	}
 }

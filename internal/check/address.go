@@ -1,0 +1,99 @@
+package check
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/labdojo/labdojo/internal/scenario"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// addressType is the "address" check type: the fields of its block and its builder.
+var addressType = Type{
+	Name:   "address",
+	Fields: []scenario.Field{req("interface", cty.String), req("address", cty.String), opt("present", cty.Bool)},
+	build:  buildAddress,
+}
+
+// Address checks that an interface carries an address (with its prefix
+// length).
+type Address struct {
+	base
+	Interface string
+	Address   netip.Prefix
+	Present   bool
+}
+
+func buildAddress(f *fields, b base) Check {
+	c := &Address{base: b, Interface: f.reqStr("interface"), Present: f.boolean("present", true)}
+	f.safeName("interface", c.Interface)
+	if s := f.reqStr("address"); s != "" {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			f.errf("address", "Invalid value", "%q is not an address with prefix length such as \"10.0.1.10/24\".", s)
+		}
+		c.Address = p
+	}
+	return c
+}
+
+func (c *Address) expected() string {
+	if c.Present {
+		return fmt.Sprintf("%s has %s", c.Interface, c.Address)
+	}
+	return fmt.Sprintf("%s does not have %s", c.Interface, c.Address)
+}
+
+// Describe returns the title or `address eth1 has 10.0.1.10/24`.
+func (c *Address) Describe() string { return c.describe("address " + c.expected()) }
+
+// Script lists the interface's addresses of the address's family.
+func (c *Address) Script() string {
+	fam := "-4"
+	if c.Address.IsValid() && c.Address.Addr().Is6() {
+		fam = "-6"
+	}
+	return probe(step("addr", "ip", "-o", fam, "addr", "show", "dev", c.Interface))
+}
+
+// Judge collects `inet`/`inet6` prefixes.
+func (c *Address) Judge(out Output) Result {
+	j := newJudge(c, c.expected(), out)
+	s, r, ok := j.step(out, "addr", "ip")
+	if !ok {
+		return r
+	}
+	var have []string
+	found := false
+	switch {
+	case s.RC != 0 && strings.Contains(s.Body, "does not exist"):
+		obs := "no interface " + c.Interface
+		if c.Present {
+			return j.fail(obs, "the node has no interface "+c.Interface)
+		}
+		return j.pass(obs)
+	case s.RC != 0:
+		return j.error("ip addr failed", fmt.Sprintf("ip exit %d: %s", s.RC, short(s.Body)))
+	}
+	for _, line := range strings.Split(s.Body, "\n") {
+		t := strings.Fields(line)
+		for i := 0; i+1 < len(t); i++ {
+			if t[i] != "inet" && t[i] != "inet6" {
+				continue
+			}
+			have = append(have, t[i+1])
+			if p, err := netip.ParsePrefix(t[i+1]); err == nil && p == c.Address {
+				found = true
+			}
+		}
+	}
+	obs := c.Interface + ": no address"
+	if len(have) > 0 {
+		obs = c.Interface + ": " + strings.Join(have, ", ")
+	}
+	if found != c.Present {
+		return j.fail(obs, "want "+c.expected())
+	}
+	return j.pass(obs)
+}

@@ -1,0 +1,168 @@
+package check
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/labdojo/labdojo/internal/scenario"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// fileType is the "file" check type: the fields of its block and its builder.
+var fileType = Type{
+	Name:   "file",
+	Fields: []scenario.Field{req("path", cty.String), opt("exists", cty.Bool), opt("type", cty.String), opt("mode", cty.String), opt("owner", cty.String), opt("group", cty.String), opt("contains", cty.String), opt("matches", cty.String)},
+	build:  buildFile,
+}
+
+// File checks a path: existence, type, mode, owner, group and content.
+type File struct {
+	base
+	Path     string
+	Exists   bool
+	FileType string // "" (any), file, directory, symlink
+	Mode     string // octal as written, "" = any
+	mode     uint64
+	Owner    string
+	Group    string
+	Contains string
+	Matches  *regexp.Regexp
+}
+
+// maxContent bounds how much of a file the probe reads for contains/matches.
+const maxContent = 1 << 20
+
+func buildFile(f *fields, b base) Check {
+	c := &File{base: b, Path: f.reqStr("path"), Exists: f.boolean("exists", true),
+		Owner: f.str("owner", ""), Group: f.str("group", ""), Contains: f.str("contains", ""), Matches: f.regexp("matches")}
+	if c.Path != "" && !strings.HasPrefix(c.Path, "/") {
+		f.errf("path", "Invalid value", "%q must be an absolute path.", c.Path)
+	}
+	if f.has("type") {
+		c.FileType = f.enum("type", "file", "file", "directory", "symlink")
+	}
+	if f.has("mode") {
+		c.Mode = f.str("mode", "")
+		m, err := strconv.ParseUint(c.Mode, 8, 32)
+		if err != nil || m > 07777 || len(c.Mode) < 3 {
+			f.errf("mode", "Invalid value", "%q is not an octal file mode such as \"0640\" or \"755\".", c.Mode)
+		}
+		c.mode = m
+	}
+	if c.FileType == "directory" && (c.Contains != "" || c.Matches != nil) {
+		f.errf("contains", "Invalid value", "contains/matches need a file, not a directory.")
+	}
+	return c
+}
+
+// Describe returns the title or a summary such as `file /etc/motd exists`.
+func (c *File) Describe() string {
+	return c.describe("file " + c.Path + " " + c.expected())
+}
+
+func (c *File) expected() string {
+	if !c.Exists {
+		return "absent"
+	}
+	parts := []string{"exists"}
+	if c.FileType != "" {
+		parts = append(parts, "type "+c.FileType)
+	}
+	if c.Mode != "" {
+		parts = append(parts, fmt.Sprintf("mode %04o", c.mode))
+	}
+	if c.Owner != "" {
+		parts = append(parts, "owner "+c.Owner)
+	}
+	if c.Group != "" {
+		parts = append(parts, "group "+c.Group)
+	}
+	if c.Contains != "" {
+		parts = append(parts, fmt.Sprintf("contains %q", c.Contains))
+	}
+	if c.Matches != nil {
+		parts = append(parts, fmt.Sprintf("matches /%s/", c.Matches))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Script stats the path (following symlinks unless type is symlink) and,
+// for contains/matches and only when stat succeeded, reads its first MiB.
+func (c *File) Script() string {
+	stat := []string{"stat", "-L", "-c", "%F|%a|%U|%G", "--", c.Path}
+	if c.FileType == "symlink" {
+		stat = []string{"stat", "-c", "%F|%a|%U|%G", "--", c.Path}
+	}
+	steps := []string{step("stat", stat...)}
+	if c.Exists && (c.Contains != "" || c.Matches != nil) {
+		// head runs only when stat succeeded: an absent file costs one process.
+		steps = append(steps, step("content", "head", "-c", strconv.Itoa(maxContent), "--", c.Path))
+	}
+	return probe(chain(steps...))
+}
+
+// Judge compares the stat line and content with the expectations.
+func (c *File) Judge(out Output) Result {
+	j := newJudge(c, c.expected(), out)
+	if r, ok := j.runErr(out); !ok {
+		return r
+	}
+	secs := sections(out.Stdout)
+	st := secs["stat"]
+	if st != nil && st.RC != 0 && strings.Contains(st.Body, "No such file or directory") {
+		if !c.Exists {
+			return j.pass("absent")
+		}
+		return j.fail("absent", c.Path+" does not exist")
+	}
+	if r, ok := j.stepErr(st, "stat", "stat"); !ok {
+		return r
+	}
+	parts := strings.Split(st.Body, "|")
+	if st.RC != 0 || len(parts) != 4 {
+		return j.error("unparseable stat output", "stat: "+short(st.Body))
+	}
+	kind := map[string]string{"regular file": "file", "regular empty file": "file", "directory": "directory", "symbolic link": "symlink"}[parts[0]]
+	if kind == "" {
+		kind = parts[0]
+	}
+	mode, err := strconv.ParseUint(parts[1], 8, 32)
+	if err != nil {
+		return j.error("unparseable stat output", "stat mode: "+short(parts[1]))
+	}
+	obs := fmt.Sprintf("%s, mode %04o, owner %s, group %s", kind, mode, parts[2], parts[3])
+	if !c.Exists {
+		return j.fail(obs, c.Path+" exists")
+	}
+	var bad []string
+	if c.FileType != "" && kind != c.FileType {
+		bad = append(bad, fmt.Sprintf("is a %s, not a %s", kind, c.FileType))
+	}
+	if c.Mode != "" && mode != c.mode {
+		bad = append(bad, fmt.Sprintf("mode %04o, want %04o", mode, c.mode))
+	}
+	if c.Owner != "" && parts[2] != c.Owner {
+		bad = append(bad, fmt.Sprintf("owner %s, want %s", parts[2], c.Owner))
+	}
+	if c.Group != "" && parts[3] != c.Group {
+		bad = append(bad, fmt.Sprintf("group %s, want %s", parts[3], c.Group))
+	}
+	if c.Contains != "" || c.Matches != nil {
+		ct := secs["content"]
+		if ct == nil || ct.RC != 0 {
+			if r, ok := j.stepErr(ct, "content", "head"); !ok {
+				return r
+			}
+			return j.error(obs, "cannot read "+c.Path+": "+short(ct.Body))
+		}
+		if c.Contains != "" && !strings.Contains(ct.Body, c.Contains) {
+			bad = append(bad, fmt.Sprintf("content lacks %q", c.Contains))
+		}
+		if c.Matches != nil && !c.Matches.MatchString(ct.Body) {
+			bad = append(bad, fmt.Sprintf("content does not match /%s/", c.Matches))
+		}
+	}
+	return j.verdict(obs, bad)
+}

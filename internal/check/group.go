@@ -1,0 +1,97 @@
+package check
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/labdojo/labdojo/internal/scenario"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// groupType is the "group" check type: the fields of its block and its builder.
+var groupType = Type{
+	Name:   "group",
+	Fields: []scenario.Field{req("name", cty.String), opt("exists", cty.Bool), opt("members", strList)},
+	build:  buildGroup,
+}
+
+// Group checks a group and its members (listed members and users whose
+// primary group it is; the latter are looked up only when members are
+// expected).
+type Group struct {
+	base
+	Name    string
+	Exists  bool
+	Members []string
+}
+
+func buildGroup(f *fields, b base) Check {
+	c := &Group{base: b, Name: f.reqStr("name"), Exists: f.boolean("exists", true), Members: f.list("members")}
+	f.safeName("name", c.Name)
+	return c
+}
+
+func (c *Group) expected() string {
+	switch {
+	case !c.Exists:
+		return "absent"
+	case len(c.Members) > 0:
+		return "exists with members " + strings.Join(c.Members, ",")
+	}
+	return "exists"
+}
+
+// Describe returns the title or `group NAME exists`.
+func (c *Group) Describe() string { return c.describe("group " + c.Name + " " + c.expected()) }
+
+// Script reads the group entry and, when members are expected and the
+// group exists, the passwd database (members by primary group).
+func (c *Group) Script() string {
+	steps := []string{step("group", "getent", "group", c.Name)}
+	if len(c.Members) > 0 {
+		steps = append(steps, step("passwd", "getent", "passwd"))
+	}
+	return probe(chain(steps...))
+}
+
+// Judge parses name:x:gid:members.
+func (c *Group) Judge(out Output) Result {
+	j := newJudge(c, c.expected(), out)
+	if r, ok := j.runErr(out); !ok {
+		return r
+	}
+	secs := sections(out.Stdout)
+	g := secs["group"]
+	if r, ok := j.stepErr(g, "group", "getent"); !ok {
+		return r
+	}
+	f, r, ok := j.entry(g, "group", c.Name, c.Exists, 4)
+	if !ok {
+		return r
+	}
+	var members []string
+	for _, m := range strings.Split(f[3], ",") {
+		if m != "" {
+			members = append(members, m)
+		}
+	}
+	if pw := secs["passwd"]; pw != nil && pw.RC == 0 {
+		for _, line := range strings.Split(pw.Body, "\n") {
+			if p := strings.Split(line, ":"); len(p) == 7 && p[3] == f[2] && !slices.Contains(members, p[0]) {
+				members = append(members, p[0])
+			}
+		}
+	}
+	obs := fmt.Sprintf("gid %s, members %s", f[2], strings.Join(members, ","))
+	if len(members) == 0 {
+		obs = fmt.Sprintf("gid %s, no members", f[2])
+	}
+	if !c.Exists {
+		return j.fail(obs, "group "+c.Name+" exists")
+	}
+	if missing := missingFrom(c.Members, members); len(missing) > 0 {
+		return j.fail(obs, "not members: "+strings.Join(missing, ","))
+	}
+	return j.pass(obs)
+}

@@ -1,0 +1,119 @@
+package check
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/labdojo/labdojo/internal/scenario"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// portType is the "port" check type: the fields of its block and its builder.
+var portType = Type{
+	Name:   "port",
+	Fields: []scenario.Field{req("port", cty.Number), opt("protocol", cty.String), opt("listening", cty.Bool), opt("address", cty.String)},
+	build:  buildPort,
+}
+
+// Port checks for a listening socket with `ss`.
+type Port struct {
+	base
+	Port      int
+	Protocol  string // tcp or udp
+	Listening bool
+	// Address, when set, must be the bound address; a wildcard bind
+	// (0.0.0.0, ::, *) also counts.
+	Address netip.Addr
+}
+
+func buildPort(f *fields, b base) Check {
+	c := &Port{base: b, Port: f.integer("port", 0, 1, 65535), Protocol: f.enum("protocol", "tcp", "tcp", "udp"),
+		Listening: f.boolean("listening", true)}
+	if f.has("address") {
+		a, err := netip.ParseAddr(f.str("address", ""))
+		if err != nil {
+			f.errf("address", "Invalid value", "%q is not an IP address.", f.str("address", ""))
+		}
+		c.Address = a
+	}
+	return c
+}
+
+func (c *Port) expected() string {
+	s := fmt.Sprintf("%s/%d ", c.Protocol, c.Port)
+	if !c.Listening {
+		return s + "not listening"
+	}
+	s += "listening"
+	if c.Address.IsValid() {
+		s += " on " + c.Address.String()
+	}
+	return s
+}
+
+// Describe returns the title or `port tcp/80 listening`.
+func (c *Port) Describe() string { return c.describe("port " + c.expected()) }
+
+// Script lists listening TCP and bound UDP sockets.
+func (c *Port) Script() string { return probe(step("ss", "ss", "-H", "-ltnu")) }
+
+// splitHostPort splits ss's local address column: 0.0.0.0:80, [::]:80,
+// *:80, 127.0.0.53%lo:53, [fe80::1]%eth0:546.
+func splitHostPort(s string) (host string, port int, ok bool) {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return "", 0, false
+	}
+	p, err := strconv.Atoi(s[i+1:])
+	if err != nil {
+		return "", 0, false
+	}
+	host = s[:i]
+	if j := strings.IndexByte(host, '%'); j >= 0 {
+		host = host[:j]
+	}
+	host = strings.Trim(host, "[]")
+	return host, p, true
+}
+
+func isWildcard(h string) bool { return h == "*" || h == "0.0.0.0" || h == "::" }
+
+// Judge parses `ss -H -ltnu` lines: netid state recv-q send-q local peer.
+func (c *Port) Judge(out Output) Result {
+	j := newJudge(c, c.expected(), out)
+	s, r, ok := j.step(out, "ss", "ss")
+	if !ok {
+		return r
+	}
+	if s.RC != 0 {
+		return j.error("ss failed", fmt.Sprintf("ss exit %d: %s", s.RC, short(s.Body)))
+	}
+	var bound []string
+	match := false
+	for _, line := range strings.Split(s.Body, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 5 || f[0] != c.Protocol {
+			continue
+		}
+		host, port, ok := splitHostPort(f[4])
+		if !ok || port != c.Port {
+			continue
+		}
+		bound = append(bound, f[4])
+		if !c.Address.IsValid() || isWildcard(host) {
+			match = true
+		} else if a, err := netip.ParseAddr(host); err == nil && a.Unmap() == c.Address.Unmap() {
+			match = true
+		}
+	}
+	obs := fmt.Sprintf("nothing bound to %s/%d", c.Protocol, c.Port)
+	if len(bound) > 0 {
+		obs = "bound on " + strings.Join(bound, ", ")
+	}
+	if match != c.Listening {
+		return j.fail(obs, "want "+c.expected())
+	}
+	return j.pass(obs)
+}

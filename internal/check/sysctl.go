@@ -1,0 +1,60 @@
+package check
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/labdojo/labdojo/internal/scenario"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// sysctlType is the "sysctl" check type: the fields of its block and its builder.
+var sysctlType = Type{
+	Name:   "sysctl",
+	Fields: []scenario.Field{req("key", cty.String), req("value", cty.String)},
+	build:  buildSysctl,
+}
+
+// Sysctl checks a kernel parameter's current value.
+type Sysctl struct {
+	base
+	Key   string
+	Value string
+}
+
+var sysctlKey = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.*/-]*$`)
+
+func buildSysctl(f *fields, b base) Check {
+	c := &Sysctl{base: b, Key: f.reqStr("key"), Value: f.str("value", "")}
+	if c.Key != "" && !sysctlKey.MatchString(c.Key) {
+		f.errf("key", "Invalid value", "%q is not a sysctl key such as net.ipv4.ip_forward.", c.Key)
+	}
+	return c
+}
+
+// Describe returns the title or `sysctl KEY = VALUE`.
+func (c *Sysctl) Describe() string { return c.describe("sysctl " + c.Key + " = " + c.Value) }
+
+// Script reads the value with sysctl -n.
+func (c *Sysctl) Script() string { return probe(step("sysctl", "sysctl", "-n", c.Key)) }
+
+// Judge compares whitespace-normalised values.
+func (c *Sysctl) Judge(out Output) Result {
+	j := newJudge(c, c.Value, out)
+	s, r, ok := j.step(out, "sysctl", "sysctl")
+	if !ok {
+		return r
+	}
+	if s.RC != 0 {
+		if strings.Contains(s.Body, "No such file") || strings.Contains(s.Body, "cannot stat") {
+			return j.error("unknown key", fmt.Sprintf("the node has no sysctl %s", c.Key))
+		}
+		return j.error("sysctl failed", fmt.Sprintf("sysctl exit %d: %s", s.RC, short(s.Body)))
+	}
+	got := strings.Join(strings.Fields(s.Body), " ")
+	if got != strings.Join(strings.Fields(c.Value), " ") {
+		return j.fail(got, fmt.Sprintf("%s = %s, want %s", c.Key, got, c.Value))
+	}
+	return j.pass(got)
+}

@@ -1,0 +1,111 @@
+package check
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/labdojo/labdojo/internal/scenario"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// userType is the "user" check type: the fields of its block and its builder.
+var userType = Type{
+	Name:   "user",
+	Fields: []scenario.Field{req("name", cty.String), opt("exists", cty.Bool), opt("uid", cty.Number), opt("groups", strList), opt("shell", cty.String), opt("home", cty.String)},
+	build:  buildUser,
+}
+
+// User checks an account via getent and id.
+type User struct {
+	base
+	Name   string
+	Exists bool
+	UID    int // -1 = any
+	Groups []string
+	Shell  string
+	Home   string
+}
+
+func buildUser(f *fields, b base) Check {
+	c := &User{base: b, Name: f.reqStr("name"), Exists: f.boolean("exists", true), UID: f.integer("uid", -1, 0, 1<<31-1),
+		Groups: f.list("groups"), Shell: f.str("shell", ""), Home: f.str("home", "")}
+	f.safeName("name", c.Name)
+	return c
+}
+
+func (c *User) expected() string {
+	if !c.Exists {
+		return "absent"
+	}
+	parts := []string{"exists"}
+	if c.UID >= 0 {
+		parts = append(parts, fmt.Sprintf("uid %d", c.UID))
+	}
+	if len(c.Groups) > 0 {
+		parts = append(parts, "in groups "+strings.Join(c.Groups, ","))
+	}
+	if c.Shell != "" {
+		parts = append(parts, "shell "+c.Shell)
+	}
+	if c.Home != "" {
+		parts = append(parts, "home "+c.Home)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Describe returns the title or `user NAME exists, ...`.
+func (c *User) Describe() string { return c.describe("user " + c.Name + " " + c.expected()) }
+
+// Script reads the passwd entry and, when groups are expected and the user
+// exists, the group list.
+func (c *User) Script() string {
+	steps := []string{step("passwd", "getent", "passwd", c.Name)}
+	if len(c.Groups) > 0 {
+		steps = append(steps, step("groups", "id", "-nG", c.Name))
+	}
+	return probe(chain(steps...))
+}
+
+// Judge parses the passwd entry (name:x:uid:gid:gecos:home:shell).
+func (c *User) Judge(out Output) Result {
+	j := newJudge(c, c.expected(), out)
+	if r, ok := j.runErr(out); !ok {
+		return r
+	}
+	secs := sections(out.Stdout)
+	pw := secs["passwd"]
+	if r, ok := j.stepErr(pw, "passwd", "getent"); !ok {
+		return r
+	}
+	f, r, ok := j.entry(pw, "user", c.Name, c.Exists, 7)
+	if !ok {
+		return r
+	}
+	var groups []string
+	obs := "uid " + f[2]
+	if g := secs["groups"]; g != nil {
+		if g.RC == 0 {
+			groups = strings.Fields(g.Body)
+		}
+		obs += ", groups " + strings.Join(groups, ",")
+	}
+	obs += fmt.Sprintf(", shell %s, home %s", f[6], f[5])
+	if !c.Exists {
+		return j.fail(obs, "user "+c.Name+" exists")
+	}
+	var bad []string
+	if c.UID >= 0 && f[2] != strconv.Itoa(c.UID) {
+		bad = append(bad, fmt.Sprintf("uid %s, want %d", f[2], c.UID))
+	}
+	if missing := missingFrom(c.Groups, groups); len(missing) > 0 {
+		bad = append(bad, "not in "+strings.Join(missing, ","))
+	}
+	if c.Shell != "" && f[6] != c.Shell {
+		bad = append(bad, fmt.Sprintf("shell %s, want %s", f[6], c.Shell))
+	}
+	if c.Home != "" && strings.TrimRight(f[5], "/") != strings.TrimRight(c.Home, "/") {
+		bad = append(bad, fmt.Sprintf("home %s, want %s", f[5], c.Home))
+	}
+	return j.verdict(obs, bad)
+}

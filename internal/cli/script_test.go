@@ -1,0 +1,252 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/labdojo/labdojo/internal/runtime"
+	"github.com/labdojo/labdojo/internal/runtime/fake"
+)
+
+// TestScripts runs the scripts in testdata/script, in the style of cmd/go's
+// script tests: each file is a txtar-like archive whose comment is the
+// script and whose "-- name --" sections are written to the work
+// directory. Every script gets a fresh fake runtime (internal/runtime/fake:
+// in-memory engine, in-process SSH servers) and state directory, so
+// up/start/check/hint/solve/down/status run end to end without Docker.
+//
+// Commands, one per line ("#" starts a comment; a leading "!" expects
+// failure, i.e. a non-zero exit, or absence for the checks):
+//
+//	dojo ARGS...        run dojo in-process (args split on spaces; 'single quotes' group)
+//	exit N              the last dojo exited N
+//	stdout REGEXP       the last dojo's stdout matches (also: stderr)
+//	stdin TEXT          the next dojo reads TEXT (\n for newlines)
+//	env KEY=VALUE       set an environment variable for the next dojo commands
+//	exists PATH         a file exists (relative to the work directory)
+//	nodefile NODE PATH  a file exists in a fake node's directory
+//	chmod MODE PATH     change a file's mode (octal)
+//	mkdir PATH, rm PATH make a directory, remove a file or tree
+//	append PATH TEXT    append TEXT (\n for newlines) to a file
+//	sigterm             the next dojo runs as if SIGTERM had arrived
+//	stopnode CONTAINER  stop a fake node as if its process ended
+//	unavailable         the engine stops answering
+func TestScripts(t *testing.T) {
+	files, err := filepath.Glob("testdata/script/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scripts: %v", err)
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) { runScript(t, f) })
+	}
+}
+
+type scriptState struct {
+	t          *testing.T
+	work       string
+	rt         *fake.Runtime
+	env        map[string]string
+	stdin      string
+	stdout     string
+	stderr     string
+	code       int
+	ctxCancel  error
+	lineNumber int
+}
+
+func runScript(t *testing.T, file string) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, archive := splitArchive(string(data))
+	work := t.TempDir()
+	for name, content := range archive {
+		p := filepath.Join(work, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(work)
+	s := &scriptState{t: t, work: work, rt: fake.New(filepath.Join(work, "nodes")),
+		env: map[string]string{"DOJO_STATE_DIR": filepath.Join(work, "state"), "HOME": work, "WORK": work}}
+	t.Cleanup(s.rt.Shutdown)
+	for i, line := range strings.Split(script, "\n") {
+		s.lineNumber = i + 1
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		neg := strings.HasPrefix(line, "! ")
+		if neg {
+			line = strings.TrimSpace(line[2:])
+		}
+		s.exec(line, neg)
+		if t.Failed() {
+			t.Fatalf("%s:%d: stopped at %q\n--- stdout:\n%s\n--- stderr:\n%s", file, s.lineNumber, line, s.stdout, s.stderr)
+		}
+	}
+}
+
+func (s *scriptState) exec(line string, neg bool) {
+	t := s.t
+	verb, rest, _ := strings.Cut(line, " ")
+	rest = strings.TrimSpace(os.Expand(rest, func(k string) string { return s.env[k] }))
+	switch verb {
+	case "dojo":
+		s.dojo(splitArgs(rest))
+		if neg != (s.code != 0) {
+			t.Errorf("dojo %s: exit %d", rest, s.code)
+		}
+	case "exit":
+		want, _ := strconv.Atoi(rest)
+		if s.code != want {
+			t.Errorf("exit %d, want %d", s.code, want)
+		}
+	case "stdout", "stderr":
+		text := s.stdout
+		if verb == "stderr" {
+			text = s.stderr
+		}
+		if len(rest) >= 2 && rest[0] == '\'' && rest[len(rest)-1] == '\'' {
+			rest = rest[1 : len(rest)-1]
+		}
+		re, err := regexp.Compile("(?m)" + rest)
+		if err != nil {
+			t.Fatalf("bad pattern %q: %v", rest, err)
+		}
+		if re.MatchString(text) == neg {
+			t.Errorf("%s %s %q: no", map[bool]string{true: "! ", false: ""}[neg], verb, rest)
+		}
+	case "stdin":
+		s.stdin = strings.ReplaceAll(rest, `\n`, "\n")
+	case "env":
+		k, v, _ := strings.Cut(rest, "=")
+		s.env[k] = v
+	case "exists", "nodefile":
+		p := rest
+		if verb == "nodefile" {
+			node, rel, _ := strings.Cut(rest, " ")
+			p = filepath.Join("nodes", node, rel)
+		}
+		_, err := os.Stat(p)
+		if (err == nil) == neg {
+			t.Errorf("%s %s: %v", verb, rest, err)
+		}
+	case "mkdir":
+		if err := os.MkdirAll(rest, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	case "rm":
+		if err := os.RemoveAll(rest); err != nil {
+			t.Fatal(err)
+		}
+	case "append":
+		p, text, _ := strings.Cut(rest, " ")
+		f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.WriteString(strings.ReplaceAll(text, `\n`, "\n"))
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	case "chmod":
+		mode, p, _ := strings.Cut(rest, " ")
+		m, _ := strconv.ParseUint(mode, 8, 32)
+		if err := os.Chmod(p, os.FileMode(m)); err != nil {
+			t.Fatal(err)
+		}
+	case "stopnode":
+		if err := s.rt.Stop(rest); err != nil {
+			t.Fatal(err)
+		}
+	case "unavailable":
+		s.rt.Unavailable = true
+	case "sigterm":
+		s.ctxCancel = &SignalError{Signal: syscall.SIGTERM}
+	default:
+		t.Fatalf("unknown script command %q", verb)
+	}
+}
+
+func (s *scriptState) dojo(args []string) {
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	if s.ctxCancel != nil {
+		cancel(s.ctxCancel)
+		s.ctxCancel = nil
+	}
+	opts := Options{
+		Runtime: func(context.Context) (runtime.Runtime, error) { return s.rt, s.rtErr() },
+		Getenv:  func(k string) string { return s.env[k] },
+	}
+	s.code = Run(ctx, Streams{In: strings.NewReader(s.stdin), Out: &out, Err: &errb}, args, opts)
+	s.stdin = ""
+	s.stdout, s.stderr = out.String(), errb.String()
+}
+
+func (s *scriptState) rtErr() error {
+	if s.rt.Unavailable {
+		_, err := s.rt.Info(context.Background())
+		return err
+	}
+	return nil
+}
+
+// splitArgs splits on spaces; 'single quotes' group words.
+func splitArgs(s string) []string {
+	var args []string
+	var cur strings.Builder
+	inQuote, have := false, false
+	for _, r := range s {
+		switch {
+		case r == '\'':
+			inQuote, have = !inQuote, true
+		case r == ' ' && !inQuote:
+			if have {
+				args = append(args, cur.String())
+				cur.Reset()
+				have = false
+			}
+		default:
+			cur.WriteRune(r)
+			have = true
+		}
+	}
+	if have {
+		args = append(args, cur.String())
+	}
+	return args
+}
+
+// splitArchive splits a txtar-like file into its comment and its files.
+func splitArchive(data string) (string, map[string]string) {
+	files := map[string]string{}
+	marker := regexp.MustCompile(`(?m)^-- (.+) --$\n?`)
+	locs := marker.FindAllStringSubmatchIndex(data, -1)
+	if len(locs) == 0 {
+		return data, files
+	}
+	comment := data[:locs[0][0]]
+	for i, l := range locs {
+		end := len(data)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		files[data[l[2]:l[3]]] = data[l[1]:end]
+	}
+	return comment, files
+}

@@ -1,0 +1,166 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/runtime"
+	"github.com/labdojo/labdojo/internal/sshx"
+)
+
+// Node is a resolved, running node with a connected pool. Close it.
+type Node struct {
+	Instance, Name string
+	Pool           *sshx.Pool
+	Target         sshx.Target
+}
+
+// Close releases the connection.
+func (n *Node) Close() error { return n.Pool.Close() }
+
+// ConnectNode resolves ref ("node" or "instance/node", see ResolveNode)
+// and connects to it.
+func (s *Service) ConnectNode(ctx context.Context, ref, instance string, opts sshx.PoolOptions) (*Node, error) {
+	inst, node, err := s.ResolveNode(ctx, ref, instance)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireKnown(ctx, inst); err != nil {
+		return nil, err
+	}
+	pool, targets, err := s.Engine.Connect(ctx, inst, opts)
+	if err != nil {
+		return nil, err
+	}
+	t, ok := targets[node]
+	if !ok {
+		pool.Close()
+		return nil, inputf("instance %q has no running node %q", inst, node)
+	}
+	return &Node{Instance: inst, Name: node, Pool: pool, Target: t}, nil
+}
+
+// Recording opens a new session recording for a node, with its header
+// line written; command "" means an interactive shell.
+func (s *Service) Recording(instance, node, command string) (*os.File, error) {
+	now := time.Now().UTC()
+	f, err := s.Store().CreateRecording(instance, node, now)
+	if err != nil {
+		return nil, err
+	}
+	what := command
+	if what == "" {
+		what = "(interactive shell)"
+	}
+	fmt.Fprintf(f, "# labdojo session on %s/%s at %s: %s\n", instance, node, now.Format(time.RFC3339), what)
+	return f, nil
+}
+
+// Console runs spec on a node through the engine, without SSH.
+func (s *Service) Console(ctx context.Context, ref, instance string, spec runtime.ExecSpec) (int, error) {
+	inst, node, err := s.ResolveNode(ctx, ref, instance)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.requireKnown(ctx, inst); err != nil {
+		return 0, err
+	}
+	res, err := s.Engine.RT.Exec(ctx, engine.ContainerName(inst, node), spec)
+	if err != nil {
+		return 0, err
+	}
+	return res.ExitCode, nil
+}
+
+// access is an instance's SSH targets and status, for client configs.
+func (s *Service) access(ctx context.Context, name string) (string, map[string]sshx.Target, *engine.InstanceStatus, error) {
+	inst, err := s.ResolveInstance(ctx, name)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if err := s.requireKnown(ctx, inst); err != nil {
+		return "", nil, nil, err
+	}
+	targets, err := s.Engine.Targets(ctx, inst)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	st, err := s.Engine.InstanceStatus(ctx, inst, false)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return inst, targets, st, nil
+}
+
+// SSHConfig renders an OpenSSH client configuration for the named
+// instance (or the only one).
+func (s *Service) SSHConfig(ctx context.Context, name string) (string, error) {
+	inst, targets, _, err := s.access(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# OpenSSH client configuration for labdojo instance %q.\n# Use: ssh -F THIS_FILE NODE   (also scp -F, rsync -e 'ssh -F THIS_FILE')\n", inst)
+	nodes := make([]string, 0, len(targets))
+	for n := range targets {
+		nodes = append(nodes, n)
+	}
+	sort.Strings(nodes)
+	for _, n := range nodes {
+		host, port, _ := strings.Cut(targets[n].Addr, ":")
+		fmt.Fprintf(&b, "\nHost %s %s.%s\n", n, inst, n)
+		fmt.Fprintf(&b, "  HostName %s\n  Port %s\n  User root\n", host, port)
+		fmt.Fprintf(&b, "  IdentityFile %s\n  IdentitiesOnly yes\n", s.Store().UserKeyFile(inst))
+		fmt.Fprintf(&b, "  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n", s.Store().KnownHostsFile(inst))
+		fmt.Fprintf(&b, "  HostKeyAlias %s\n  GlobalKnownHostsFile /dev/null\n  UpdateHostKeys no\n  LogLevel ERROR\n", engine.HostAlias(inst, n))
+	}
+	return b.String(), nil
+}
+
+// Inventory renders an Ansible YAML inventory for the named instance (or
+// the only one): group "all" with every node, plus one group per lab
+// network.
+func (s *Service) Inventory(ctx context.Context, name string) (string, error) {
+	inst, targets, st, err := s.access(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Ansible inventory for labdojo instance %q: ansible -i THIS_FILE all -m ping\n", inst)
+	b.WriteString("all:\n  vars:\n    ansible_user: root\n")
+	fmt.Fprintf(&b, "    ansible_ssh_private_key_file: %q\n", s.Store().UserKeyFile(inst))
+	fmt.Fprintf(&b, "    ansible_ssh_common_args: %q\n", "-o IdentitiesOnly=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="+s.Store().KnownHostsFile(inst))
+	b.WriteString("    ansible_python_interpreter: /usr/bin/python3\n  hosts:\n")
+	groups := map[string][]string{}
+	for _, n := range st.Nodes {
+		t, ok := targets[n.Name]
+		if !ok {
+			continue
+		}
+		host, port, _ := strings.Cut(t.Addr, ":")
+		fmt.Fprintf(&b, "    %s:\n      ansible_host: %s\n      ansible_port: %s\n      ansible_ssh_extra_args: %q\n", n.Name, host, port, "-o HostKeyAlias="+engine.HostAlias(inst, n.Name))
+		for _, d := range n.Data {
+			groups[d.Network] = append(groups[d.Network], n.Name)
+		}
+	}
+	if len(groups) > 0 {
+		b.WriteString("  children:\n")
+		names := make([]string, 0, len(groups))
+		for g := range groups {
+			names = append(names, g)
+		}
+		sort.Strings(names)
+		for _, g := range names {
+			fmt.Fprintf(&b, "    %s:\n      hosts:\n", strings.ReplaceAll(g, "-", "_"))
+			for _, n := range groups[g] {
+				fmt.Fprintf(&b, "        %s: {}\n", n)
+			}
+		}
+	}
+	return b.String(), nil
+}

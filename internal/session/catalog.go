@@ -1,0 +1,360 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/labdojo/labdojo/internal/check"
+	"github.com/labdojo/labdojo/internal/lab"
+	"github.com/labdojo/labdojo/internal/scenario"
+	"github.com/labdojo/labdojo/labs"
+	"github.com/labdojo/labdojo/scenarios"
+)
+
+// BundledPrefix marks a scenario reference (and the scenario recorded in
+// instance.json) as bundled.
+const BundledPrefix = "bundled:"
+
+// LoadedLab is a loaded lab with its sources (for diagnostics).
+type LoadedLab struct {
+	Lab   *lab.Lab
+	Files *lab.Files
+	Diags hcl.Diagnostics // warnings when Lab is usable
+}
+
+// findLab resolves ref: an existing file or directory, else ./labs/<ref>,
+// else a bundled lab name. Diagnostics are returned, not judged.
+func findLab(ref string, opts lab.Options) (*LoadedLab, error) {
+	if _, err := os.Stat(ref); err == nil {
+		l, f, d := lab.LoadFile(ref, opts)
+		return &LoadedLab{l, f, d}, nil
+	}
+	if !strings.ContainsAny(ref, `/\`) {
+		local := filepath.Join("labs", ref, lab.FileName)
+		if _, err := os.Stat(local); err == nil {
+			l, f, d := lab.LoadFile(local, opts)
+			return &LoadedLab{l, f, d}, nil
+		}
+		name := ref + "/" + lab.FileName
+		if _, err := fs.Stat(labs.Bundled(), name); err == nil {
+			l, f, d := lab.LoadFS(labs.Bundled(), name, opts)
+			return &LoadedLab{l, f, d}, nil
+		}
+	}
+	return nil, inputf("lab %q not found: not a file or directory, not in ./labs, and not a bundled lab (see `dojo labs`)", ref)
+}
+
+// LoadLab loads the lab ref names. A lab with errors is a
+// *DiagnosticsError; warnings come back in LoadedLab.Diags.
+func LoadLab(ref string, opts lab.Options) (*LoadedLab, error) {
+	ll, err := findLab(ref, opts)
+	if err != nil {
+		return nil, err
+	}
+	if ll.Diags.HasErrors() {
+		return nil, &DiagnosticsError{Files: ll.Files, Diags: ll.Diags,
+			Err: fmt.Errorf("lab %q is not valid (%d error(s) above); nothing was created", ref, CountErrors(ll.Diags))}
+	}
+	return ll, nil
+}
+
+// LoadedScenario is a scenario and where it came from.
+type LoadedScenario struct {
+	Scenario *scenario.Scenario
+	// Source is an absolute file path, or bundled:<name>.
+	Source string
+	// Bundled scenarios may only name bundled labs.
+	Bundled bool
+	Files   *lab.Files
+	Diags   hcl.Diagnostics // warnings
+}
+
+// scenarioOptions are the one set of options every scenario is loaded
+// with, so listing, validating and starting agree on what is valid.
+func scenarioOptions(bundled bool) scenario.Options {
+	return scenario.Options{LabNodes: labNodes(bundled), Checks: check.Catalog()}
+}
+
+// labNodes is the scenario loader's hook: it resolves a lab reference
+// relative to the scenario directory and returns the lab's node names.
+func labNodes(bundled bool) func(ref, dir string) ([]string, error) {
+	return func(ref, dir string) ([]string, error) {
+		l, err := scenarioLab(ref, dir, bundled)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, len(l.Nodes))
+		for i, n := range l.Nodes {
+			names[i] = n.Name
+		}
+		return names, nil
+	}
+}
+
+// LabRef returns the lab reference a scenario's lab field means, as
+// LoadLab understands it.
+func LabRef(ref, dir string, bundled bool) (string, error) {
+	if !scenario.IsLabPath(ref) {
+		return ref, nil
+	}
+	if bundled {
+		return "", fmt.Errorf("bundled scenarios must name a bundled lab, not the path %q", ref)
+	}
+	return filepath.Join(dir, ref), nil
+}
+
+func scenarioLab(ref, dir string, bundled bool) (*lab.Lab, error) {
+	r, err := LabRef(ref, dir, bundled)
+	if err != nil {
+		return nil, err
+	}
+	ll, err := findLab(r, lab.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if ll.Diags.HasErrors() {
+		return nil, fmt.Errorf("lab %q is not valid: %s (run `dojo validate`)", ref, ll.Diags[0].Error())
+	}
+	return ll.Lab, nil
+}
+
+func filesOf(m map[string]*hcl.File) *lab.Files {
+	f := &lab.Files{}
+	for name, file := range m {
+		f.Add(name, file)
+	}
+	return f
+}
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// LoadScenario resolves ref: a file or directory, ./scenarios/<ref>, a
+// bundled scenario, or bundled:<name>. A scenario with errors is a
+// *DiagnosticsError.
+func LoadScenario(ref string) (*LoadedScenario, error) {
+	var (
+		sc      *scenario.Scenario
+		files   map[string]*hcl.File
+		diags   hcl.Diagnostics
+		source  string
+		bundled bool
+	)
+	name := strings.TrimPrefix(ref, BundledPrefix)
+	local := filepath.Join("scenarios", name, scenario.FileName)
+	switch {
+	case !strings.HasPrefix(ref, BundledPrefix) && exists(ref):
+		sc, files, diags = scenario.LoadFile(ref, scenarioOptions(false))
+		source, _ = filepath.Abs(ref)
+	case !strings.HasPrefix(ref, BundledPrefix) && !strings.ContainsAny(ref, `/\`) && exists(local):
+		sc, files, diags = scenario.LoadFile(local, scenarioOptions(false))
+		source, _ = filepath.Abs(local)
+	case !strings.ContainsAny(name, `/\`) && name != "" && fsExists(scenarios.Bundled(), name+"/"+scenario.FileName):
+		sc, files, diags = scenario.LoadFS(scenarios.Bundled(), name+"/"+scenario.FileName, scenarioOptions(true))
+		source, bundled = BundledPrefix+name, true
+	default:
+		return nil, inputf("scenario %q not found: not a file or directory, not in ./scenarios, and not bundled (see `dojo scenarios`)", ref)
+	}
+	if diags.HasErrors() {
+		return nil, &DiagnosticsError{Files: filesOf(files), Diags: diags,
+			Err: fmt.Errorf("scenario %q is not valid (%d error(s) above)", ref, CountErrors(diags))}
+	}
+	return &LoadedScenario{Scenario: sc, Source: source, Bundled: bundled, Files: filesOf(files), Diags: diags}, nil
+}
+
+func fsExists(fsys fs.FS, p string) bool { _, err := fs.Stat(fsys, p); return err == nil }
+
+// LabEntry is one row of the lab catalog.
+type LabEntry struct {
+	Name     string `json:"name"`
+	Title    string `json:"title"`
+	Source   string `json:"source"`
+	Nodes    int    `json:"nodes"`
+	Networks int    `json:"networks"`
+	Error    string `json:"error,omitempty"`
+}
+
+// Labs lists the bundled labs and those under ./labs, sorted by name. A
+// local copy identical to a bundled lab (running inside the repository)
+// is listed once.
+func Labs() ([]LabEntry, error) {
+	var entries []LabEntry
+	names, err := lab.Discover(labs.Bundled())
+	if err != nil {
+		return nil, err
+	}
+	bundledHash := map[string]string{}
+	for _, n := range names {
+		l, _, d := lab.LoadFS(labs.Bundled(), n, lab.Options{})
+		entries = append(entries, labRow(path.Dir(n), "bundled", l, d))
+		if l != nil {
+			bundledHash[path.Dir(n)] = l.Hash
+		}
+	}
+	if local, err := filepath.Glob(filepath.Join("labs", "*", lab.FileName)); err == nil {
+		for _, p := range local {
+			l, _, d := lab.LoadFile(p, lab.Options{})
+			name := filepath.Base(filepath.Dir(p))
+			if l != nil && bundledHash[name] == l.Hash {
+				continue
+			}
+			entries = append(entries, labRow(name, p, l, d))
+		}
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+	return entries, nil
+}
+
+func labRow(name, source string, l *lab.Lab, d hcl.Diagnostics) LabEntry {
+	e := LabEntry{Name: name, Source: source}
+	if l == nil || d.HasErrors() {
+		e.Error = "run `dojo validate` for details"
+		if first := firstError(d); first != "" {
+			e.Error = first
+		}
+		return e
+	}
+	e.Title, e.Nodes, e.Networks = l.Title, len(l.Nodes), len(l.Networks)
+	return e
+}
+
+func firstError(d hcl.Diagnostics) string {
+	for _, x := range d {
+		if x.Severity == hcl.DiagError {
+			return x.Summary
+		}
+	}
+	return ""
+}
+
+// ScenarioEntry is one row of the scenario catalog.
+type ScenarioEntry struct {
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Track   string `json:"track"`
+	Level   int    `json:"level"`
+	Minutes int    `json:"minutes"`
+	Lab     string `json:"lab"`
+	Goals   int    `json:"goals"`
+	Source  string `json:"source"`
+	Error   string `json:"error,omitempty"`
+}
+
+// Scenarios lists the bundled scenarios and those under ./scenarios,
+// sorted by track and level. Each is loaded with the same options as
+// `dojo validate` and `dojo start`, so a scenario listed as valid starts.
+func Scenarios() ([]ScenarioEntry, error) {
+	var rows []ScenarioEntry
+	seen := map[string]string{}
+	add := func(name, source string, sc *scenario.Scenario, d hcl.Diagnostics) {
+		r := ScenarioEntry{Name: name, Source: source}
+		if sc == nil || d.HasErrors() {
+			r.Error = "invalid: run `dojo validate`"
+			if first := firstError(d); first != "" {
+				r.Error = "invalid: " + first
+			}
+		} else {
+			if seen[name] == sc.Hash && source != "bundled" {
+				return
+			}
+			seen[name] = sc.Hash
+			r.Title, r.Track, r.Level, r.Minutes, r.Lab, r.Goals = sc.Title, sc.Track, sc.Level, sc.Minutes, sc.Lab, len(sc.Goals)
+		}
+		rows = append(rows, r)
+	}
+	names, err := scenario.Discover(scenarios.Bundled())
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		sc, _, d := scenario.LoadFS(scenarios.Bundled(), n, scenarioOptions(true))
+		add(path.Dir(n), "bundled", sc, d)
+	}
+	if local, err := filepath.Glob(filepath.Join("scenarios", "*", scenario.FileName)); err == nil {
+		for _, p := range local {
+			sc, _, d := scenario.LoadFile(p, scenarioOptions(false))
+			add(filepath.Base(filepath.Dir(p)), p, sc, d)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Track != rows[j].Track {
+			return rows[i].Track < rows[j].Track
+		}
+		return rows[i].Level < rows[j].Level
+	})
+	return rows, nil
+}
+
+// FileResult is the validation result of one file.
+type FileResult struct {
+	Path  string
+	Kind  string // "lab" or "scenario"
+	Files *lab.Files
+	Diags hcl.Diagnostics
+}
+
+// Valid reports whether the file has no errors.
+func (r FileResult) Valid() bool { return !r.Diags.HasErrors() }
+
+// Validate validates lab and scenario files; directories are searched
+// recursively for lab.hcl and scenario.hcl (skipping hidden directories
+// and testdata).
+func Validate(args []string, opts lab.Options) ([]FileResult, error) {
+	paths, err := collectPaths(args)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FileResult, 0, len(paths))
+	for _, p := range paths {
+		if filepath.Base(p) == scenario.FileName {
+			_, files, d := scenario.LoadFile(p, scenarioOptions(false))
+			out = append(out, FileResult{Path: p, Kind: "scenario", Files: filesOf(files), Diags: d})
+			continue
+		}
+		_, f, d := lab.LoadFile(p, opts)
+		out = append(out, FileResult{Path: p, Kind: "lab", Files: f, Diags: d})
+	}
+	return out, nil
+}
+
+func collectPaths(args []string) ([]string, error) {
+	var out []string
+	for _, arg := range args {
+		fi, err := os.Stat(arg)
+		if err != nil {
+			return nil, inputf("%s: %v", arg, errors.Unwrap(err))
+		}
+		if !fi.IsDir() {
+			out = append(out, arg)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && p != arg && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && (d.Name() == lab.FileName || d.Name() == scenario.FileName) {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, inputf("%s: %v", arg, err)
+		}
+		if len(found) == 0 {
+			return nil, inputf("%s: no %s or %s found", arg, lab.FileName, scenario.FileName)
+		}
+		out = append(out, found...)
+	}
+	return out, nil
+}

@@ -1,0 +1,191 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/runtime/fake"
+	"github.com/labdojo/labdojo/internal/sshx"
+	"github.com/labdojo/labdojo/internal/state"
+)
+
+const testLab = `lab "pair" {}
+network "lan" { subnet = "10.1.0.0/24" }
+node "client" {
+  interface "lan" { address = "10.1.0.20/24" }
+}
+node "web" {
+  interface "lan" { address = "10.1.0.10/24" }
+}
+`
+
+const testScenario = `scenario "drill" {
+  title = "Drill"
+  lab   = "../lab"
+  track = "server"
+  pass  = 50
+}
+setup "web" { script = "echo once >> setup-log" }
+goal "marker" {
+  hints = ["touch it"]
+  check "command" {
+    on  = "web"
+    run = "test -f done"
+  }
+}
+solution "web" { script = "touch done" }
+`
+
+// newService returns a service on a fake runtime with its files in a
+// temporary directory: dir/lab/lab.hcl and dir/drill/scenario.hcl.
+func newService(t *testing.T) (*Service, *fake.Runtime, string) {
+	t.Helper()
+	dir := t.TempDir()
+	for p, c := range map[string]string{"lab/lab.hcl": testLab, "drill/scenario.hcl": testScenario} {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rt := fake.New(filepath.Join(dir, "nodes"))
+	t.Cleanup(rt.Shutdown)
+	eng := &engine.Engine{RT: rt, Store: &state.Store{Root: filepath.Join(dir, "state")}, Version: "test", Dial: rt.Dial}
+	return &Service{Engine: eng, Version: "test"}, rt, dir
+}
+
+func isInput(err error) bool {
+	var ie *InputError
+	return errors.As(err, &ie)
+}
+
+func TestResolve(t *testing.T) {
+	s, _, dir := newService(t)
+	ctx := context.Background()
+	if _, err := s.ResolveInstance(ctx, ""); !isInput(err) || !strings.Contains(err.Error(), "no instance is running") {
+		t.Fatalf("nothing running: %v", err)
+	}
+	for i, name := range []string{"a", "b"} {
+		mgmt := []string{"172.30.1.0/24", "172.30.2.0/24"}[i]
+		if _, err := s.Up(ctx, filepath.Join(dir, "lab"), UpRequest{Name: name, MgmtSubnet: mgmt}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.ResolveInstance(ctx, ""); !isInput(err) || !strings.Contains(err.Error(), "several instances are running (a, b)") {
+		t.Errorf("two running: %v", err)
+	}
+	if _, _, err := s.ResolveNode(ctx, "web", ""); !isInput(err) || !strings.Contains(err.Error(), "write INSTANCE/web") {
+		t.Errorf("ambiguous node: %v", err)
+	}
+	if inst, node, err := s.ResolveNode(ctx, "b/web", ""); err != nil || inst != "b" || node != "web" {
+		t.Errorf("b/web: %s %s %v", inst, node, err)
+	}
+	if inst, node, err := s.ResolveNode(ctx, "web", "a"); err != nil || inst != "a" || node != "web" {
+		t.Errorf("--name a web: %s %s %v", inst, node, err)
+	}
+	if _, _, err := s.ResolveNode(ctx, "db", ""); !isInput(err) || !strings.Contains(err.Error(), `no running instance has a node "db" (instances: a, b)`) {
+		t.Errorf("unknown node: %v", err)
+	}
+	if _, err := s.ConnectNode(ctx, "a/db", "", sshx.PoolOptions{}); !isInput(err) {
+		t.Errorf("connect to a missing node: %v", err)
+	}
+	n, err := s.ConnectNode(ctx, "a/web", "", sshx.PoolOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := n.Pool.Run(ctx, n.Target, "pwd", nil)
+	n.Close()
+	if err != nil || !strings.HasSuffix(strings.TrimSpace(string(res.Stdout)), "dojo-a-web") {
+		t.Errorf("ran on the wrong node: %q %v", res.Stdout, err)
+	}
+}
+
+// TestStartOnce: the setup runs on the first start only; a changed
+// scenario file is noticed, not re-run.
+func TestStartOnce(t *testing.T) {
+	s, _, dir := newService(t)
+	ctx := context.Background()
+	ref := filepath.Join(dir, "drill")
+	var setups int
+	res, err := s.Start(ctx, ref, UpRequest{MgmtSubnet: "172.30.3.0/24"}, func() { setups++ })
+	if err != nil || !res.Fresh || res.Instance != "drill" || setups != 1 {
+		t.Fatalf("first start: %+v %v (setups %d)", res, err, setups)
+	}
+	res, err = s.Start(ctx, ref, UpRequest{}, func() { setups++ })
+	if err != nil || res.Fresh || res.Changed || setups != 1 {
+		t.Fatalf("second start: %+v %v", res, err)
+	}
+	os.WriteFile(filepath.Join(ref, "scenario.hcl"), []byte(testScenario+"\n# edited\n"), 0o644)
+	res, err = s.Start(ctx, ref, UpRequest{}, nil)
+	if err != nil || res.Fresh || !res.Changed {
+		t.Fatalf("after an edit: %+v %v", res, err)
+	}
+	log, _ := os.ReadFile(filepath.Join(dir, "nodes", "dojo-drill-web", "setup-log"))
+	if string(log) != "once\n" {
+		t.Errorf("setup ran %q", log)
+	}
+	meta, err := s.Store().Load("drill")
+	if err != nil || meta.Scenario != "drill" || meta.ScenarioFile != ref || meta.Started.IsZero() {
+		t.Errorf("recorded: %+v %v", meta, err)
+	}
+}
+
+// TestGradeHintSolve: a failing round, a hint that costs nothing, the
+// solution, a passing round; both rounds are in the history with the
+// hashes they graded.
+func TestGradeHintSolve(t *testing.T) {
+	s, _, dir := newService(t)
+	ctx := context.Background()
+	if _, err := s.Start(ctx, filepath.Join(dir, "drill"), UpRequest{MgmtSubnet: "172.30.4.0/24"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	g, err := s.Grader(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	res, err := g.Round(ctx, nil)
+	if err != nil || res.Passed || res.Score != 0 {
+		t.Fatalf("before: %+v %v", res, err)
+	}
+	h, err := s.Hint(ctx, "", "marker")
+	if err != nil || h.Index != 0 || h.Hints[0] != "touch it" || h.AllRevealed {
+		t.Fatalf("hint: %+v %v", h, err)
+	}
+	if h, err = s.Hint(ctx, "", "marker"); err != nil || !h.AllRevealed {
+		t.Fatalf("second hint: %+v %v", h, err)
+	}
+	if _, err := s.Hint(ctx, "", "nope"); !isInput(err) {
+		t.Errorf("unknown goal: %v", err)
+	}
+	sol, err := s.Solution(ctx, "drill")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Solve(ctx, sol); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = g.Round(ctx, nil); err != nil || !res.Passed {
+		t.Fatalf("after: %+v %v", res, err)
+	}
+	inst, recs, bad, err := s.History(ctx, "")
+	if err != nil || inst != "drill" || len(recs) != 2 || len(bad) != 0 || recs[1].Passed != true || recs[0].ScenarioHash == "" || recs[0].LabHash == "" {
+		t.Errorf("history: %s %+v %v %v", inst, recs, bad, err)
+	}
+}
+
+// TestSetupFailureNamesTheScript: a failing setup reports node, file
+// position, status and output.
+func TestSetupFailureNamesTheScript(t *testing.T) {
+	s, _, dir := newService(t)
+	p := filepath.Join(dir, "drill", "scenario.hcl")
+	os.WriteFile(p, []byte(strings.Replace(testScenario, "echo once >> setup-log", "echo broken >&2; exit 4", 1)), 0o644)
+	_, err := s.Start(context.Background(), filepath.Join(dir, "drill"), UpRequest{MgmtSubnet: "172.30.5.0/24"}, nil)
+	if err == nil || !strings.Contains(err.Error(), `setup on node "web"`) || !strings.Contains(err.Error(), "status 4") || !strings.Contains(err.Error(), "broken") {
+		t.Errorf("err = %v", err)
+	}
+}
