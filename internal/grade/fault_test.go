@@ -51,10 +51,24 @@ func (l *fakeLab) Apply(ctx context.Context, f Fault) (Undo, error) {
 }
 
 func (l *fakeLab) Run(ctx context.Context, node, script string) check.Output {
+	if strings.HasPrefix(script, "slow") {
+		// A long probe: a fault applied meanwhile would overlap it.
+		l.mu.Lock()
+		if len(l.active) > 0 {
+			l.probesInFx = append(l.probesInFx, script+" (start)")
+		}
+		l.mu.Unlock()
+		time.Sleep(50 * time.Millisecond)
+	}
+	l.mu.Lock()
+	n := len(l.active)
+	l.mu.Unlock()
+	if n > 0 {
+		time.Sleep(30 * time.Millisecond) // probes under a fault take a while too
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	n := len(l.active)
-	if n > 0 {
+	if len(l.active) > 0 {
 		l.probesInFx = append(l.probesInFx, script)
 	}
 	l.log = append(l.log, "probe "+script)
@@ -85,7 +99,8 @@ var (
 func TestFaultsAppliedAndUndone(t *testing.T) {
 	lab := newFakeLab()
 	goals := []Goal{
-		{Name: "plain", Points: 10, Checks: []check.Check{want("c", "path-1", "ok"), ok("c", "x1")}},
+		{Name: "plain", Points: 10, Checks: []check.Check{want("c", "path-1", "ok"), ok("c", "slow-1")}},
+		{Name: "plain2", Points: 10, Checks: []check.Check{ok("c", "slow-2")}},
 		{Name: "survives-one", Points: 10, Faults: []Fault{linkR2}, Checks: []check.Check{want("c", "redundant-1", "ok")}},
 		{Name: "single-path", Points: 10, Faults: []Fault{linkR2}, Checks: []check.Check{want("c", "path-2", "ok")}},
 		{Name: "two-faults", Points: 10, Faults: []Fault{linkR2, nodeR3}, Checks: []check.Check{want("c", "redundant-2", "ok")}},
@@ -98,7 +113,7 @@ func TestFaultsAppliedAndUndone(t *testing.T) {
 		st[g.Name] = g.Status
 	}
 	wantSt := map[string]string{"plain": StatusPassed, "survives-one": StatusPassed, "single-path": StatusFailed,
-		"two-faults": StatusFailed, "after": StatusSkipped, "after-ok": StatusPassed}
+		"two-faults": StatusFailed, "after": StatusSkipped, "after-ok": StatusPassed, "plain2": StatusPassed}
 	for n, w := range wantSt {
 		if st[n] != w {
 			t.Errorf("goal %s: %s, want %s\n%s", n, st[n], w, strings.Join(lab.log, "\n"))
@@ -109,7 +124,7 @@ func TestFaultsAppliedAndUndone(t *testing.T) {
 	}
 	// No probe of a goal without faults ran while a fault was applied.
 	for _, p := range lab.probesInFx {
-		if strings.HasPrefix(p, "path-1") || strings.HasPrefix(p, "x1") || strings.HasPrefix(p, "path-4") {
+		if strings.HasPrefix(p, "path-1") || strings.HasPrefix(p, "slow") || strings.HasPrefix(p, "path-4") {
 			t.Errorf("probe %s of a fault-free goal ran under a fault\n%s", p, strings.Join(lab.log, "\n"))
 		}
 	}
@@ -118,7 +133,7 @@ func TestFaultsAppliedAndUndone(t *testing.T) {
 	if i, j := strings.Index(log, "undo "+nodeR3.String()), strings.LastIndex(log, "undo "+linkR2.String()); i < 0 || j < i {
 		t.Errorf("undo order wrong:\n%s", log)
 	}
-	g := res.Goals[3]
+	g := res.Goals[4]
 	if len(g.Faults) != 2 || !strings.Contains(g.Faults[0], "link eth2 of r2 down") || !strings.Contains(g.Faults[1], "node r3 down") {
 		t.Errorf("fault descriptions: %q", g.Faults)
 	}
