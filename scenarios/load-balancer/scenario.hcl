@@ -99,7 +99,7 @@ goal "client-address" {
   check "command" {
     on    = "lb"
     title = "lb's proxy configuration sends X-Forwarded-For or X-Real-IP"
-    run   = "nginx -T 2>/dev/null | grep -Ei '^[[:space:]]*proxy_set_header[[:space:]]+(X-Forwarded-For|X-Real-IP)[[:space:]]+\\$(proxy_add_x_forwarded_for|remote_addr)'"
+    run   = "nginx -T 2>/dev/null | sed 's/#.*//' | grep -Ei '(^|[;{[:space:]])proxy_set_header[[:space:]]+(X-Forwarded-For|X-Real-IP)[[:space:]]+\\$(proxy_add_x_forwarded_for|remote_addr)'"
   }
 }
 

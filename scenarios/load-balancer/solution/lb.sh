@@ -22,4 +22,8 @@ server {
 CONF
 ln -sf /etc/nginx/sites-available/default /etc/nginx/sites-enabled/default
 nginx -t 2>/dev/null
-service nginx reload >/dev/null 2>&1 || service nginx start
+if service nginx status >/dev/null 2>&1; then
+	service nginx reload
+else
+	service nginx start
+fi
