@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labdojo/labdojo/internal/check"
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/i18n"
 )
 
 const (
@@ -89,12 +89,9 @@ func checkStatus(st check.Status) string {
 	}
 }
 
-func pad(s string, width int) string {
-	if n := utf8.RuneCountInString(s); n < width {
-		return s + strings.Repeat(" ", width-n)
-	}
-	return s
-}
+// pad pads s to width terminal columns; a wide (CJK) character counts
+// as two, so Japanese goal titles line up.
+func pad(s string, width int) string { return i18n.PadRight(s, width) }
 
 // goalLine is the one-line summary of a goal: mark, label, points.
 func (s style) goalLine(g *grade.GoalResult, labelWidth int) string {
@@ -117,7 +114,7 @@ func (s style) goalLine(g *grade.GoalResult, labelWidth int) string {
 func labelWidth(res *grade.Result) int {
 	w := 0
 	for i := range res.Goals {
-		w = max(w, utf8.RuneCountInString(clean(goalLabel(&res.Goals[i]))))
+		w = max(w, i18n.Width(clean(goalLabel(&res.Goals[i]))))
 	}
 	return min(w, maxLabelWidth)
 }
@@ -152,14 +149,23 @@ func writeText(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 	for i := range res.Goals {
 		g := &res.Goals[i]
 		p("%s", s.goalLine(g, lw))
+		for _, f := range g.Faults {
+			p("    %s", s.paint(ansiDim, clean(i18n.Format(s.Lang, i18n.MsgCheckFault, f))))
+		}
 		s.goalDetails(bw, g)
 	}
 	p("")
-	p("%s", s.paint(ansiDim, fmt.Sprintf("%d passed, %d failed, %d %s, %d skipped in %.1fs",
-		res.Count(grade.StatusPassed), res.Count(grade.StatusFailed), res.Count(grade.StatusError),
-		plural(res.Count(grade.StatusError), "error", "errors"), res.Count(grade.StatusSkipped), res.Duration.Seconds())))
+	if s.english() {
+		p("%s", s.paint(ansiDim, fmt.Sprintf("%d passed, %d failed, %d %s, %d skipped in %.1fs",
+			res.Count(grade.StatusPassed), res.Count(grade.StatusFailed), res.Count(grade.StatusError),
+			plural(res.Count(grade.StatusError), "error", "errors"), res.Count(grade.StatusSkipped), res.Duration.Seconds())))
+	} else {
+		p("%s", s.paint(ansiDim, i18n.Format(s.Lang, i18n.MsgCheckSummary,
+			res.Count(grade.StatusPassed), res.Count(grade.StatusFailed), res.Count(grade.StatusError),
+			res.Count(grade.StatusSkipped), res.Duration.Seconds())))
+	}
 	if res.Cancelled {
-		p("%s", s.paint(ansiYellow, "Grading was interrupted: the result is incomplete."))
+		p("%s", s.paint(ansiYellow, i18n.Format(s.Lang, i18n.MsgCheckCancelled)))
 	}
 	p("%s", s.summary(res, meta))
 	return bw.Flush()
@@ -167,13 +173,21 @@ func writeText(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 
 // summary is the final score line.
 func (s style) summary(res *grade.Result, meta Meta) string {
-	verdict := s.paint(ansiBold+ansiGreen, "PASSED")
+	verdict := s.paint(ansiBold+ansiGreen, i18n.Format(s.Lang, i18n.MsgCheckPassed))
 	if !res.Passed {
-		verdict = s.paint(ansiBold+ansiRed, "FAILED")
+		verdict = s.paint(ansiBold+ansiRed, i18n.Format(s.Lang, i18n.MsgCheckFailed))
+	}
+	if !s.english() {
+		return i18n.Format(s.Lang, i18n.MsgCheckScore, res.Score, res.MaxScore, res.Percent, verdict, passMark(res, meta))
 	}
 	return fmt.Sprintf("Score %d/%d (%.1f%%) %s %s (pass mark %d%%)",
 		res.Score, res.MaxScore, res.Percent, s.dash(), verdict, passMark(res, meta))
 }
+
+// english reports whether the text report is in English, whose lines
+// keep their own wording (plurals, the dash); other languages use the
+// i18n message catalog.
+func (s style) english() bool { return s.Lang == "" || s.Lang == i18n.English }
 
 // goalDetails writes the indented explanation of a goal that did not pass
 // (and, when verbose, the list of its passing checks).
