@@ -74,7 +74,8 @@ func (o *output) text(s string) {
 // table writes aligned columns; every cell is sanitized to one line.
 // Widths are terminal columns (i18n.Width: a Japanese character takes
 // two), so Japanese headers and titles line up; columns are separated by
-// two spaces and the last one is not padded.
+// two spaces and the last one is not padded. A nil row is a blank line (a group
+// separator).
 func (o *output) table(header []string, rows [][]string) error {
 	all := make([][]string, 0, len(rows)+1)
 	all = append(all, header)
@@ -97,7 +98,7 @@ func (o *output) table(header []string, rows [][]string) error {
 	var b strings.Builder
 	for _, r := range all {
 		for i, c := range r {
-			if i == len(r)-1 {
+			if i == len(r)-1 || strings.TrimSpace(strings.Join(r[i+1:], "")) == "" {
 				b.WriteString(c)
 				break
 			}

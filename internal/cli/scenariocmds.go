@@ -16,7 +16,9 @@ import (
 	"github.com/labdojo/labdojo/internal/grade"
 	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/report"
+	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/labdojo/labdojo/internal/session"
+	"github.com/labdojo/labdojo/internal/state"
 )
 
 // minWatch is the shortest --watch interval: grading is read-only but not
@@ -24,31 +26,80 @@ import (
 const minWatch = 500 * time.Millisecond
 
 func (a *app) scenariosCmd() *cobra.Command {
+	var track string
 	cmd := &cobra.Command{
 		Use:   "scenarios",
-		Short: "List bundled scenarios and scenarios under ./scenarios",
-		Args:  cobra.NoArgs,
+		Short: "List bundled scenarios and scenarios under ./scenarios, by track and level",
+		Long: `List the bundled scenarios and those under ./scenarios, grouped by track
+and level, with the ones you have passed (from the grading history in the
+state directory) marked. --track shows one track.`,
+		Args: cobra.NoArgs,
 	}
 	format := formatFlag(cmd, "text", "json")
+	cmd.Flags().StringVar(&track, "track", "", "show one track: "+strings.Join(scenario.Tracks, ", "))
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		rows, err := session.Scenarios()
+		rows, err := session.ScenariosIn(a.lang)
 		if err != nil {
 			return err
 		}
+		if cmd.Flags().Changed("track") {
+			if rows, err = session.FilterTrack(rows, track); err != nil {
+				return err
+			}
+		}
+		if st, err := state.OpenEnv(a.opts.Getenv); err != nil {
+			a.infof("Warning: cannot tell which scenarios you passed: %v", err)
+		} else if warnings, err := session.MarkPassed(st, rows); err != nil {
+			a.infof("Warning: cannot tell which scenarios you passed: %v", err)
+		} else {
+			for _, w := range warnings {
+				a.infof("Warning: %v", w)
+			}
+		}
 		if format.value == "json" {
+			if rows == nil {
+				rows = []session.ScenarioEntry{}
+			}
 			return a.out.json(rows)
 		}
-		var cells [][]string
-		for _, r := range rows {
-			title := r.Title
-			if r.Error != "" {
-				title = r.Error
-			}
-			cells = append(cells, []string{r.Name, r.Track, strconv.Itoa(r.Level), strconv.Itoa(r.Minutes), r.Lab, strconv.Itoa(r.Goals), title})
-		}
-		return a.out.table([]string{"NAME", "TRACK", "LEVEL", "MINUTES", "LAB", "GOALS", "TITLE"}, cells)
+		return a.scenarioTable(rows)
 	}
 	return cmd
+}
+
+// scenarioTable prints the catalog grouped by track (a blank line between
+// tracks, the track named on its first row) and level (named when it
+// changes), with a mark on the scenarios passed.
+func (a *app) scenarioTable(rows []session.ScenarioEntry) error {
+	h := strings.Split(a.msg(i18n.MsgListHeader), "\t") // NAME TRACK LEVEL MINUTES LAB GOALS TITLE
+	header := []string{h[1], h[2], h[0], h[3], h[4], h[5], a.msg(i18n.MsgListPassed), h[6]}
+	var cells [][]string
+	passed := 0
+	for i, r := range rows {
+		title := r.Title
+		if r.Error != "" {
+			title = r.Error
+		}
+		tr, lv := r.Track, strconv.Itoa(r.Level)
+		if i > 0 && rows[i-1].Track == r.Track {
+			tr = ""
+			if rows[i-1].Level == r.Level {
+				lv = ""
+			}
+		} else if i > 0 {
+			cells = append(cells, nil)
+		}
+		mark := ""
+		if r.Passed {
+			mark, passed = "✔", passed+1
+		}
+		cells = append(cells, []string{tr, lv, r.Name, strconv.Itoa(r.Minutes), r.Lab, strconv.Itoa(r.Goals), mark, title})
+	}
+	if err := a.out.table(header, cells); err != nil {
+		return err
+	}
+	a.out.printf("\n%s\n", a.msg(i18n.MsgListSummary, passed, len(rows)))
+	return nil
 }
 
 func (a *app) startCmd() *cobra.Command {

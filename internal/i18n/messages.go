@@ -8,28 +8,30 @@ type Key string
 // Messages printed by start, check, hint and solve. Formats use fmt verbs;
 // a translation may reorder arguments with explicit indexes (%[2]d).
 const (
-	MsgStartSummary   Key = "start.summary"    // title, goals, points, pass %, minutes
-	MsgStartHowTo     Key = "start.howto"      // (no args)
-	MsgStartChanged   Key = "start.changed"    // instance
-	MsgCheckAllPass   Key = "check.allpass"    // round, clock
-	MsgCheckNextRound Key = "check.nextround"  // round, clock, interval
-	MsgCheckSummary   Key = "check.summary"    // passed, failed, errors, skipped, seconds
-	MsgCheckScore     Key = "check.score"      // score, max, percent, verdict, pass %
-	MsgCheckPassed    Key = "check.passed"     // (no args) verdict word
-	MsgCheckFailed    Key = "check.failed"     // (no args) verdict word
-	MsgCheckCancelled Key = "check.cancelled"  // (no args)
-	MsgCheckFault     Key = "check.fault"      // fault description
-	MsgHintNone       Key = "hint.none"        // goal
-	MsgHintAll        Key = "hint.all"         // count, goal
-	MsgHintNext       Key = "hint.next"        // n, count, goal, hint
-	MsgHintCost       Key = "hint.cost"        // points
-	MsgSolveConfirm   Key = "solve.confirm"    // scenario, instance
-	MsgSolveDone      Key = "solve.done"       // scenario, instance
-	MsgStatusPassed   Key = "status.passed"    // goal status words
-	MsgStatusFailed   Key = "status.failed"    //
-	MsgStatusError    Key = "status.error"     //
-	MsgStatusSkipped  Key = "status.skipped"   //
-	MsgListHeader     Key = "scenarios.header" // column titles, tab separated
+	MsgStartSummary   Key = "start.summary"     // title, goals, points, pass %, minutes
+	MsgStartHowTo     Key = "start.howto"       // (no args)
+	MsgStartChanged   Key = "start.changed"     // instance
+	MsgCheckAllPass   Key = "check.allpass"     // round, clock
+	MsgCheckNextRound Key = "check.nextround"   // round, clock, interval
+	MsgCheckSummary   Key = "check.summary"     // passed, failed, errors, skipped, seconds
+	MsgCheckScore     Key = "check.score"       // score, max, percent, verdict, pass %
+	MsgCheckPassed    Key = "check.passed"      // (no args) verdict word
+	MsgCheckFailed    Key = "check.failed"      // (no args) verdict word
+	MsgCheckCancelled Key = "check.cancelled"   // (no args)
+	MsgCheckFault     Key = "check.fault"       // fault description
+	MsgHintNone       Key = "hint.none"         // goal
+	MsgHintAll        Key = "hint.all"          // count, goal
+	MsgHintNext       Key = "hint.next"         // n, count, goal, hint
+	MsgHintCost       Key = "hint.cost"         // points
+	MsgSolveConfirm   Key = "solve.confirm"     // scenario, instance
+	MsgSolveDone      Key = "solve.done"        // scenario, instance
+	MsgStatusPassed   Key = "status.passed"     // goal status words
+	MsgStatusFailed   Key = "status.failed"     //
+	MsgStatusError    Key = "status.error"      //
+	MsgStatusSkipped  Key = "status.skipped"    //
+	MsgListHeader     Key = "scenarios.header"  // column titles, tab separated
+	MsgListPassed     Key = "scenarios.passed"  // column title: passed in some graded run
+	MsgListSummary    Key = "scenarios.summary" // passed, listed
 )
 
 // catalog holds every message in every supported language.
@@ -103,6 +105,11 @@ var catalog = map[Key]map[string]string{
 	MsgListHeader: {
 		English:  "NAME\tTRACK\tLEVEL\tMINUTES\tLAB\tGOALS\tTITLE",
 		Japanese: "名前\tトラック\tレベル\t目安(分)\tラボ\t課題数\tタイトル",
+	},
+	MsgListPassed: {English: "PASSED", Japanese: "合格済"},
+	MsgListSummary: {
+		English:  "%d of %d scenarios passed (from the grading history).",
+		Japanese: "%[2]d 件中 %[1]d 件のシナリオに合格済み（採点履歴より）。",
 	},
 }
 
