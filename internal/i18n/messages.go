@@ -32,6 +32,18 @@ const (
 	MsgListHeader     Key = "scenarios.header"  // column titles, tab separated
 	MsgListPassed     Key = "scenarios.passed"  // column title: passed in some graded run
 	MsgListSummary    Key = "scenarios.summary" // passed, listed
+	// Words of the text report (check); English keeps the report's own.
+	MsgReportInstance Key = "report.instance" // header label
+	MsgReportLab      Key = "report.lab"      //
+	MsgReportTrack    Key = "report.track"    //
+	MsgReportOn       Key = "report.on"       // node
+	MsgReportHints    Key = "report.hints"    // points taken by hints
+	MsgReportAttempts Key = "report.attempts" // attempts
+	MsgFieldExpected  Key = "report.expected" // field labels of a check
+	MsgFieldObserved  Key = "report.observed" //
+	MsgFieldWhy       Key = "report.why"      //
+	MsgFieldError     Key = "report.error"    //
+	MsgFieldCommand   Key = "report.command"  //
 )
 
 // catalog holds every message in every supported language.
@@ -106,7 +118,18 @@ var catalog = map[Key]map[string]string{
 		English:  "NAME\tTRACK\tLEVEL\tMINUTES\tLAB\tGOALS\tTITLE",
 		Japanese: "名前\tトラック\tレベル\t目安(分)\tラボ\t課題数\tタイトル",
 	},
-	MsgListPassed: {English: "PASSED", Japanese: "合格済"},
+	MsgListPassed:     {English: "PASSED", Japanese: "合格済"},
+	MsgReportInstance: {English: "instance", Japanese: "インスタンス"},
+	MsgReportLab:      {English: "lab", Japanese: "ラボ"},
+	MsgReportTrack:    {English: "track", Japanese: "トラック"},
+	MsgReportOn:       {English: "(on %s)", Japanese: "（%s で確認）"},
+	MsgReportHints:    {English: "hints -%d", Japanese: "ヒント -%d 点"},
+	MsgReportAttempts: {English: "%d attempts", Japanese: "試行 %d 回"},
+	MsgFieldExpected:  {English: "expected", Japanese: "期待値"},
+	MsgFieldObserved:  {English: "observed", Japanese: "実測値"},
+	MsgFieldWhy:       {English: "why", Japanese: "理由"},
+	MsgFieldError:     {English: "error", Japanese: "エラー"},
+	MsgFieldCommand:   {English: "command", Japanese: "コマンド"},
 	MsgListSummary: {
 		English:  "%d of %d scenarios passed (from the grading history).",
 		Japanese: "%[2]d 件中 %[1]d 件のシナリオに合格済み（採点履歴より）。",

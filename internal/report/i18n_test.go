@@ -44,7 +44,9 @@ func TestJapaneseText(t *testing.T) {
 		"障害注入中: link eth2 of r2 down",
 		"合格 2・不合格 1・エラー 0・スキップ 0（1.5 秒）",
 		"得点 10/30（33.3%）不合格（合格ライン 60%）",
-		"observed: 100% パケットロス",
+		"実測値:   100% パケットロス",
+		"（pc1 で確認）",
+		"インスタンス ospf · トラック network",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)

@@ -100,10 +100,10 @@ func (s style) goalLine(g *grade.GoalResult, labelWidth int) string {
 	line := fmt.Sprintf("%s %s  %7s", s.mark(g.Status), label, pts)
 	var notes []string
 	if g.HintPenalty > 0 {
-		notes = append(notes, fmt.Sprintf("hints -%d", g.HintPenalty))
+		notes = append(notes, s.word(i18n.MsgReportHints, g.HintPenalty))
 	}
 	if g.Attempts > 1 {
-		notes = append(notes, fmt.Sprintf("%d attempts", g.Attempts))
+		notes = append(notes, s.word(i18n.MsgReportAttempts, g.Attempts))
 	}
 	if len(notes) > 0 {
 		line += "  " + s.paint(ansiDim, "("+strings.Join(notes, ", ")+")")
@@ -134,7 +134,7 @@ func writeText(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 		}
 		p("%s", s.paint(ansiBold, clean(head)))
 		var parts []string
-		for _, kv := range [][2]string{{"instance", meta.Instance}, {"lab", meta.Lab}, {"track", meta.Track}} {
+		for _, kv := range [][2]string{{s.word(i18n.MsgReportInstance), meta.Instance}, {s.word(i18n.MsgReportLab), meta.Lab}, {s.word(i18n.MsgReportTrack), meta.Track}} {
 			if kv[1] != "" {
 				parts = append(parts, kv[0]+" "+clean(kv[1]))
 			}
@@ -189,6 +189,9 @@ func (s style) summary(res *grade.Result, meta Meta) string {
 // i18n message catalog.
 func (s style) english() bool { return s.Lang == "" || s.Lang == i18n.English }
 
+// word is a message of the i18n catalog in the report's language.
+func (s style) word(key i18n.Key, args ...any) string { return i18n.Format(s.Lang, key, args...) }
+
 // goalDetails writes the indented explanation of a goal that did not pass
 // (and, when verbose, the list of its passing checks).
 func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
@@ -207,7 +210,7 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 			continue
 		}
 		fmt.Fprintf(w, "    %s %s %s\n", s.mark(checkStatus(c.Status)),
-			truncate(clean(c.Describe), maxDetailWidth, s.ell()), s.paint(ansiDim, "(on "+clean(c.Node)+")"))
+			truncate(clean(c.Describe), maxDetailWidth, s.ell()), s.paint(ansiDim, s.word(i18n.MsgReportOn, clean(c.Node))))
 		if c.Status == check.Pass {
 			continue
 		}
@@ -233,17 +236,17 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 				fmt.Fprintf(w, "        %s %s\n", pad("", 9), s.paint(ansiDim, fmt.Sprintf("%s (+%d lines)", s.ell(), extra)))
 			}
 		}
-		field("expected", c.Expected)
-		field("observed", c.Observed)
+		field(s.word(i18n.MsgFieldExpected), c.Expected)
+		field(s.word(i18n.MsgFieldObserved), c.Observed)
 		if c.Message != "" && c.Message != c.Observed {
-			name := "why"
+			name := s.word(i18n.MsgFieldWhy)
 			if c.Status == check.Error {
-				name = "error"
+				name = s.word(i18n.MsgFieldError)
 			}
 			field(name, c.Message)
 		}
 		if c.Evidence.Command != "" {
-			field("command", firstLine(clean(check.CommandSummary(c.Evidence.Command)), maxDetailWidth, s.ell()))
+			field(s.word(i18n.MsgFieldCommand), firstLine(clean(check.CommandSummary(c.Evidence.Command)), maxDetailWidth, s.ell()))
 		}
 	}
 }
