@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -19,6 +20,8 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/labdojo/labdojo/internal/lab"
 )
 
 // FileName is the name of a scenario file inside its directory.
@@ -43,6 +46,8 @@ type Options struct {
 	// CheckValues validates the values of one check block (regexps, enum
 	// strings, ports...); callers set it to a wrapper of check.Build.
 	CheckValues func(*CheckSpec) hcl.Diagnostics
+	// ctx stops the load (see LoadFileContext); nil means Background.
+	ctx context.Context
 }
 
 // LoadFile loads the scenario at path, which is a scenario.hcl file or the
@@ -58,9 +63,9 @@ func LoadFile(p string, opts Options) (*Scenario, map[string]*hcl.File, hcl.Diag
 	src := &source{
 		dir:  dir,
 		file: file,
-		read: func(rel string) ([]byte, error) { return readLocal(dir, rel) },
+		read: func(rel string) ([]byte, error) { return readLocal(opts.context(), dir, rel) },
 	}
-	data, err := os.ReadFile(file)
+	data, err := lab.ReadOS(opts.context(), file, lab.MaxSourceSize)
 	if err != nil {
 		return nil, nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -85,9 +90,9 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*Scenario, map[string]*hcl.F
 		dir:  dir,
 		file: file,
 		fs:   true,
-		read: func(rel string) ([]byte, error) { return readFS(fsys, dir, rel) },
+		read: func(rel string) ([]byte, error) { return readFS(opts.context(), fsys, dir, rel) },
 	}
-	data, err := fs.ReadFile(fsys, file)
+	data, err := lab.ReadFS(opts.context(), fsys, file, lab.MaxSourceSize)
 	if err != nil {
 		return nil, nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -133,7 +138,7 @@ type source struct {
 
 var errEscape = errors.New("path leaves the scenario directory")
 
-func readLocal(dir, rel string) ([]byte, error) {
+func readLocal(ctx context.Context, dir, rel string) ([]byte, error) {
 	if filepath.IsAbs(rel) {
 		return nil, fmt.Errorf("%q: absolute paths are not allowed: %w", rel, errEscape)
 	}
@@ -149,10 +154,10 @@ func readLocal(dir, rel string) ([]byte, error) {
 	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 		return nil, fmt.Errorf("%q resolves to %s: %w", rel, real, errEscape)
 	}
-	return os.ReadFile(real)
+	return lab.ReadOS(ctx, real, lab.MaxReadSize)
 }
 
-func readFS(fsys fs.FS, dir, rel string) ([]byte, error) {
+func readFS(ctx context.Context, fsys fs.FS, dir, rel string) ([]byte, error) {
 	if path.IsAbs(rel) {
 		return nil, fmt.Errorf("%q: absolute paths are not allowed: %w", rel, errEscape)
 	}
@@ -175,7 +180,7 @@ func readFS(fsys fs.FS, dir, rel string) ([]byte, error) {
 			return nil, fmt.Errorf("%q: symbolic links are not allowed here", rel)
 		}
 	}
-	return fs.ReadFile(fsys, p)
+	return lab.ReadFS(ctx, fsys, p, lab.MaxReadSize)
 }
 
 var rootSchema = &hcl.BodySchema{
@@ -219,10 +224,15 @@ type loader struct {
 
 func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.File, hcl.Diagnostics) {
 	parser := hclparse.NewParser()
+	if diags := lab.CheckNesting(data, src.file, false); diags.HasErrors() {
+		return nil, map[string]*hcl.File{src.file: {Bytes: data}}, diags
+	}
 	f, diags := parser.ParseHCL(data, src.file)
 	if diags.HasErrors() {
 		return nil, parser.Files(), diags
 	}
+	budget := lab.NewBudget(opts.context())
+	budget.Instrument(f.Body)
 	l := &loader{src: src, needsRanges: map[string][]hcl.Range{}, needsAttr: map[string]hcl.Range{}}
 	sum := sha256.New()
 	sum.Write(data)
@@ -234,6 +244,7 @@ func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.Fi
 		"upper":     stdlib.UpperFunc,
 		"lower":     stdlib.LowerFunc,
 	}}
+	l.ctx.Functions = budget.WrapFunctions(l.ctx.Functions)
 
 	content, d := f.Body.Content(rootSchema)
 	diags = append(diags, d...)
@@ -304,6 +315,10 @@ func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.Fi
 	}
 	sum.Write(l.hash)
 	s.Hash = hex.EncodeToString(sum.Sum(nil))
+	if err := budget.Err(); err != nil {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Scenario not loaded",
+			Detail: fmt.Sprintf("Loading %s stopped: %v.", src.file, err)})
+	}
 	if diags.HasErrors() {
 		return nil, parser.Files(), diags
 	}
