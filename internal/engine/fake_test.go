@@ -138,7 +138,7 @@ var loopbackMgmt = netip.MustParsePrefix("127.77.0.0/24")
 
 func TestUpRollsBackOnFailure(t *testing.T) {
 	rt := newFake()
-	rt.failCreate = "dojo-demo-client"
+	rt.failCreate = "dojo-demo.client"
 	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
 	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img", MgmtSubnet: loopbackMgmt})
 	if err == nil || !strings.Contains(err.Error(), `node "client"`) || !strings.Contains(err.Error(), "removed everything") {
@@ -151,7 +151,7 @@ func TestUpRollsBackOnFailure(t *testing.T) {
 
 func TestUpKeepOnFailure(t *testing.T) {
 	rt := newFake()
-	rt.failCreate = "dojo-demo-web"
+	rt.failCreate = "dojo-demo.web"
 	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
 	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img", KeepOnFailure: true, MgmtSubnet: loopbackMgmt})
 	if err == nil || !strings.Contains(err.Error(), "keep-on-failure") {
@@ -191,7 +191,7 @@ func TestUpChangedLab(t *testing.T) {
 func TestUpNetworkOverlapRetries(t *testing.T) {
 	rt := newFake()
 	rt.raceOnce = true
-	rt.failCreate = "dojo-demo-router" // stop before SSH; networks are what this test is about
+	rt.failCreate = "dojo-demo.router" // stop before SSH; networks are what this test is about
 	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
 	var created []string
 	var mu sync.Mutex

@@ -1,0 +1,113 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/runtime"
+)
+
+// nodeExec runs a shell command in a running node through the engine.
+func nodeExec(t *testing.T, instance, node, script string) (string, int) {
+	t.Helper()
+	ctx := context.Background()
+	cs, err := rt.ListContainers(ctx, engine.InstanceLabels(instance))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Labels[runtime.LabelNode] != node {
+			continue
+		}
+		var out bytes.Buffer
+		res, err := rt.Exec(ctx, c.ID, runtime.ExecSpec{Cmd: []string{"/bin/sh", "-c", script}, Stdout: &out, Stderr: &out})
+		if err != nil {
+			t.Fatalf("exec on %s: %v", node, err)
+		}
+		return out.String(), res.ExitCode
+	}
+	t.Fatalf("instance %s has no node %s", instance, node)
+	return "", 0
+}
+
+// TestHostKeyNeverInCommandLine checks that a node's private host key and
+// its lab files reach it without passing through a command line, the
+// environment or a label: no process on the host or in the node shows
+// them, the key file is 0600 and unreadable for other users, the pinned
+// key still works, and lab file modes keep their setuid, setgid and
+// sticky bits.
+func TestHostKeyNeverInCommandLine(t *testing.T) {
+	const secret = "lab-file-secret-3f9a"
+	p := writeLab(t, `
+lab "keys" {}
+network "lan" { subnet = "10.77.0.0/24" }
+node "n1" {
+  interface "lan" { address = "10.77.0.1/24" }
+  file "/root/secret.txt" {
+    content = "`+secret+`"
+    mode    = "0600"
+  }
+  file "/usr/local/bin/suid-tool" {
+    content = "#!/bin/sh\necho hi\n"
+    mode    = "4755"
+    owner   = "nobody"
+  }
+  file "/srv/drop/readme" {
+    content = "x"
+    mode    = "3775"
+  }
+}
+`)
+	mustDojo(t, "up", p, "--name", "it-keys", "-q")
+	defer func() {
+		mustDojo(t, "down", "it-keys", "--purge", "-q")
+		requireGone(t, "it-keys")
+	}()
+	key, code := nodeExec(t, "it-keys", "n1", "sed -n 2p "+engine.HostKeyPath)
+	key = strings.TrimSpace(key)
+	if code != 0 || len(key) < 20 {
+		t.Fatalf("reading the host key in the node: %d %q", code, key)
+	}
+	// Every process of the host (the node's init included) and the node's
+	// own /proc: command lines and environments.
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, f := range procs {
+		b, err := os.ReadFile(f)
+		if err == nil && (bytes.Contains(b, []byte(key)) || bytes.Contains(b, []byte(secret))) {
+			t.Errorf("a host process shows the secret in %s: %.200q", f, b)
+		}
+	}
+	out, _ := nodeExec(t, "it-keys", "n1", "cat /proc/[0-9]*/cmdline /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n'")
+	if strings.Contains(out, key) || strings.Contains(out, secret) {
+		t.Errorf("a node process shows the secret:\n%.2000s", out)
+	}
+	cs, _ := rt.ListContainers(context.Background(), engine.InstanceLabels("it-keys"))
+	for _, c := range cs {
+		for k, v := range c.Labels {
+			if strings.Contains(v, key) || strings.Contains(v, secret) {
+				t.Errorf("label %s shows the secret", k)
+			}
+		}
+	}
+	out, _ = nodeExec(t, "it-keys", "n1", "stat -c '%a %U %n' "+engine.HostKeyPath+" /root/.ssh /root/.ssh/authorized_keys /root/secret.txt /usr/local/bin/suid-tool /srv/drop/readme")
+	for _, want := range []string{
+		"600 root " + engine.HostKeyPath, "700 root /root/.ssh", "600 root /root/.ssh/authorized_keys",
+		"600 root /root/secret.txt", "4755 nobody /usr/local/bin/suid-tool", "3775 root /srv/drop/readme",
+	} {
+		if !strings.Contains(out, want+"\n") {
+			t.Errorf("modes: want %q in\n%s", want, out)
+		}
+	}
+	if out, code := nodeExec(t, "it-keys", "n1", "su -s /bin/sh nobody -c 'cat "+engine.HostKeyPath+"'"); code == 0 {
+		t.Errorf("another user read the host key: %q", out)
+	}
+	// The pinned host key is the one placed.
+	if r := mustDojo(t, "ssh", "it-keys/n1", "--", "cat /root/secret.txt"); !strings.Contains(r.stdout, secret) {
+		t.Errorf("ssh: %q", r.stdout)
+	}
+}
