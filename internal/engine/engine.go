@@ -184,6 +184,13 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 			stopped = append(stopped, c)
 		}
 	}
+	// A reboot clears the host's rules (and stops the nodes); an instance
+	// from an older dojo has none.
+	if _, err := os.Stat(filepath.Join(e.Store.Dir(opts.Instance), firewallFile)); len(stopped) > 0 || err != nil {
+		if err := e.isolateHost(ctx, opts.Instance, opts.Image); err != nil {
+			return nil, err
+		}
+	}
 	if len(stopped) > 0 {
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(e.workers())
@@ -244,6 +251,17 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 		}
 	}
 
+	// Host isolation rules go in while the nodes are created; create
+	// returns (and a rollback starts) only after they are in place.
+	fwDone := make(chan error, 1)
+	go func() { fwDone <- e.isolateHost(ctx, opts.Instance, opts.Image) }()
+	fwWaited := false
+	defer func() {
+		if !fwWaited {
+			<-fwDone
+		}
+	}()
+
 	// Keys: one user key per instance, one host key per node, pinned
 	// before any node starts.
 	meta := &state.Instance{
@@ -302,6 +320,10 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 	}
 	if rerr := ready.Wait(); err == nil {
 		err = rerr
+	}
+	fwWaited = true
+	if ferr := <-fwDone; err == nil {
+		err = ferr
 	}
 	if err != nil {
 		return nil, err
@@ -613,6 +635,8 @@ func (e *Engine) Down(ctx context.Context, instance string, purge bool) (bool, e
 
 // removeAll removes every labelled container and network of an instance.
 func (e *Engine) removeAll(ctx context.Context, instance string) error {
+	fwDone := make(chan error, 1)
+	go func() { fwDone <- e.unisolateHost(ctx, instance) }()
 	var errs []error
 	for pass := 0; pass < 2; pass++ {
 		cs, err := e.RT.ListContainers(ctx, InstanceLabels(instance))
@@ -642,7 +666,7 @@ func (e *Engine) removeAll(ctx context.Context, instance string) error {
 		}
 		errs = nil // one retry: a create may have landed after the listing
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, <-fwDone)...)
 }
 
 func (e *Engine) removeNetworks(ctx context.Context, instance string) error {

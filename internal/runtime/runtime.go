@@ -119,6 +119,9 @@ type ContainerSpec struct {
 	// network. Address, if valid, requests a static IPAM address.
 	Networks []NetworkAttachment
 	CapAdd   []string
+	// CapDrop removes capabilities from the engine's default set ("ALL"
+	// drops every one; CapAdd then adds back).
+	CapDrop []string
 	// Init runs the engine's init (tini) as PID 1 to reap zombies.
 	Init            bool
 	Privileged      bool

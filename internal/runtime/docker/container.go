@@ -52,6 +52,7 @@ func containerCreateConfig(spec runtime.ContainerSpec) createConfig {
 	}
 	hc := &container.HostConfig{
 		CapAdd:     strslice.StrSlice(spec.CapAdd),
+		CapDrop:    strslice.StrSlice(spec.CapDrop),
 		Privileged: spec.Privileged,
 		Binds:      spec.Binds,
 		Sysctls:    copyMap(spec.Sysctls),
