@@ -344,7 +344,7 @@ func (e *Engine) usedSubnets(ctx context.Context, l *lab.Lab) ([]netip.Prefix, e
 	if err != nil {
 		return nil, err
 	}
-	used := HostRoutes()
+	used := hostUsed(HostRouteEntries(), HostAddrs())
 	for p := range all {
 		used = append(used, p)
 	}
@@ -378,6 +378,9 @@ func (e *Engine) plan(l *lab.Lab, opts UpOptions, used []netip.Prefix) (*Plan, e
 // CheckMgmtSubnet returns an input error naming the engine network (or lab
 // network) that overlaps p.
 func (e *Engine) CheckMgmtSubnet(ctx context.Context, l *lab.Lab, p netip.Prefix) error {
+	if c := hostConflict(p, HostRouteEntries(), HostAddrs()); c != "" {
+		return fmt.Errorf("%w: management subnet %s collides with %s; choose another with --mgmt-subnet (or leave it out to let dojo choose a free one)", ErrInput, p, c)
+	}
 	all, err := e.RT.AllNetworkSubnets(ctx)
 	if err != nil {
 		return err

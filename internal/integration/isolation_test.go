@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/image"
 	"github.com/labdojo/labdojo/internal/runtime"
 )
 
@@ -192,4 +193,33 @@ node "a" {
 		t.Errorf("down left rules behind:\n%s", rules)
 	}
 	_ = netip.Addr{}
+}
+
+// TestMgmtSubnetAvoidsHost adds a blackhole route to the host (through a
+// helper container, removed at the end) and checks that a forced
+// management subnet colliding with it, or with loopback, is refused with
+// the route named and nothing created.
+func TestMgmtSubnetAvoidsHost(t *testing.T) {
+	const route = "10.213.7.0/24"
+	image := image.DefaultRef()
+	hostHelper(t, image, "ip route replace blackhole "+route)
+	defer hostHelper(t, image, "ip route del blackhole "+route+" || true")
+	p := writeLab(t, `
+lab "mg" {}
+network "lan" { subnet = "10.89.0.0/24" }
+node "a" {
+  interface "lan" { address = "10.89.0.1/24" }
+}
+`)
+	for subnet, want := range map[string]string{
+		"10.213.7.0/25":  `host route "` + route + `"`,
+		"127.0.0.0/24":   "loopback",
+		"169.254.9.0/24": "link-local",
+	} {
+		r := dojo(t, "up", p, "--name", "it-mgmt", "--mgmt-subnet", subnet)
+		if r.code != 2 || !strings.Contains(r.stderr, want) {
+			t.Errorf("--mgmt-subnet %s: exit %d, want 2 and %q in:\n%s", subnet, r.code, want, r.stderr)
+		}
+		requireGone(t, "it-mgmt")
+	}
 }
