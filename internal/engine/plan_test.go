@@ -26,7 +26,7 @@ func testLab() *lab.Lab {
 			{Name: "router", Interfaces: []lab.Interface{{Network: "office", Address: pfx("10.10.1.1/24")}, {Network: "servers", Address: pfx("10.10.2.1/24")}}},
 			{Name: "client", Interfaces: []lab.Interface{{Network: "office"}},
 				Routes: []lab.Route{{Destination: pfx("10.10.2.0/24"), Via: netip.MustParseAddr("10.10.1.1")}}},
-			{Name: "web", Image: "custom:1", CPUs: 0.5, Memory: 256 << 20, Env: map[string]string{"A": "b"},
+			{Name: "web", Image: "custom:1", CPUs: 0.5, Memory: 256 << 20, Pids: 4096, Env: map[string]string{"A": "b"},
 				Interfaces: []lab.Interface{{Network: "servers", Address: pfx("10.10.2.10/24"), Gateway: netip.MustParseAddr("10.10.2.1")}},
 				Files:      []lab.File{{Path: "/var/www/html/index.html", Content: []byte("hi"), Owner: "www-data"}}},
 		},
@@ -53,6 +53,7 @@ func TestContainerSpec(t *testing.T) {
 			Name: "dojo-demo.router", Hostname: "router", Image: "labdojo/node:x",
 			Cmd: []string{"/bin/sh", BootPath}, Env: map[string]string{},
 			CapAdd: []string{"NET_ADMIN", "NET_RAW"}, Init: true,
+			Memory: DefaultNodeMemory, PidsLimit: DefaultNodePids, CPUShares: NodeCPUShares,
 			Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}, ReadonlyPaths: ReadonlyPaths,
 			Networks: []runtime.NetworkAttachment{
 				{Network: "dojo-demo.mgmt", Address: netip.MustParseAddr("172.28.0.2")},
@@ -64,6 +65,7 @@ func TestContainerSpec(t *testing.T) {
 			Name: "dojo-demo.web", Hostname: "web", Image: "custom:1",
 			Cmd: []string{"/bin/sh", BootPath}, Env: map[string]string{"A": "b"},
 			CapAdd: []string{"NET_ADMIN", "NET_RAW"}, Init: true, NanoCPUs: 5e8, Memory: 256 << 20,
+			PidsLimit: 4096, CPUShares: NodeCPUShares,
 			Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}, ReadonlyPaths: ReadonlyPaths,
 			Networks: []runtime.NetworkAttachment{
 				{Network: "dojo-demo.mgmt", Address: netip.MustParseAddr("172.28.0.4")},

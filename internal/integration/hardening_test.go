@@ -3,10 +3,12 @@ package integration
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labdojo/labdojo/internal/engine"
 	"github.com/labdojo/labdojo/internal/runtime"
@@ -62,6 +64,10 @@ node "n1" {
     mode    = "3775"
   }
 }
+node "n2" {
+  pids   = 300
+  memory = "256m"
+}
 `)
 	mustDojo(t, "up", p, "--name", "it-keys", "-q")
 	defer func() {
@@ -110,4 +116,59 @@ node "n1" {
 	if r := mustDojo(t, "ssh", "it-keys/n1", "--", "cat /root/secret.txt"); !strings.Contains(r.stdout, secret) {
 		t.Errorf("ssh: %q", r.stdout)
 	}
+}
+
+// TestNodeLimits checks the default and lab-set limits inside the nodes of
+// TestHostKeyNeverInCommandLine's lab: pids, memory and CPU share, and that
+// a burst of processes stops at the pids limit.
+func TestNodeLimits(t *testing.T) {
+	p := writeLab(t, `
+lab "limits" {}
+node "dflt" {}
+node "set" {
+  pids   = 300
+  memory = "256m"
+}
+`)
+	mustDojo(t, "up", p, "--name", "it-limits", "-q")
+	defer func() {
+		mustDojo(t, "down", "it-limits", "--purge", "-q")
+		requireGone(t, "it-limits")
+	}()
+	read := `cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max; ` +
+		`cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max; ` +
+		`cat /sys/fs/cgroup/cpu/cpu.shares 2>/dev/null || cat /sys/fs/cgroup/cpu,cpuacct/cpu.shares 2>/dev/null || echo 512`
+	for node, want := range map[string]string{
+		"dflt": fmt.Sprintf("%d\n%d\n%d\n", engine.DefaultNodePids, engine.DefaultNodeMemory, engine.NodeCPUShares),
+		"set":  fmt.Sprintf("300\n%d\n%d\n", 256<<20, engine.NodeCPUShares),
+	} {
+		if out, _ := nodeExec(t, "it-limits", node, read); out != want {
+			t.Errorf("%s: cgroup limits %q, want %q", node, out, want)
+		}
+	}
+	// 400 background processes in a node limited to 300: the forks stop
+	// at the limit (the host's view of the node's cgroup says so) and the
+	// node survives.
+	nodeExec(t, "it-limits", "set", "for i in $(seq 400); do sleep 6 & done 2>/dev/null")
+	var id string
+	cs, _ := rt.ListContainers(context.Background(), engine.InstanceLabels("it-limits"))
+	for _, c := range cs {
+		if c.Labels[runtime.LabelNode] == "set" {
+			id = c.ID
+		}
+	}
+	files, _ := filepath.Glob("/sys/fs/cgroup/pids/*/" + id + "*/pids.current")
+	more, _ := filepath.Glob("/sys/fs/cgroup/*/*" + id + "*/pids.current")
+	files = append(files, more...)
+	if len(files) == 0 {
+		t.Fatalf("no pids cgroup of container %s on the host", id)
+	}
+	b, err := os.ReadFile(files[0])
+	var procs int
+	fmt.Sscan(strings.TrimSpace(string(b)), &procs)
+	if err != nil || procs < 250 || procs > 300 {
+		t.Errorf("processes in a node limited to 300 after 400 forks: %d (%v)", procs, err)
+	}
+	time.Sleep(7 * time.Second)
+	nodeExec(t, "it-limits", "set", "true")
 }

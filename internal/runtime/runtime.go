@@ -129,6 +129,11 @@ type ContainerSpec struct {
 	Binds           []string // "src:dst[:ro]"
 	NanoCPUs        int64
 	Memory          int64
+	// PidsLimit bounds the processes and threads of the container (0 =
+	// no limit); CPUShares is its relative CPU weight (0 = the engine's
+	// 1024).
+	PidsLimit int64
+	CPUShares int64
 	// Sysctls set in the container's namespace at start.
 	Sysctls map[string]string
 	// Tmpfs mounts: path -> options.
