@@ -564,7 +564,10 @@ func (e *Engine) waitReady(ctx context.Context, opts UpOptions, l *lab.Lab) erro
 // nodeReady waits until node accepts an SSH session, then runs its exec
 // commands. parent is the caller's context, to tell a timeout from Ctrl-C.
 func (e *Engine) nodeReady(ctx, parent context.Context, pool *sshx.Pool, instance string, n *lab.Node, t sshx.Target) error {
-	if err := pool.WaitReady(ctx, t); err != nil {
+	wctx, stop := e.watchStopped(ctx, instance, n.Name)
+	err := pool.WaitReady(wctx, t)
+	stop()
+	if err != nil {
 		if parent.Err() != nil {
 			return parent.Err()
 		}

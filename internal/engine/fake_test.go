@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"time"
 	"testing"
 
 	"github.com/labdojo/labdojo/internal/runtime"
@@ -24,6 +25,9 @@ type fakeRT struct {
 	// network created, just before it is created.
 	raceOnce bool
 	seq      int
+	// exitOnStart names a container that stops right after its start
+	// (its boot failed).
+	exitOnStart string
 }
 
 func newFake() *fakeRT {
@@ -97,7 +101,16 @@ func (f *fakeRT) CreateContainer(_ context.Context, s runtime.ContainerSpec) (st
 	}
 	return id, nil
 }
-func (f *fakeRT) StartContainer(context.Context, string) error { return nil }
+func (f *fakeRT) StartContainer(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.containers[id]
+	if c.Name == f.exitOnStart && c.Name != "" {
+		c.State, c.Running = "exited", false
+		f.containers[id] = c
+	}
+	return nil
+}
 func (f *fakeRT) RemoveContainer(_ context.Context, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -107,7 +120,15 @@ func (f *fakeRT) RemoveContainer(_ context.Context, id string) error {
 func (f *fakeRT) InspectContainer(_ context.Context, id string) (runtime.ContainerInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.containers[id], nil
+	if c, ok := f.containers[id]; ok {
+		return c, nil
+	}
+	for _, c := range f.containers {
+		if c.Name == id {
+			return c, nil
+		}
+	}
+	return runtime.ContainerInfo{}, runtime.ErrNotFound
 }
 func (f *fakeRT) ListContainers(_ context.Context, l map[string]string) ([]runtime.ContainerInfo, error) {
 	f.mu.Lock()
@@ -233,5 +254,22 @@ func TestNodesByInstance(t *testing.T) {
 	got, err := e.NodesByInstance(context.Background())
 	if err != nil || len(got) != 2 || len(got["a"]) != 2 || len(got["b"]) != 1 {
 		t.Errorf("got %v %v", got, err)
+	}
+}
+
+// TestUpNoticesStoppedNode: a node whose container stops at boot is
+// reported within about a second, with its state, not after the readiness
+// timeout.
+func TestUpNoticesStoppedNode(t *testing.T) {
+	rt := newFake()
+	rt.exitOnStart = "dojo-demo.web"
+	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
+	start := time.Now()
+	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img", MgmtSubnet: loopbackMgmt, ReadyTimeout: 30 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), `node "web": container stopped (exited)`) {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("noticed after %s", d)
 	}
 }

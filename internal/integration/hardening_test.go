@@ -172,3 +172,26 @@ node "set" {
 	time.Sleep(7 * time.Second)
 	nodeExec(t, "it-limits", "set", "true")
 }
+
+// TestSSHNoticesSilentNode takes the management interface down from inside
+// `dojo ssh N -- …`: dojo must end with a clear error instead of hanging.
+func TestSSHNoticesSilentNode(t *testing.T) {
+	p := writeLab(t, `
+lab "silent" {}
+node "n1" {}
+`)
+	mustDojo(t, "up", p, "--name", "it-silent", "-q")
+	defer func() {
+		mustDojo(t, "down", "it-silent", "--purge", "-q")
+		requireGone(t, "it-silent")
+	}()
+	start := time.Now()
+	r := dojo(t, "ssh", "it-silent/n1", "--", "ip link set eth0 down; sleep 120")
+	took := time.Since(start)
+	if took > 60*time.Second {
+		t.Errorf("dojo ssh took %s after the node went silent", took)
+	}
+	if r.code == 0 || !strings.Contains(r.stderr, "stopped answering") {
+		t.Errorf("dojo ssh: exit %d after %s, stderr:\n%s", r.code, took.Round(time.Second), r.stderr)
+	}
+}
