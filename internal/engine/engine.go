@@ -78,6 +78,10 @@ var ErrInput = errors.New("invalid input")
 type UpResult struct {
 	Instance  string
 	Unchanged bool // it was already running this lab
+	// Recreated lists nodes the engine had lost (removed containers) that
+	// this up created again, with new pinned host keys; the work done in
+	// them is gone.
+	Recreated []string
 	Nodes     []NodeStatus
 	Elapsed   time.Duration
 }
@@ -155,6 +159,19 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 	for _, c := range existing {
 		labName = c.Labels[runtime.LabelLab]
 	}
+	meta, metaErr := e.Store.Load(opts.Instance)
+	if metaErr != nil {
+		meta = nil
+	}
+	var repaired []string
+	if repairable(l, meta, hashes, added, removed) {
+		// The engine lost some nodes (e.g. `docker rm -f`): recreate them.
+		if err := e.recreateNodes(ctx, l, opts, meta, added); err != nil {
+			return nil, err
+		}
+		repaired, added = added, nil
+		hashes = map[string]bool{l.Hash: true}
+	}
 	if len(hashes) != 1 || !hashes[l.Hash] || len(added) > 0 || len(removed) > 0 {
 		var b strings.Builder
 		fmt.Fprintf(&b, "instance %q already runs", opts.Instance)
@@ -191,13 +208,13 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 			return nil, err
 		}
 	}
-	if len(stopped) > 0 {
+	if len(stopped) > 0 || len(repaired) > 0 {
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(e.workers())
 		for _, c := range stopped {
 			g.Go(func() error {
 				if err := e.RT.StartContainer(gctx, c.ID); err != nil {
-					return fmt.Errorf("node %q: start: %w", c.Labels[runtime.LabelNode], err)
+					return fmt.Errorf("node %q: start: %w%s", c.Labels[runtime.LabelNode], err, e.lostNetworksHint(ctx, l, opts.Instance))
 				}
 				return nil
 			})
@@ -213,7 +230,7 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 	if err != nil {
 		return nil, err
 	}
-	return &UpResult{Instance: opts.Instance, Unchanged: len(stopped) == 0, Nodes: st.Nodes}, nil
+	return &UpResult{Instance: opts.Instance, Unchanged: len(stopped) == 0 && len(repaired) == 0, Nodes: st.Nodes, Recreated: repaired}, nil
 }
 
 // create performs a first bring-up. On error the caller rolls back.

@@ -195,3 +195,34 @@ node "n1" {}
 		t.Errorf("dojo ssh: exit %d after %s, stderr:\n%s", r.code, took.Round(time.Second), r.stderr)
 	}
 }
+
+// TestUpRecreatesLostNode removes one node's container behind dojo's back;
+// the next up recreates it (a new host key pinned) and the node answers
+// SSH again, while the other node keeps its state.
+func TestUpRecreatesLostNode(t *testing.T) {
+	p := writeLab(t, `
+lab "lost" {}
+node "keep" {}
+node "gone" {}
+`)
+	mustDojo(t, "up", p, "--name", "it-lost", "-q")
+	defer func() {
+		mustDojo(t, "down", "it-lost", "--purge", "-q")
+		requireGone(t, "it-lost")
+	}()
+	mustDojo(t, "ssh", "it-lost/keep", "--", "touch /root/kept")
+	cs, _ := rt.ListContainers(context.Background(), engine.InstanceLabels("it-lost"))
+	for _, c := range cs {
+		if c.Labels[runtime.LabelNode] == "gone" {
+			if err := rt.RemoveContainer(context.Background(), c.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r := dojo(t, "up", p, "--name", "it-lost")
+	if r.code != 0 {
+		t.Fatalf("up after a lost node: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustDojo(t, "ssh", "it-lost/gone", "--", "true")
+	mustDojo(t, "ssh", "it-lost/keep", "--", "test -e /root/kept")
+}
