@@ -8,8 +8,8 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/labdojo/labdojo/internal/runtime"
 	"github.com/labdojo/labdojo/internal/state"

@@ -132,4 +132,3 @@ func TestShellForwardsSignal(t *testing.T) {
 	}
 	t.Logf("ended %s after the signal", time.Since(start).Round(time.Millisecond))
 }
-
