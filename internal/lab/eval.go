@@ -291,10 +291,11 @@ func checkName(s string, minLen int) error {
 	case strings.ToLower(s) != s:
 		return fmt.Errorf("%q must be lowercase: use %q", s, strings.ToLower(s))
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	// Range over runes: a non-ASCII character is named whole, not as the
+	// first byte of its UTF-8 encoding (which printed as mojibake).
+	for _, c := range s {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return fmt.Errorf("%q contains %q: names may contain only lowercase letters, digits and '-' (a host name label, RFC 1123)", s, string(rune(c)))
+			return fmt.Errorf("%q contains %q: names may contain only lowercase letters, digits and '-' (a host name label, RFC 1123)", s, string(c))
 		}
 	}
 	if s[0] == '-' || s[len(s)-1] == '-' {

@@ -40,3 +40,15 @@ func TestPidsLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestNonASCIINameDiagnostic: a name with a non-ASCII character is
+// refused naming that character, not a byte of its encoding.
+func TestNonASCIINameDiagnostic(t *testing.T) {
+	err := checkName("web-サーバ", 1)
+	if err == nil || !strings.Contains(err.Error(), `contains "サ"`) {
+		t.Fatalf("err = %v", err)
+	}
+	if err := checkName("café", 1); err == nil || !strings.Contains(err.Error(), `contains "é"`) {
+		t.Fatalf("err = %v", err)
+	}
+}
