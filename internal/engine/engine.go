@@ -137,6 +137,20 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpResult,
 
 // reconcile handles Up on an instance that already has objects.
 func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, existing []runtime.ContainerInfo) (*UpResult, error) {
+	// A node created but never started was left by an up killed half-way
+	// (its keys and files may not have been copied in): remove it, so it
+	// is recreated below like a node the engine lost.
+	kept := existing[:0:0]
+	for _, c := range existing {
+		if c.State == "created" && c.Labels[runtime.LabelLabHash] == l.Hash {
+			if err := e.RT.RemoveContainer(ctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+				return nil, fmt.Errorf("node %q: removing a node left half-created: %w", c.Labels[runtime.LabelNode], err)
+			}
+			continue
+		}
+		kept = append(kept, c)
+	}
+	existing = kept
 	have := map[string]runtime.ContainerInfo{}
 	hashes := map[string]bool{}
 	for _, c := range existing {

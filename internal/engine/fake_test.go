@@ -104,11 +104,15 @@ func (f *fakeRT) CreateContainer(_ context.Context, s runtime.ContainerSpec) (st
 func (f *fakeRT) StartContainer(_ context.Context, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	c := f.containers[id]
-	if c.Name == f.exitOnStart && c.Name != "" {
-		c.State, c.Running = "exited", false
-		f.containers[id] = c
+	c, ok := f.containers[id]
+	if !ok {
+		return runtime.ErrNotFound
 	}
+	c.State, c.Running = "running", true
+	if c.Name == f.exitOnStart {
+		c.State, c.Running = "exited", false
+	}
+	f.containers[id] = c
 	return nil
 }
 func (f *fakeRT) RemoveContainer(_ context.Context, id string) error {
@@ -271,5 +275,36 @@ func TestUpNoticesStoppedNode(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("noticed after %s", d)
+	}
+}
+
+// TestUpReplacesHalfCreatedNode: a node left created but never started (an
+// up killed half-way) is removed and created again by the next up, while
+// the other nodes stay.
+func TestUpReplacesHalfCreatedNode(t *testing.T) {
+	rt := newFake()
+	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
+	opts := UpOptions{Instance: "demo", Image: "img", MgmtSubnet: loopbackMgmt, ReadyTimeout: 300 * time.Millisecond, KeepOnFailure: true}
+	if _, err := e.Up(context.Background(), testLab(), opts); err == nil {
+		t.Fatal("fake nodes have no SSH: the first up should time out")
+	}
+	ids := map[string]string{}
+	for id, c := range rt.containers {
+		ids[c.Labels[runtime.LabelNode]] = id
+		if c.Labels[runtime.LabelNode] == "web" {
+			c.State = "created"
+			rt.containers[id] = c
+		}
+	}
+	_, _ = e.Up(context.Background(), testLab(), opts)
+	now := map[string]string{}
+	for id, c := range rt.containers {
+		now[c.Labels[runtime.LabelNode]] = id
+	}
+	if now["web"] == "" || now["web"] == ids["web"] {
+		t.Errorf("half-created web was not replaced: %v -> %v", ids, now)
+	}
+	if now["router"] != ids["router"] || now["client"] != ids["client"] {
+		t.Errorf("running nodes were replaced: %v -> %v", ids, now)
 	}
 }
