@@ -176,7 +176,10 @@ func (e *Engine) unisolateHost(ctx context.Context, instance string) error {
 // runFirewallHelper runs script in a helper container in the host's
 // network namespace with NET_ADMIN and NET_RAW only, and removes it.
 func (e *Engine) runFirewallHelper(ctx context.Context, instance, image, script string) (string, error) {
-	ctx = context.WithoutCancel(ctx) // rules are never left half-written
+	// Rules are never left half-written: Ctrl-C does not stop the helper,
+	// a minute does.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
 	name := FirewallHelperName(instance)
 	_ = e.RT.RemoveContainer(ctx, name) // a helper left by a killed dojo
 	id, err := e.RT.CreateContainer(ctx, runtime.ContainerSpec{
