@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -20,6 +21,8 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/labdojo/labdojo/internal/lab"
 )
 
 // FileName is the name of a scenario file inside its directory.
@@ -44,6 +47,8 @@ type Options struct {
 	// Checks is the catalog of check types (check.Catalog()): the fields
 	// of each check block and the validation of their values. Required.
 	Checks Catalog
+	// ctx stops the load (see LoadFileContext); nil means Background.
+	ctx context.Context
 }
 
 // LoadFile loads the scenario at path, which is a scenario.hcl file or the
@@ -59,9 +64,9 @@ func LoadFile(p string, opts Options) (*Scenario, map[string]*hcl.File, hcl.Diag
 	src := &source{
 		dir:  dir,
 		file: file,
-		read: func(rel string) ([]byte, error) { return readLocal(dir, rel) },
+		read: func(rel string) ([]byte, error) { return readLocal(opts.context(), dir, rel) },
 	}
-	data, err := os.ReadFile(file)
+	data, err := lab.ReadOS(opts.context(), file, lab.MaxSourceSize)
 	if err != nil {
 		return nil, nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -86,9 +91,9 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*Scenario, map[string]*hcl.F
 		dir:  dir,
 		file: file,
 		fs:   true,
-		read: func(rel string) ([]byte, error) { return readFS(fsys, dir, rel) },
+		read: func(rel string) ([]byte, error) { return readFS(opts.context(), fsys, dir, rel) },
 	}
-	data, err := fs.ReadFile(fsys, file)
+	data, err := lab.ReadFS(opts.context(), fsys, file, lab.MaxSourceSize)
 	if err != nil {
 		return nil, nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -134,7 +139,7 @@ type source struct {
 
 var errEscape = errors.New("path leaves the scenario directory")
 
-func readLocal(dir, rel string) ([]byte, error) {
+func readLocal(ctx context.Context, dir, rel string) ([]byte, error) {
 	if filepath.IsAbs(rel) {
 		return nil, fmt.Errorf("%q: absolute paths are not allowed: %w", rel, errEscape)
 	}
@@ -150,10 +155,10 @@ func readLocal(dir, rel string) ([]byte, error) {
 	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 		return nil, fmt.Errorf("%q resolves to %s: %w", rel, real, errEscape)
 	}
-	return os.ReadFile(real)
+	return lab.ReadOS(ctx, real, lab.MaxReadSize)
 }
 
-func readFS(fsys fs.FS, dir, rel string) ([]byte, error) {
+func readFS(ctx context.Context, fsys fs.FS, dir, rel string) ([]byte, error) {
 	if path.IsAbs(rel) {
 		return nil, fmt.Errorf("%q: absolute paths are not allowed: %w", rel, errEscape)
 	}
@@ -176,7 +181,7 @@ func readFS(fsys fs.FS, dir, rel string) ([]byte, error) {
 			return nil, fmt.Errorf("%q: symbolic links are not allowed here", rel)
 		}
 	}
-	return fs.ReadFile(fsys, p)
+	return lab.ReadFS(ctx, fsys, p, lab.MaxReadSize)
 }
 
 var rootSchema = &hcl.BodySchema{
@@ -222,6 +227,9 @@ type loader struct {
 
 func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.File, hcl.Diagnostics) {
 	parser := hclparse.NewParser()
+	if diags := lab.CheckNesting(data, src.file, false); diags.HasErrors() {
+		return nil, map[string]*hcl.File{src.file: {Bytes: data}}, diags
+	}
 	f, diags := parser.ParseHCL(data, src.file)
 	if diags.HasErrors() {
 		return nil, parser.Files(), diags
@@ -230,6 +238,8 @@ func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.Fi
 		return nil, parser.Files(), append(diags, &hcl.Diagnostic{Severity: hcl.DiagError,
 			Summary: "No check catalog", Detail: "Internal error: the scenario loader needs check.Catalog() in Options.Checks."})
 	}
+	budget := lab.NewBudget(opts.context())
+	budget.Instrument(f.Body)
 	l := &loader{src: src, needsRanges: map[string][]hcl.Range{}, needsAttr: map[string]hcl.Range{}, checks: opts.Checks}
 	sum := sha256.New()
 	sum.Write(data)
@@ -241,6 +251,7 @@ func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.Fi
 		"upper":     stdlib.UpperFunc,
 		"lower":     stdlib.LowerFunc,
 	}}
+	l.ctx.Functions = budget.WrapFunctions(l.ctx.Functions)
 
 	content, d := f.Body.Content(rootSchema)
 	diags = append(diags, d...)
@@ -311,6 +322,10 @@ func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.Fi
 	}
 	sum.Write(l.hash)
 	s.Hash = hex.EncodeToString(sum.Sum(nil))
+	if err := budget.Err(); err != nil {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Scenario not loaded",
+			Detail: fmt.Sprintf("Loading %s stopped: %v.", src.file, err)})
+	}
 	if diags.HasErrors() {
 		return nil, parser.Files(), diags
 	}

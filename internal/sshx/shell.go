@@ -25,6 +25,11 @@ type ShellIO struct {
 	// (columns, rows); each is forwarded as a window-change request. See
 	// WatchResize.
 	Resize <-chan [2]int
+	// Signals, when not nil, carries signals for the remote command (e.g.
+	// ssh.SIGINT when the user presses Ctrl-C without a TTY); each is
+	// forwarded as described at Pool.Signal. With a TTY, Ctrl-C travels
+	// as a byte on Stdin and the remote terminal raises SIGINT itself.
+	Signals <-chan ssh.Signal
 }
 
 // Shell runs an interactive session on t (`dojo ssh NODE`) and returns the
@@ -93,7 +98,7 @@ func (p *Pool) shell(ctx context.Context, t Target, sio ShellIO) (int, error) {
 			}
 		}
 	}()
-	code, err := p.startAndWait(ctx, c, sess, sio.Command, true)
+	code, err := p.startAndWait(ctx, c, sess, sio.Command, true, sio.Signals)
 	close(stopResize)
 	<-resizeDone
 	return code, err
