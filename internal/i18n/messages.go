@@ -44,6 +44,8 @@ const (
 	MsgFieldWhy       Key = "report.why"      //
 	MsgFieldError     Key = "report.error"    //
 	MsgFieldCommand   Key = "report.command"  //
+	MsgLiveGoal       Key = "live.goal"       // checks done, retries (goal being graded)
+	MsgLiveProgress   Key = "live.progress"   // goals done, running
 )
 
 // catalog holds every message in every supported language.
@@ -130,6 +132,8 @@ var catalog = map[Key]map[string]string{
 	MsgFieldWhy:       {English: "why", Japanese: "理由"},
 	MsgFieldError:     {English: "error", Japanese: "エラー"},
 	MsgFieldCommand:   {English: "command", Japanese: "コマンド"},
+	MsgLiveGoal:       {English: "(%d checks done, %d retries)", Japanese: "（チェック完了 %d・リトライ %d）"},
+	MsgLiveProgress:   {English: "grading: %d done, %d running", Japanese: "採点中: 完了 %d・実行中 %d"},
 	MsgListSummary: {
 		English:  "%d of %d scenarios passed (from the grading history).",
 		Japanese: "%[2]d 件中 %[1]d 件のシナリオに合格済み（採点履歴より）。",

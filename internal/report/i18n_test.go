@@ -134,3 +134,26 @@ func TestJapaneseJSONAndJUnit(t *testing.T) {
 		}
 	}
 }
+
+// TestJapaneseLiveFits: in-place redraws count rows, so every line the
+// live renderer draws must fit the terminal in display columns, Japanese
+// titles (two columns a character) included, with or without colour.
+func TestJapaneseLiveFits(t *testing.T) {
+	for _, color := range []bool{false, true} {
+		var buf bytes.Buffer
+		l := NewLiveText(&buf, Options{Unicode: true, Color: color, Width: 24, Lang: i18n.Japanese}, true)
+		l.Event(grade.Event{Kind: grade.GoalStarted, Goal: "ospf", Title: "OSPF ネイバーが Full になる（エリア 0）"})
+		l.Event(grade.Event{Kind: grade.CheckDone, Goal: "ospf"})
+		raw := buf.String()
+		out := stripANSI(raw[strings.LastIndex(raw, "\x1b[J")+len("\x1b[J"):])
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		if len(lines) != 2 || !strings.Contains(lines[1], "採点中") {
+			t.Fatalf("color=%v: lines %q", color, lines)
+		}
+		for _, line := range lines {
+			if w := i18n.Width(line); w >= 24 {
+				t.Errorf("color=%v: %q is %d columns wide on a 24-column terminal", color, line, w)
+			}
+		}
+	}
+}
