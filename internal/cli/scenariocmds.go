@@ -123,7 +123,7 @@ runs the scenario only shows the brief.`,
 			if err != nil {
 				return err
 			}
-			res, err := svc.Start(cmd.Context(), args[0], req, func() { prog.finish(); a.infof("Running the scenario's setup...") })
+			res, err := svc.Start(cmd.Context(), args[0], req, func() { prog.finish(); a.infof("%s", a.msg(i18n.MsgStartSetup)) })
 			prog.finish()
 			if err != nil {
 				return err

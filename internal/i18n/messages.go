@@ -46,6 +46,7 @@ const (
 	MsgFieldCommand   Key = "report.command"  //
 	MsgLiveGoal       Key = "live.goal"       // checks done, retries (goal being graded)
 	MsgLiveProgress   Key = "live.progress"   // goals done, running
+	MsgStartSetup     Key = "start.setup"     // (no args) progress note
 )
 
 // catalog holds every message in every supported language.
@@ -134,6 +135,7 @@ var catalog = map[Key]map[string]string{
 	MsgFieldCommand:   {English: "command", Japanese: "コマンド"},
 	MsgLiveGoal:       {English: "(%d checks done, %d retries)", Japanese: "（チェック完了 %d・リトライ %d）"},
 	MsgLiveProgress:   {English: "grading: %d done, %d running", Japanese: "採点中: 完了 %d・実行中 %d"},
+	MsgStartSetup:     {English: "Running the scenario's setup...", Japanese: "シナリオの初期設定（セットアップ）を実行しています..."},
 	MsgListSummary: {
 		English:  "%d of %d scenarios passed (from the grading history).",
 		Japanese: "%[2]d 件中 %[1]d 件のシナリオに合格済み（採点履歴より）。",
