@@ -105,30 +105,10 @@ func (a *app) up(ctx context.Context, ref string, f *upFlags) (*engine.UpResult,
 	return res, err
 }
 
-// ensureImage makes sure the default node image exists, building it with a
-// progress display when missing.
+// ensureImage makes sure the default node image exists (see
+// ensureImageWith).
 func (a *app) ensureImage(ctx context.Context, offline, force bool) (string, error) {
-	rt, err := a.runtime(ctx)
-	if err != nil {
-		return "", err
-	}
-	if !force {
-		if ok, err := rt.ImageExists(ctx, image.DefaultRef()); err == nil && ok {
-			return image.DefaultRef(), nil
-		}
-		a.infof("Node image %s is missing: building it (first use; about a minute)...", image.DefaultRef())
-	}
-	start := time.Now()
-	ref, err := image.Ensure(ctx, rt, image.Options{Offline: offline, Force: force, Progress: func(line string) {
-		if a.verbose {
-			fmt.Fprintln(a.streams.Err, "  "+line)
-		}
-	}})
-	if err != nil {
-		return "", err
-	}
-	a.infof("Built %s in %s.", ref, time.Since(start).Round(100*time.Millisecond))
-	return ref, nil
+	return a.ensureImageWith(ctx, image.Options{Offline: offline, Force: force})
 }
 
 func (a *app) printUp(res *engine.UpResult, format string) error {

@@ -327,27 +327,5 @@ func inventory(eng *engine.Engine, inst string, targets map[string]sshx.Target, 
 	return b.String()
 }
 
-func (a *app) imageCmd() *cobra.Command {
-	img := &cobra.Command{Use: "image", Short: "Manage node images"}
-	var offline, force bool
-	build := &cobra.Command{
-		Use:   "build",
-		Short: "Build (or refresh with --force) the default node image",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ref, err := a.ensureImage(cmd.Context(), offline, force)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(a.streams.Out, ref)
-			return nil
-		},
-	}
-	build.Flags().BoolVar(&offline, "offline", false, "build from the host's Debian mirror with mmdebstrap/debootstrap, never from a base image")
-	build.Flags().BoolVar(&force, "force", false, "rebuild even when the image exists")
-	img.AddCommand(build)
-	return img
-}
-
 // termSize returns the width and height of the terminal f.
 func termSize(f *os.File) (int, int, error) { return term.GetSize(int(f.Fd())) }

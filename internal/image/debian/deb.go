@@ -107,8 +107,9 @@ func cleanName(name string) string {
 
 // CopyData appends the files of the .deb read from r to tw, mapped onto a
 // merged-/usr tree and filtered by keep (nil keeps everything). Hard links
-// are mapped too.
-func CopyData(tw *tar.Writer, r io.Reader, keep PathFilter) error {
+// are mapped too. Paths in seen are skipped (the engine's image import
+// refuses duplicates); written paths are added to it.
+func CopyData(tw *tar.Writer, r io.Reader, keep PathFilter, seen map[string]bool) error {
 	tr, release, err := DataTar(r)
 	if err != nil {
 		return err
@@ -127,9 +128,10 @@ func CopyData(tw *tar.Writer, r io.Reader, keep PathFilter) error {
 			continue
 		}
 		isDir := hdr.Typeflag == tar.TypeDir
-		if keep != nil && !keep(name, isDir) {
+		if (keep != nil && !keep(name, isDir)) || seen[name] {
 			continue
 		}
+		seen[name] = true
 		if isDir {
 			name += "/"
 		}
