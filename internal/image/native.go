@@ -144,11 +144,75 @@ func (b *builder) nativeBuild(ctx context.Context, ib runtime.ImageBuilder, ref 
 	lw := &lineWriter{fn: b.opts.Progress}
 	defer lw.Flush()
 	changes := append(append([]string(nil), imageChanges...), "LABEL io.labdojo.image-recipe="+RecipeHash())
-	return b.buildWithDebs(ctx, ib, stage1, ref, all, script, changes, lw)
+	return b.stage2(ctx, ib, stage1, ref, all, script, changes, lw)
 }
 
+// stage2Script runs in a container from the stage-1 image: dpkg is slow on
+// the engine's storage driver (fuse-overlayfs: 4x slower than tmpfs here),
+// so the tree is copied to a tmpfs, the packages (read from standard
+// input) are installed there in a chroot, and the finished tree leaves on
+// standard output as a tar stream for the engine's image import.
+const stage2Script = `set -eu
+exec 3>&1 1>&2
+R=/dojo-root
+cd /
+tar --numeric-owner -cf - --exclude=./dojo-root --exclude=./proc --exclude=./sys --exclude=./dev \
+	--exclude=./.dockerenv --exclude=./etc/hosts --exclude=./etc/hostname --exclude=./etc/resolv.conf . |
+	tar -C "$R" --numeric-owner -xpf -
+mkdir -p "$R/dev" "$R/proc" "$R/sys"
+mknod -m 666 "$R/dev/null" c 1 3
+mknod -m 666 "$R/dev/zero" c 1 5
+mknod -m 666 "$R/dev/full" c 1 7
+mknod -m 666 "$R/dev/random" c 1 8
+mknod -m 666 "$R/dev/urandom" c 1 9
+tar -C "$R" -xf -
+chroot "$R" /bin/sh ` + buildDir + `/install.sh
+rm -f "$R"/dev/null "$R"/dev/zero "$R"/dev/full "$R"/dev/random "$R"/dev/urandom
+rm -rf "$R` + buildDir + `"
+echo "exporting the root filesystem"
+tar -C "$R" --numeric-owner --xattrs --xattrs-include='*' -cf - . >&3
+`
+
+// stage2 runs stage2Script from base and imports its output as ref: the
+// import completes only when the build succeeded, so a failed build tags
+// nothing.
+func (b *builder) stage2(ctx context.Context, ib runtime.ImageBuilder, base, ref string, pkgs []*debian.Package, script string, changes []string, progress io.Writer) error {
+	src := b.src
+	in, inW := io.Pipe()
+	go func() {
+		inW.CloseWithError(writeBuildFiles(inW, src.client, pkgs, script))
+	}()
+	out, outW := io.Pipe()
+	imported := make(chan error, 1)
+	go func() {
+		err := b.eng.ImportImage(ctx, out, ref, changes)
+		out.CloseWithError(errors.New("import finished"))
+		imported <- err
+	}()
+	err := ib.BuildInContainer(ctx, runtime.ContainerBuild{
+		Base: base, Stdin: in, Stdout: outW,
+		Cmd:      []string{"/bin/sh", "-c", stage2Script},
+		Env:      buildEnv,
+		Tmpfs:    map[string]string{"/dojo-root": "rw,exec,dev,suid,mode=0755"},
+		Progress: progress,
+	})
+	in.CloseWithError(errors.New("build finished"))
+	if err != nil {
+		outW.CloseWithError(err)
+		<-imported
+		return err
+	}
+	outW.Close()
+	if err := <-imported; err != nil {
+		return fmt.Errorf("importing the built root filesystem: %w", err)
+	}
+	return nil
+}
+
+var buildEnv = []string{"DEBIAN_FRONTEND=noninteractive", "DEBCONF_NONINTERACTIVE_SEEN=true", "LC_ALL=C.UTF-8", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+
 // buildWithDebs runs script in a container from base with the packages
-// copied in (and the image files when base is stage 1), then commits ref.
+// copied in, then commits ref (package variants: a new layer on base).
 func (b *builder) buildWithDebs(ctx context.Context, ib runtime.ImageBuilder, base, ref string, pkgs []*debian.Package, script string, changes []string, progress io.Writer) error {
 	src := b.src
 	pr, pw := io.Pipe()
@@ -158,7 +222,7 @@ func (b *builder) buildWithDebs(ctx context.Context, ib runtime.ImageBuilder, ba
 	err := ib.BuildInContainer(ctx, runtime.ContainerBuild{
 		Base: base, Ref: ref, Files: pr,
 		Cmd:      []string{"/bin/sh", buildDir + "/install.sh"},
-		Env:      []string{"DEBIAN_FRONTEND=noninteractive", "DEBCONF_NONINTERACTIVE_SEEN=true", "LC_ALL=C.UTF-8", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
+		Env:      buildEnv,
 		Changes:  changes,
 		Progress: progress,
 	})

@@ -194,18 +194,26 @@ type ImageInfo struct {
 }
 
 // ContainerBuild is an image build done in a container without a network:
-// Files (a tar stream) is extracted at "/" of a container created from
-// Base, Cmd runs, and on success the container is committed as Ref with the
+// Files (a tar stream, may be nil) is extracted at "/" of a container
+// created from Base, Cmd runs with Stdin on its standard input, and on
+// success the container is committed as Ref (when not empty) with the
 // Dockerfile-style Changes. The container is removed in any case, so a
 // failed or interrupted build tags nothing.
 type ContainerBuild struct {
 	Base    string
 	Ref     string
 	Files   io.Reader
+	Stdin   io.Reader
 	Cmd     []string
 	Env     []string
 	Changes []string
-	// Progress receives the build's output (may be nil).
+	// Tmpfs mounts: path -> options.
+	Tmpfs map[string]string
+	// Stdout receives the command's standard output (nil: Progress).
+	// It sees the whole output before BuildInContainer returns.
+	Stdout io.Writer
+	// Progress receives the build's standard error (and output when
+	// Stdout is nil); may be nil.
 	Progress io.Writer
 }
 

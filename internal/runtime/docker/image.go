@@ -177,9 +177,11 @@ func (r *Runtime) ListImages(ctx context.Context, labels map[string]string) ([]r
 func (r *Runtime) BuildInContainer(ctx context.Context, b runtime.ContainerBuild) (err error) {
 	cfg := &container.Config{
 		Image: b.Base, Cmd: b.Cmd, Env: b.Env, NetworkDisabled: true,
-		Labels: map[string]string{"io.labdojo.image-build": b.Ref},
+		Labels:      map[string]string{"io.labdojo.image-build": b.Base},
+		AttachStdin: b.Stdin != nil, OpenStdin: b.Stdin != nil, StdinOnce: b.Stdin != nil,
+		AttachStdout: true, AttachStderr: true,
 	}
-	hc := &container.HostConfig{NetworkMode: "none"}
+	hc := &container.HostConfig{NetworkMode: "none", Tmpfs: b.Tmpfs}
 	created, err := r.cli.ContainerCreate(ctx, cfg, hc, nil, nil, "")
 	if err != nil {
 		return wrapErr(err, "creating the build container for %s", b.Ref)
@@ -197,17 +199,27 @@ func (r *Runtime) BuildInContainer(ctx context.Context, b runtime.ContainerBuild
 			return wrapErr(err, "copying build files into the build container of %s", b.Ref)
 		}
 	}
-	att, err := r.cli.ContainerAttach(ctx, id, container.AttachOptions{Stream: true, Stdout: true, Stderr: true})
+	att, err := r.cli.ContainerAttach(ctx, id, container.AttachOptions{Stream: true, Stdin: b.Stdin != nil, Stdout: true, Stderr: true})
 	if err != nil {
 		return wrapErr(err, "attaching to the build container of %s", b.Ref)
 	}
 	defer att.Close()
 	tail := &tailWriter{w: b.Progress, keep: 30}
-	copied := make(chan struct{})
+	var stdout io.Writer = tail
+	if b.Stdout != nil {
+		stdout = b.Stdout
+	}
+	copied := make(chan error, 1)
 	go func() {
-		defer close(copied)
-		_, _ = stdcopy.StdCopy(tail, tail, att.Reader)
+		_, err := stdcopy.StdCopy(stdout, tail, att.Reader)
+		copied <- err
 	}()
+	if b.Stdin != nil {
+		go func() {
+			_, _ = io.Copy(att.Conn, b.Stdin)
+			_ = att.CloseWrite()
+		}()
+	}
 	waitC, errC := r.cli.ContainerWait(ctx, id, container.WaitConditionNextExit)
 	if err := r.cli.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
 		return wrapErr(err, "starting the build container of %s", b.Ref)
@@ -222,12 +234,20 @@ func (r *Runtime) BuildInContainer(ctx context.Context, b runtime.ContainerBuild
 	case err := <-errC:
 		return wrapErr(err, "waiting for the build container of %s", b.Ref)
 	}
+	var cerr error
 	select {
-	case <-copied:
-	case <-time.After(5 * time.Second):
+	case cerr = <-copied:
+	case <-time.After(30 * time.Second):
+		cerr = errors.New("the build's output did not end")
 	}
 	if code != 0 {
-		return fmt.Errorf("build of %s failed (exit code %d); last output:\n%s", b.Ref, code, tail.String())
+		return fmt.Errorf("build from %s failed (exit code %d); last output:\n%s", b.Base, code, tail.String())
+	}
+	if cerr != nil {
+		return fmt.Errorf("build from %s: reading its output: %w", b.Base, cerr)
+	}
+	if b.Ref == "" {
+		return nil
 	}
 	if _, err := r.cli.ContainerCommit(ctx, id, container.CommitOptions{Reference: b.Ref, Changes: b.Changes}); err != nil {
 		return wrapErr(err, "committing image %s", b.Ref)
