@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/labdojo/labdojo/internal/image"
+	"github.com/labdojo/labdojo/internal/lab"
 )
 
 // imageCmd is `dojo image build | ls | prune`.
@@ -77,4 +79,31 @@ func (a *app) ensureImageWith(ctx context.Context, opts image.Options) (string, 
 	}
 	a.infof("Built %s in %s.", ref, time.Since(start).Round(100*time.Millisecond))
 	return ref, nil
+}
+
+// ensureVariants builds the image variants the lab's nodes ask for
+// (packages = [...]) and points the nodes at them; an unknown package is an
+// input error (exit 2) before anything is created.
+func (a *app) ensureVariants(ctx context.Context, l *lab.Lab, base string) error {
+	need := false
+	for _, n := range l.Nodes {
+		need = need || len(n.Packages) > 0
+	}
+	if !need {
+		return nil
+	}
+	rt, err := a.runtime(ctx)
+	if err != nil {
+		return err
+	}
+	err = image.EnsureVariants(ctx, rt, base, l.Nodes, image.Options{Progress: func(line string) {
+		if a.verbose || strings.HasPrefix(line, "building image variant") {
+			fmt.Fprintln(a.streams.Err, "  "+line)
+		}
+	}})
+	var ve *image.VariantError
+	if errors.As(err, &ve) {
+		return withCode(ExitUsage, err)
+	}
+	return err
 }

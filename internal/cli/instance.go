@@ -95,6 +95,9 @@ func (a *app) up(ctx context.Context, ref string, f *upFlags) (*engine.UpResult,
 	if err != nil {
 		return nil, err
 	}
+	if err := a.ensureVariants(ctx, l, ref2); err != nil {
+		return nil, err
+	}
 	prog := a.newProgress(len(l.Nodes), f.format == "json")
 	eng.Events = prog.event
 	a.infof("Starting %s (lab %s, %s, %s)...", name, l.Name, plural(len(l.Nodes), "node"), plural(len(l.Networks), "network"))

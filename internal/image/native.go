@@ -192,7 +192,6 @@ func (b *builder) stage2(ctx context.Context, ib runtime.ImageBuilder, base, ref
 	err := ib.BuildInContainer(ctx, runtime.ContainerBuild{
 		Base: base, Stdin: in, Stdout: outW,
 		Cmd:      []string{"/bin/sh", "-c", stage2Script},
-		Env:      buildEnv,
 		Tmpfs:    map[string]string{"/dojo-root": "rw,exec,dev,suid,mode=0755"},
 		Progress: progress,
 	})
@@ -209,8 +208,6 @@ func (b *builder) stage2(ctx context.Context, ib runtime.ImageBuilder, base, ref
 	return nil
 }
 
-var buildEnv = []string{"DEBIAN_FRONTEND=noninteractive", "DEBCONF_NONINTERACTIVE_SEEN=true", "LC_ALL=C.UTF-8", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
-
 // buildWithDebs runs script in a container from base with the packages
 // copied in, then commits ref (package variants: a new layer on base).
 func (b *builder) buildWithDebs(ctx context.Context, ib runtime.ImageBuilder, base, ref string, pkgs []*debian.Package, script string, changes []string, progress io.Writer) error {
@@ -222,7 +219,6 @@ func (b *builder) buildWithDebs(ctx context.Context, ib runtime.ImageBuilder, ba
 	err := ib.BuildInContainer(ctx, runtime.ContainerBuild{
 		Base: base, Ref: ref, Files: pr,
 		Cmd:      []string{"/bin/sh", buildDir + "/install.sh"},
-		Env:      buildEnv,
 		Changes:  changes,
 		Progress: progress,
 	})
@@ -287,6 +283,7 @@ func debFile(p *debian.Package) string { return p.Name + ".deb" }
 func installScript(essential []*debian.Package, layers [][]*debian.Package, base bool) string {
 	var s strings.Builder
 	s.WriteString("#!/bin/sh\nset -eu\ncd " + buildDir + "\n")
+	s.WriteString("export DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true LC_ALL=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n")
 	s.WriteString("printf '#!/bin/sh\\nexit 101\\n' >/usr/sbin/policy-rc.d\nchmod 0755 /usr/sbin/policy-rc.d\n")
 	list := func(ps []*debian.Package) string {
 		names := make([]string, len(ps))
