@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,8 +43,132 @@ func (a *app) imageCmd() *cobra.Command {
 	build.Flags().BoolVar(&opts.Offline, "offline", false, "never use a Debian base image (skip the local and pull builders)")
 	build.Flags().BoolVar(&opts.Force, "force", false, "rebuild even when the image exists")
 	build.Flags().StringVar(&opts.Mirror, "mirror", "", "Debian mirror URL for mirror builds")
-	img.AddCommand(build)
+	img.AddCommand(build, a.imageLsCmd(), a.imagePruneCmd())
 	return img
+}
+
+// imageLister returns the engine as an image.Lister.
+func (a *app) imageLister(ctx context.Context) (image.Lister, error) {
+	rt, err := a.runtime(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l, ok := rt.(image.Lister)
+	if !ok {
+		return nil, withCode(ExitEnviron, errors.New("this engine cannot list images"))
+	}
+	return l, nil
+}
+
+func (a *app) imageLsCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "ls",
+		Short: "List node images: recipe, packages, size, age, and the instances using each",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usageErr("--format must be text or json")
+			}
+			l, err := a.imageLister(cmd.Context())
+			if err != nil {
+				return err
+			}
+			list, err := image.List(cmd.Context(), l)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				if list == nil {
+					list = []image.Info{}
+				}
+				return writeJSON(a.streams.Out, list)
+			}
+			printImages(a.streams.Out, list)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func (a *app) imagePruneCmd() *cobra.Command {
+	var all, dryRun bool
+	cmd := &cobra.Command{
+		Use:   "prune",
+		Short: "Remove node images that no instance uses (the current default image stays unless --all)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := a.imageLister(cmd.Context())
+			if err != nil {
+				return err
+			}
+			removed, err := image.Prune(cmd.Context(), l, all, dryRun)
+			verb := "Removed"
+			if dryRun {
+				verb = "Would remove"
+			}
+			var size int64
+			for _, in := range removed {
+				fmt.Fprintln(a.streams.Out, in.Ref)
+				size += in.Size
+			}
+			a.infof("%s %s (%s).", verb, plural(len(removed), "image"), humanSize(size))
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "also remove the current default node image when unused")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "only list what would be removed")
+	return cmd
+}
+
+func printImages(w io.Writer, list []image.Info) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "IMAGE\tRECIPE\tPACKAGES\tSIZE\tCREATED\tUSED BY")
+	for _, in := range list {
+		pk := strings.Join(in.Packages, ",")
+		switch {
+		case in.Build:
+			pk = "(build leftover)"
+		case pk == "" && in.Current:
+			pk = "(default)"
+		case pk == "":
+			pk = "(default, older recipe)"
+		}
+		used := strings.Join(in.UsedBy, ",")
+		if used == "" {
+			used = "-"
+		}
+		recipe := in.Recipe
+		if recipe == "" {
+			recipe = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", in.Ref, recipe, pk, humanSize(in.Size), age(in.Created), used)
+	}
+	_ = tw.Flush()
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.0f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.0f kB", float64(n)/1e3)
+}
+
+func age(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 }
 
 func validBuilder(b string) bool {

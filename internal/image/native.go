@@ -318,7 +318,7 @@ func (b *builder) importEssential(ctx context.Context, c *debian.Client, ess []*
 	go func() {
 		pw.CloseWithError(writeEssential(pw, c, ess, b.mirror()))
 	}()
-	err := b.eng.ImportImage(ctx, pr, ref, nil)
+	err := b.eng.ImportImage(ctx, pr, ref, []string{"LABEL io.labdojo.image=build"})
 	pr.CloseWithError(errors.New("import finished"))
 	return err
 }

@@ -14,7 +14,6 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/pkg/stdcopy"
 
@@ -150,11 +149,7 @@ func (r *Runtime) TagImage(ctx context.Context, src, dst string) error {
 
 // ListImages returns the images carrying all the given labels.
 func (r *Runtime) ListImages(ctx context.Context, labels map[string]string) ([]runtime.ImageInfo, error) {
-	f := filters.NewArgs()
-	for k, v := range labels {
-		f.Add("label", k+"="+v)
-	}
-	list, err := r.cli.ImageList(ctx, image.ListOptions{Filters: f})
+	list, err := r.cli.ImageList(ctx, image.ListOptions{Filters: labelFilters(labels)})
 	if err != nil {
 		return nil, wrapErr(err, "listing images")
 	}
