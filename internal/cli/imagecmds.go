@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -19,6 +20,7 @@ import (
 func (a *app) imageCmd() *cobra.Command {
 	img := &cobra.Command{Use: "image", Short: "Manage node images"}
 	var opts image.Options
+	var packages []string
 	build := &cobra.Command{
 		Use:   "build",
 		Short: "Build (or refresh with --force) the default node image",
@@ -35,6 +37,14 @@ func (a *app) imageCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if len(packages) > 0 {
+				sort.Strings(packages)
+				n := &lab.Node{Name: "(command line)", Packages: packages, PackagesAt: "--packages"}
+				if err := a.ensureVariants(cmd.Context(), &lab.Lab{Nodes: []*lab.Node{n}}, ref); err != nil {
+					return err
+				}
+				ref = n.Image
+			}
 			fmt.Fprintln(a.streams.Out, ref)
 			return nil
 		},
@@ -43,6 +53,7 @@ func (a *app) imageCmd() *cobra.Command {
 	build.Flags().BoolVar(&opts.Offline, "offline", false, "never use a Debian base image (skip the local and pull builders)")
 	build.Flags().BoolVar(&opts.Force, "force", false, "rebuild even when the image exists")
 	build.Flags().StringVar(&opts.Mirror, "mirror", "", "Debian mirror URL for mirror builds")
+	build.Flags().StringSliceVar(&packages, "packages", nil, "also build the variant with these Debian packages (as a lab's packages = [...])")
 	img.AddCommand(build, a.imageLsCmd(), a.imagePruneCmd())
 	return img
 }

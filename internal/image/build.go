@@ -50,6 +50,9 @@ type Options struct {
 	Mirror string
 	// HTTP replaces the HTTP client of native builds (tests).
 	HTTP *http.Client
+	// Ref builds the default image under this reference instead of
+	// DefaultRef (tests and benchmarks).
+	Ref string
 }
 
 // Builders are the accepted values of Options.Builder.
@@ -176,6 +179,9 @@ func (b *builder) plan(ctx context.Context) (kind, what string, err error) {
 
 func (b *builder) ensure(ctx context.Context) (string, error) {
 	ref := DefaultRef()
+	if b.opts.Ref != "" {
+		ref = b.opts.Ref
+	}
 	if !b.opts.Force {
 		ok, err := b.eng.ImageExists(ctx, ref)
 		if err != nil {
