@@ -3,7 +3,6 @@ package debian
 import (
 	"archive/tar"
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -32,7 +31,7 @@ func DataTar(r io.Reader) (*tar.Reader, func(), error) {
 	for {
 		var hdr [60]byte
 		if _, err := io.ReadFull(br, hdr[:]); err != nil {
-			return nil, nil, errors.New("Debian package without a data member")
+			return nil, nil, errors.New("no data member in the Debian package")
 		}
 		if string(hdr[58:60]) != "`\n" {
 			return nil, nil, errors.New("corrupt ar header in Debian package")
@@ -168,74 +167,4 @@ func NoDocs(p string, isDir bool) bool {
 		return rest == "locale.alias"
 	}
 	return true
-}
-
-// ControlFields reads the control file of a .deb (for tests and tools).
-func ControlFields(r io.Reader) (map[string]string, error) {
-	br := bufioReader(r)
-	magic := make([]byte, len(arMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != arMagic {
-		return nil, errors.New("not a Debian package (no ar header)")
-	}
-	for {
-		var hdr [60]byte
-		if _, err := io.ReadFull(br, hdr[:]); err != nil {
-			return nil, errors.New("Debian package without a control member")
-		}
-		name := strings.TrimRight(strings.TrimSpace(string(hdr[0:16])), "/")
-		size, err := strconv.ParseInt(strings.TrimSpace(string(hdr[48:58])), 10, 64)
-		if err != nil || size < 0 {
-			return nil, errors.New("corrupt ar header")
-		}
-		if !strings.HasPrefix(name, "control.tar") {
-			if _, err := io.CopyN(io.Discard, br, size+size%2); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		var cr io.Reader = io.LimitReader(br, size)
-		switch name {
-		case "control.tar.gz":
-			gr, err := gzip.NewReader(cr)
-			if err != nil {
-				return nil, err
-			}
-			cr = gr
-		case "control.tar.xz":
-			xr, err := xz.NewReader(cr)
-			if err != nil {
-				return nil, err
-			}
-			cr = xr
-		case "control.tar.zst":
-			zr, err := zstd.NewReader(cr)
-			if err != nil {
-				return nil, err
-			}
-			defer zr.Close()
-			cr = zr
-		}
-		tr := tar.NewReader(cr)
-		for {
-			h, err := tr.Next()
-			if err != nil {
-				return nil, errors.New("no control file in the control member")
-			}
-			if cleanName(h.Name) == "control" {
-				b, err := io.ReadAll(io.LimitReader(tr, 1<<20))
-				if err != nil {
-					return nil, err
-				}
-				var out map[string]string
-				err = readParagraphs(bytes.NewReader(b), nil, func(f map[string]string) error {
-					out = map[string]string{}
-					for k, v := range f {
-						out[k] = v
-					}
-					return nil
-				})
-				return out, err
-			}
-		}
-	}
 }
