@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -51,9 +52,13 @@ type nativeSource struct {
 // source fetches and verifies the mirror's release and package index once
 // per builder.
 func (b *builder) source(ctx context.Context) (*nativeSource, error) {
-	if b.src != nil {
+	if b.src != nil && b.src.index != nil {
 		return b.src, nil
 	}
+	// The index is ~60k packages; dojo's command raises the GC target for
+	// lab loading, which would let parsing garbage grow the heap several
+	// times over. Keep the default while reading it.
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	cache, err := CacheDir()
 	if err != nil {
 		return nil, err
@@ -114,6 +119,10 @@ func (b *builder) nativeBuild(ctx context.Context, ib runtime.ImageBuilder, ref 
 		return &UnavailableError{Msg: "cannot resolve Debian's essential packages: " + err.Error(), Err: err}
 	}
 	b.progress("%d packages (%d essential)", len(all), len(ess))
+	layers := ix.InstallLayers(rest(all, ess), names(ess))
+	// The rest of the build needs only the resolved packages.
+	b.src.index = nil
+	debug.FreeOSMemory()
 	if err := src.client.FetchAll(ctx, all); err != nil {
 		return nativeErr(err)
 	}
@@ -130,17 +139,7 @@ func (b *builder) nativeBuild(ctx context.Context, ib runtime.ImageBuilder, ref 
 	}()
 
 	b.progress("stage 2: installing %d packages with dpkg (no network)", len(all))
-	essential := map[string]bool{}
-	for _, p := range ess {
-		essential[p.Name] = true
-	}
-	var rest []*debian.Package
-	for _, p := range all {
-		if !essential[p.Name] {
-			rest = append(rest, p)
-		}
-	}
-	script := installScript(ess, ix.InstallLayers(rest, essential), true)
+	script := installScript(ess, layers, true)
 	lw := &lineWriter{fn: b.opts.Progress}
 	defer lw.Flush()
 	changes := append(append([]string(nil), imageChanges...), "LABEL io.labdojo.image-recipe="+RecipeHash())
@@ -206,6 +205,27 @@ func (b *builder) stage2(ctx context.Context, ib runtime.ImageBuilder, base, ref
 		return fmt.Errorf("importing the built root filesystem: %w", err)
 	}
 	return nil
+}
+
+// names returns the set of names of pkgs.
+func names(pkgs []*debian.Package) map[string]bool {
+	m := make(map[string]bool, len(pkgs))
+	for _, p := range pkgs {
+		m[p.Name] = true
+	}
+	return m
+}
+
+// rest returns the packages of all that are not in some.
+func rest(all, some []*debian.Package) []*debian.Package {
+	skip := names(some)
+	var out []*debian.Package
+	for _, p := range all {
+		if !skip[p.Name] {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // buildWithDebs runs script in a container from base with the packages
