@@ -56,6 +56,9 @@ func List(ctx context.Context, eng Lister) ([]Info, error) {
 	}
 	used := map[string]map[string]bool{} // image ref or ID -> instances
 	mark := func(img, inst string) {
+		if inst == "" {
+			return
+		}
 		if used[img] == nil {
 			used[img] = map[string]bool{}
 		}
@@ -65,7 +68,10 @@ func List(ctx context.Context, eng Lister) ([]Info, error) {
 		mark(c.Image, c.Labels[runtime.LabelInstance])
 	}
 	for _, c := range builds {
-		mark(c.Image, "(a build)")
+		// Containers of instances inherit the label from variant images.
+		if c.Labels[runtime.LabelTool] == "" {
+			mark(c.Image, "(a build)")
+		}
 	}
 	var out []Info
 	seen := map[string]bool{}
@@ -74,9 +80,13 @@ func List(ctx context.Context, eng Lister) ([]Info, error) {
 			continue
 		}
 		seen[im.ID] = true
-		refs := im.Tags
-		if len(refs) == 0 {
-			refs = []string{im.ID}
+		// Only dojo's own repositories: images others build FROM a node
+		// image inherit its labels but are not dojo's to list or prune.
+		var refs []string
+		for _, t := range im.Tags {
+			if strings.HasPrefix(t, Repository+":") || strings.HasPrefix(t, Repository+"-build:") {
+				refs = append(refs, t)
+			}
 		}
 		for _, ref := range refs {
 			in := Info{Ref: ref, ID: shortID(im.ID), Size: im.Size, Created: im.Created,

@@ -3,6 +3,7 @@ package integration
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -52,8 +53,16 @@ node "plain" {
 	}
 	// db and idle share one image; plain runs the default image.
 	ls := mustDojo(t, "image", "ls")
-	if n := strings.Count(ls.stdout, "postgresql"); n != 1 || !strings.Contains(ls.stdout, "it-pg") {
-		t.Fatalf("image ls:\n%s", ls.stdout)
+	var variant, base bool
+	for _, line := range strings.Split(ls.stdout, "\n") {
+		f := strings.Fields(line)
+		if len(f) > 3 && slices.Contains(strings.Split(f[len(f)-1], ","), "it-pg") {
+			variant = variant || f[2] == "postgresql"
+			base = base || f[2] == "(default)"
+		}
+	}
+	if !variant || !base {
+		t.Fatalf("image ls does not show the variant and the default image used by it-pg:\n%s", ls.stdout)
 	}
 
 	bad := strings.Replace(lab, `packages = ["postgresql"]
