@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/image"
 	"github.com/labdojo/labdojo/internal/lab"
 	"github.com/labdojo/labdojo/internal/session"
 )
@@ -162,7 +163,13 @@ func (a *app) upRequest(f *upFlags, prog **progress) (session.UpRequest, error) 
 	}
 	return session.UpRequest{
 		Name: f.name, KeepOnFailure: f.keepOnFailure, MgmtSubnet: f.mgmtSubnet, Lab: opts,
-		Image: func(ctx context.Context) (string, error) { return a.ensureImage(ctx, f.offline, false) },
+		Image: func(ctx context.Context, l *lab.Lab) (string, error) {
+			ref, err := a.ensureImageWith(ctx, image.Options{Offline: f.offline})
+			if err != nil {
+				return "", err
+			}
+			return ref, a.ensureVariants(ctx, l, ref)
+		},
 		Starting: func(inst string, l *lab.Lab) {
 			*prog = a.newProgress(len(l.Nodes), f.format.value == "json")
 			a.svc.Engine.Events = (*prog).event

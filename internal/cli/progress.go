@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/labdojo/labdojo/internal/engine"
-	"github.com/labdojo/labdojo/internal/image"
 	"github.com/labdojo/labdojo/internal/report"
 )
 
@@ -73,30 +71,4 @@ func (p *progress) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.a.errOut.text("\r\x1b[2K")
-}
-
-// ensureImage makes sure the default node image exists, building it with a
-// progress display when missing.
-func (a *app) ensureImage(ctx context.Context, offline, force bool) (string, error) {
-	rt, err := a.runtime(ctx)
-	if err != nil {
-		return "", err
-	}
-	if !force {
-		if ok, err := rt.ImageExists(ctx, image.DefaultRef()); err == nil && ok {
-			return image.DefaultRef(), nil
-		}
-		a.infof("Node image %s is missing: building it (first use; about a minute)...", image.DefaultRef())
-	}
-	start := time.Now()
-	ref, err := image.Ensure(ctx, rt, image.Options{Offline: offline, Force: force, Progress: func(line string) {
-		if a.verbose {
-			a.errOut.printf("  %s\n", line)
-		}
-	}})
-	if err != nil {
-		return "", err
-	}
-	a.infof("Built %s in %s.", ref, time.Since(start).Round(100*time.Millisecond))
-	return ref, nil
 }

@@ -149,6 +149,10 @@ var ReadonlyPaths = []string{
 // BootPath is where the generated boot script is placed in each node.
 const BootPath = "/etc/labdojo/boot.sh"
 
+// ServicesEnv names the environment variable that lists the services the
+// node's init starts at every boot.
+const ServicesEnv = "DOJO_SERVICES"
+
 // ContainerSpec translates a node plan into a container configuration; cmd
 // is the node's boot command (see NodeBoot). It is pure: the same plan gives
 // the same spec.
@@ -175,6 +179,9 @@ func (p *Plan) ContainerSpec(np *NodePlan, cmd []string) runtime.ContainerSpec {
 	spec.PidsLimit, spec.Memory, spec.CPUShares = nodeLimits(n)
 	for k, v := range n.Env {
 		spec.Env[k] = v
+	}
+	if len(n.Services) > 0 {
+		spec.Env[ServicesEnv] = strings.Join(n.Services, " ")
 	}
 	spec.Networks = append(spec.Networks, runtime.NetworkAttachment{Network: MgmtNetworkName(p.Instance), Address: np.MgmtAddr})
 	for _, ifc := range np.Ifaces {

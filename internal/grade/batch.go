@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -185,7 +186,10 @@ func newToken() string {
 func BatchScript(token string, probes []string) string {
 	var b strings.Builder
 	b.WriteString("LC_ALL=C; export LC_ALL; umask 077\n")
-	b.WriteString("_d=\"${TMPDIR:-/tmp}/.dojo-probe.$$\"\n")
+	// The token makes the directory unique even where PIDs repeat (a
+	// node's PID namespace, or batches on one host) and a killed batch
+	// left its directory behind.
+	fmt.Fprintf(&b, "_d=\"${TMPDIR:-/tmp}/.dojo-probe.$$.%x\"\n", sha256.Sum224([]byte(token)))
 	b.WriteString("mkdir \"$_d\" || exit 97\n")
 	b.WriteString("trap 'rm -rf \"$_d\"' EXIT\n")
 	for i, p := range probes {

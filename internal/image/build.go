@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/labdojo/labdojo/internal/runtime"
 )
 
 // Engine is what this package needs from a container engine; a
@@ -21,22 +24,39 @@ type Engine interface {
 	ImportImage(ctx context.Context, rootfs io.Reader, ref string, changes []string) error
 	// BuildImage builds an image from a Dockerfile build context (tar).
 	BuildImage(ctx context.Context, buildContext io.Reader, ref string, labels map[string]string, progress io.Writer) error
+	// RemoveImage removes an image by reference.
+	RemoveImage(ctx context.Context, ref string) error
 }
+
+// An Engine that also implements runtime.ImageBuilder (the Docker runtime
+// does) can pull, build natively, list and prune.
 
 // Options control Ensure.
 type Options struct {
-	// Offline skips the engine build even when a Debian base image is
-	// present, and builds from the package mirror.
+	// Builder forces one way of building: "auto" (or ""), "local",
+	// "pull", "native", "mmdebstrap" or "debootstrap".
+	Builder string
+	// Offline skips the builders that need a Debian base image (local and
+	// pull) even when one is present, and builds from the package mirror.
 	Offline bool
 	// Force rebuilds the image even when it exists.
 	Force bool
 	// Progress receives human-readable progress lines (may be nil). The
 	// package never prints.
 	Progress func(line string)
-	// Mirror overrides the Debian mirror used by offline builds (default:
-	// the host's apt sources, else http://deb.debian.org/debian).
+	// Mirror overrides the Debian mirror used by mirror builds (default:
+	// $DOJO_MIRROR, else the host's apt sources, else
+	// http://deb.debian.org/debian).
 	Mirror string
+	// HTTP replaces the HTTP client of native builds (tests).
+	HTTP *http.Client
+	// Ref builds the default image under this reference instead of
+	// DefaultRef (tests and benchmarks).
+	Ref string
 }
+
+// Builders are the accepted values of Options.Builder.
+var Builders = []string{"auto", "local", "pull", "native", "mmdebstrap", "debootstrap"}
 
 // ErrUnavailable is matched (errors.Is) by errors saying that no way to build
 // the node image exists on this machine.
@@ -46,18 +66,33 @@ var ErrUnavailable = errors.New("node image unavailable")
 // and what to install or run to fix that.
 type UnavailableError struct {
 	Msg string
+	Err error // cause, may be nil
 }
 
 func (e *UnavailableError) Error() string { return e.Msg }
 
-// Unwrap returns ErrUnavailable.
-func (e *UnavailableError) Unwrap() error { return ErrUnavailable }
+// Unwrap returns ErrUnavailable and the cause.
+func (e *UnavailableError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrUnavailable}
+	}
+	return []error{ErrUnavailable, e.Err}
+}
 
 // Builder kinds, as reported in progress and chosen by plan.
 const (
-	kindEngine      = "engine"
+	kindEngine      = "local"
+	kindPull        = "pull"
+	kindNative      = "native"
 	kindMmdebstrap  = "mmdebstrap"
 	kindDebootstrap = "debootstrap"
+)
+
+// PinnedBase is the Debian base image pulled by the pull builder, pinned
+// by digest; it is tagged PinnedBaseTag once pulled.
+const (
+	PinnedBase    = "debian:bookworm@sha256:17122fe3d66916e55c0cbd5bbf54bb3f87b3582f4d86a755a0fd3498d360f91b"
+	PinnedBaseTag = "debian:bookworm"
 )
 
 // builder holds what Ensure depends on, so tests can replace the host.
@@ -67,13 +102,17 @@ type builder struct {
 	lookPath    func(string) (string, error)
 	sourcesRoot string // root of the host's /etc/apt (for the mirror)
 	tmpDir      string // parent of temporary directories ("" = os default)
+	src         *nativeSource
 }
 
 // Ensure returns the reference of the default node image, building it first
-// when the engine does not have it (or when opts.Force is set). It builds
-// with the engine from a local debian:bookworm (or debian:12) image unless
-// opts.Offline is set, otherwise from the Debian mirror with mmdebstrap or
-// debootstrap. When no way works the error is an *UnavailableError.
+// when the engine does not have it (or when opts.Force is set). Builders are
+// tried in order, the first that works wins: a local debian:bookworm (or
+// debian:12) base image with an engine build; pulling the pinned base image;
+// the native bootstrap from the Debian mirror (no host tool); mmdebstrap or
+// debootstrap when installed. opts.Builder forces one. Two processes that
+// need the same image build it once (a lock in the cache directory). When
+// no way works the error is an *UnavailableError.
 func Ensure(ctx context.Context, eng Engine, opts Options) (string, error) {
 	b := &builder{eng: eng, opts: opts, lookPath: exec.LookPath, sourcesRoot: "/"}
 	return b.ensure(ctx)
@@ -85,35 +124,64 @@ func (b *builder) progress(format string, args ...any) {
 	}
 }
 
-// plan picks how to build: the engine from a base image, or a bootstrap
-// tool. It returns the kind and the base image or the tool's path.
+// candidates returns the builders to try, in order.
+func (b *builder) candidates() ([]string, error) {
+	switch b.opts.Builder {
+	case "", "auto":
+		if b.opts.Offline {
+			return []string{kindNative, kindMmdebstrap, kindDebootstrap}, nil
+		}
+		return []string{kindEngine, kindPull, kindNative, kindMmdebstrap, kindDebootstrap}, nil
+	case kindEngine, kindPull, kindNative, kindMmdebstrap, kindDebootstrap:
+		return []string{b.opts.Builder}, nil
+	}
+	return nil, fmt.Errorf("unknown image builder %q (want one of %s)", b.opts.Builder, strings.Join(Builders, ", "))
+}
+
+// plan picks how to build without side effects: the first candidate that
+// is available. It returns the kind and the base image or the tool's path.
+// Pull and native are always available when the engine can build in a
+// container; whether they work shows only when tried.
 func (b *builder) plan(ctx context.Context) (kind, what string, err error) {
-	if !b.opts.Offline {
-		for _, base := range BaseImages {
-			ok, err := b.eng.ImageExists(ctx, base)
-			if err != nil {
-				return "", "", fmt.Errorf("looking for base image %s: %w", base, err)
+	kinds, err := b.candidates()
+	if err != nil {
+		return "", "", err
+	}
+	_, canBuild := b.eng.(runtime.ImageBuilder)
+	for _, k := range kinds {
+		switch k {
+		case kindEngine:
+			for _, base := range BaseImages {
+				ok, err := b.eng.ImageExists(ctx, base)
+				if err != nil {
+					return "", "", fmt.Errorf("looking for base image %s: %w", base, err)
+				}
+				if ok {
+					return kindEngine, base, nil
+				}
 			}
-			if ok {
-				return kindEngine, base, nil
+		case kindPull, kindNative:
+			if canBuild {
+				return k, "", nil
+			}
+		case kindMmdebstrap, kindDebootstrap:
+			if p, err := b.lookPath(k); err == nil {
+				return k, p, nil
 			}
 		}
 	}
-	for _, tool := range []string{kindMmdebstrap, kindDebootstrap} {
-		if p, err := b.lookPath(tool); err == nil {
-			return tool, p, nil
-		}
+	if len(kinds) == 1 {
+		return "", "", &UnavailableError{Msg: fmt.Sprintf("the %s builder is not available on this machine", kinds[0])}
 	}
-	if b.opts.Offline {
-		return "", "", &UnavailableError{Msg: "cannot build the node image offline: neither mmdebstrap nor debootstrap is installed: " +
-			"run `apt-get install mmdebstrap`, then `dojo image build`"}
-	}
-	return "", "", &UnavailableError{Msg: "no Debian base image in the engine and neither mmdebstrap nor debootstrap is installed: " +
-		"run `apt-get install mmdebstrap` (or load a debian:bookworm image with `docker load`), then `dojo image build`"}
+	return "", "", &UnavailableError{Msg: "no way to build the node image: no Debian base image in the engine, the engine cannot build in a container, " +
+		"and neither mmdebstrap nor debootstrap is installed"}
 }
 
 func (b *builder) ensure(ctx context.Context) (string, error) {
 	ref := DefaultRef()
+	if b.opts.Ref != "" {
+		ref = b.opts.Ref
+	}
 	if !b.opts.Force {
 		ok, err := b.eng.ImageExists(ctx, ref)
 		if err != nil {
@@ -123,29 +191,120 @@ func (b *builder) ensure(ctx context.Context) (string, error) {
 			return ref, nil
 		}
 	}
-	kind, what, err := b.plan(ctx)
+	unlock, err := lockBuild(ctx, ref, b.progress)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if !b.opts.Force {
+		// Another process may have built it while we waited for the lock.
+		if ok, err := b.eng.ImageExists(ctx, ref); err == nil && ok {
+			return ref, nil
+		}
+	}
+	kinds, err := b.candidates()
 	if err != nil {
 		return "", err
 	}
 	start := time.Now()
+	var errs []error
+	for _, kind := range kinds {
+		err := b.try(ctx, kind, ref)
+		if err == nil {
+			b.progress("node image %s built in %s (%s)", ref, time.Since(start).Round(100*time.Millisecond), kind)
+			return ref, nil
+		}
+		if errors.Is(err, errSkip) {
+			continue
+		}
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("building node image %s: %w", ref, ctx.Err())
+		}
+		if len(kinds) == 1 {
+			return "", wrapBuildErr(ref, kind, err)
+		}
+		b.progress("the %s builder failed: %v", kind, err)
+		errs = append(errs, wrapBuildErr(ref, kind, err))
+	}
+	if len(errs) == 0 {
+		_, _, err := b.plan(ctx)
+		if err == nil {
+			err = &UnavailableError{Msg: "no way to build the node image"}
+		}
+		return "", err
+	}
+	// The last real failure says most (the native build's reason when the
+	// host has no tools).
+	return "", errs[len(errs)-1]
+}
+
+func wrapBuildErr(ref, kind string, err error) error {
+	var ue *UnavailableError
+	if errors.As(err, &ue) {
+		return err
+	}
+	return fmt.Errorf("building node image %s (%s): %w", ref, kind, err)
+}
+
+// errSkip says that a builder is not available here.
+var errSkip = errors.New("builder not available")
+
+// try runs one builder; errSkip when it does not apply on this machine.
+func (b *builder) try(ctx context.Context, kind, ref string) error {
+	ib, canBuild := b.eng.(runtime.ImageBuilder)
 	switch kind {
 	case kindEngine:
-		b.progress("building node image %s from %s with the engine...", ref, what)
-		err = b.engineBuild(ctx, what, ref)
-	case kindMmdebstrap:
-		b.progress("building node image %s offline from %s", ref, b.mirror())
-		b.progress("downloading and unpacking packages (mmdebstrap)...")
-		err = b.mmdebstrapBuild(ctx, what, ref)
-	case kindDebootstrap:
-		b.progress("building node image %s offline from %s", ref, b.mirror())
-		b.progress("downloading and unpacking packages (debootstrap)...")
-		err = b.debootstrapBuild(ctx, what, ref)
+		for _, base := range BaseImages {
+			ok, err := b.eng.ImageExists(ctx, base)
+			if err != nil {
+				return fmt.Errorf("looking for base image %s: %w", base, err)
+			}
+			if ok {
+				b.progress("building node image %s from %s with the engine...", ref, base)
+				return b.engineBuild(ctx, base, ref)
+			}
+		}
+		if b.opts.Builder == kindEngine {
+			return &UnavailableError{Msg: "no local Debian base image (debian:bookworm or debian:12) in the engine"}
+		}
+		return errSkip
+	case kindPull:
+		if !canBuild {
+			return errSkip
+		}
+		b.progress("pulling %s...", PinnedBase)
+		lw := &lineWriter{fn: b.opts.Progress}
+		err := ib.PullImage(ctx, PinnedBase, lw)
+		lw.Flush()
+		if err != nil {
+			return fmt.Errorf("pulling the Debian base image: %w", err)
+		}
+		if err := ib.TagImage(ctx, PinnedBase, PinnedBaseTag); err != nil {
+			return err
+		}
+		b.progress("building node image %s from %s with the engine...", ref, PinnedBase)
+		return b.engineBuild(ctx, PinnedBase, ref)
+	case kindNative:
+		if !canBuild {
+			return errSkip
+		}
+		b.progress("building node image %s natively from %s", ref, b.mirror())
+		return b.nativeBuild(ctx, ib, ref)
+	case kindMmdebstrap, kindDebootstrap:
+		tool, err := b.lookPath(kind)
+		if err != nil {
+			if b.opts.Builder == kind {
+				return &UnavailableError{Msg: kind + " is not installed", Err: err}
+			}
+			return errSkip
+		}
+		b.progress("building node image %s from %s with %s...", ref, b.mirror(), kind)
+		if kind == kindMmdebstrap {
+			return b.mmdebstrapBuild(ctx, tool, ref)
+		}
+		return b.debootstrapBuild(ctx, tool, ref)
 	}
-	if err != nil {
-		return "", fmt.Errorf("building node image %s (%s): %w", ref, kind, err)
-	}
-	b.progress("node image %s built in %s", ref, time.Since(start).Round(100*time.Millisecond))
-	return ref, nil
+	return errSkip
 }
 
 // engineBuild builds the image with the engine from a local base image.
@@ -251,10 +410,14 @@ func (b *builder) debootstrapBuild(ctx context.Context, tool, ref string) error 
 	return b.importFrom(ctx, ref, "tar", "--numeric-owner", "--xattrs", "--xattrs-include=*", "-C", rootfs, "-cf", "-", ".")
 }
 
-// mirror returns the Debian mirror for offline builds.
+// mirror returns the Debian mirror for mirror builds: the option, else
+// $DOJO_MIRROR, else the host's apt sources, else Debian's default.
 func (b *builder) mirror() string {
 	if b.opts.Mirror != "" {
-		return b.opts.Mirror
+		return strings.TrimRight(b.opts.Mirror, "/")
+	}
+	if m := os.Getenv(MirrorEnv); m != "" {
+		return strings.TrimRight(m, "/")
 	}
 	return hostMirror(b.sourcesRoot)
 }

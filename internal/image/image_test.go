@@ -6,11 +6,15 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/labdojo/labdojo/internal/runtime"
 )
 
 // fakeEngine records calls; images it "has" are listed in have.
@@ -56,6 +60,8 @@ func (f *fakeEngine) BuildImage(_ context.Context, bc io.Reader, ref string, _ m
 	return nil
 }
 
+func (f *fakeEngine) RemoveImage(context.Context, string) error { return nil }
+
 func noTools(string) (string, error) { return "", errors.New("not found") }
 
 func TestDefaultRef(t *testing.T) {
@@ -88,6 +94,7 @@ func TestDefaultRef(t *testing.T) {
 
 func TestEnsureChoosesBuilder(t *testing.T) {
 	ctx := context.Background()
+	t.Setenv(CacheEnv, t.TempDir())
 	t.Run("present", func(t *testing.T) {
 		eng := &fakeEngine{have: map[string]bool{DefaultRef(): true}}
 		b := &builder{eng: eng, lookPath: noTools}
@@ -122,8 +129,7 @@ func TestEnsureChoosesBuilder(t *testing.T) {
 	t.Run("nothing available", func(t *testing.T) {
 		b := &builder{eng: &fakeEngine{}, lookPath: noTools}
 		_, err := b.ensure(ctx)
-		want := "no Debian base image in the engine and neither mmdebstrap nor debootstrap is installed: run `apt-get install mmdebstrap` (or load a debian:bookworm image with `docker load`), then `dojo image build`"
-		if err == nil || err.Error() != want {
+		if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "no way to build the node image") {
 			t.Fatalf("err = %v", err)
 		}
 	})
@@ -225,5 +231,52 @@ func TestDockerfile(t *testing.T) {
 		if !strings.Contains(df, want) {
 			t.Errorf("Dockerfile lacks %q:\n%s", want, df)
 		}
+	}
+}
+
+// fakeBuilder is a fakeEngine that can also pull and build in containers.
+type fakeBuilder struct {
+	fakeEngine
+	pulls int
+}
+
+func (f *fakeBuilder) PullImage(context.Context, string, io.Writer) error {
+	f.pulls++
+	return errors.New(`Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host`)
+}
+func (f *fakeBuilder) TagImage(context.Context, string, string) error { return nil }
+func (f *fakeBuilder) ListImages(context.Context, map[string]string) ([]runtime.ImageInfo, error) {
+	return nil, nil
+}
+func (f *fakeBuilder) BuildInContainer(context.Context, runtime.ContainerBuild) error {
+	return errors.New("not in this test")
+}
+
+func TestEnsureFallsBackToNativeAndNamesTheMirror(t *testing.T) {
+	t.Setenv(CacheEnv, t.TempDir())
+	srv := httptest.NewServer(http.NotFoundHandler())
+	mirror := srv.URL + "/debian"
+	srv.Close() // unreachable from now on
+	eng := &fakeBuilder{}
+	var lines []string
+	b := &builder{eng: eng, lookPath: noTools, opts: Options{Mirror: mirror, Progress: func(l string) { lines = append(lines, l) }}}
+	_, err := b.ensure(context.Background())
+	if eng.pulls != 1 {
+		t.Fatalf("pull tried %d times", eng.pulls)
+	}
+	if !errors.Is(err, ErrUnavailable) || !strings.HasPrefix(err.Error(), "cannot reach the Debian mirror "+mirror) {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(strings.Join(lines, "\n"), "the pull builder failed") {
+		t.Fatalf("progress: %q", lines)
+	}
+	// Forcing a builder that is not there is a clear refusal.
+	b = &builder{eng: eng, lookPath: noTools, opts: Options{Builder: "mmdebstrap"}}
+	if _, err := b.ensure(context.Background()); !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "mmdebstrap is not installed") {
+		t.Fatalf("forced mmdebstrap: %v", err)
+	}
+	b = &builder{eng: eng, lookPath: noTools, opts: Options{Builder: "nonsense"}}
+	if _, err := b.ensure(context.Background()); err == nil || !strings.Contains(err.Error(), "unknown image builder") {
+		t.Fatalf("unknown builder: %v", err)
 	}
 }

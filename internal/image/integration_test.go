@@ -128,7 +128,7 @@ func TestNodeImageIntegration(t *testing.T) {
 	}})
 	if err != nil {
 		if errors.Is(err, image.ErrUnavailable) {
-			t.Fatalf("%v (on this machine: apt-get install -y mmdebstrap)", err)
+			t.Fatalf("%v (the native builder needs the Debian mirror)", err)
 		}
 		t.Fatal(err)
 	}

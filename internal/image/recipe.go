@@ -39,7 +39,7 @@ var Packages = []string{
 	"openssh-server", "sudo", "iproute2", "iputils-ping", "iptables", "nftables",
 	"curl", "ca-certificates", "dnsutils", "netcat-openbsd", "procps", "less",
 	"vim-tiny", "nano", "nginx-light", "dnsmasq-base", "isc-dhcp-client", "tcpdump",
-	"cron", "rsync", "python3", "init-system-helpers", "traceroute", "kmod",
+	"cron", "rsync", "python3", "python3-apt", "init-system-helpers", "traceroute", "kmod",
 }
 
 //go:embed files

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -516,12 +518,15 @@ func TestCheckTypes(t *testing.T) {
 
 	t.Run("junit-and-tap", func(t *testing.T) {
 		r := dojo(t, "check", "it-checks", "--format", "junit")
-		p := filepath.Join(t.TempDir(), "junit.xml")
-		if err := os.WriteFile(p, []byte(r.stdout), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if out, err := exec.Command("xmllint", "--noout", p).CombinedOutput(); err != nil {
-			t.Errorf("xmllint: %v %s", err, out)
+		// Well-formed here; xmllint and the JUnit XSD judge the same
+		// output in node containers (internal/report, consumers_test.go).
+		dec := xml.NewDecoder(strings.NewReader(r.stdout))
+		for {
+			if _, err := dec.Token(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatalf("junit is not well-formed XML: %v\n%s", err, r.stdout)
+			}
 		}
 		if n := strings.Count(r.stdout, "<testcase"); n != len(d.Goals) {
 			t.Errorf("junit has %d testcases, want %d", n, len(d.Goals))

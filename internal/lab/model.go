@@ -53,6 +53,15 @@ type Node struct {
 	CPUs   float64 // 0 = no hard limit (a CPU share still applies)
 	Memory int64   // bytes, 0 = the engine package's default
 	Pids   int64   // process limit, 0 = the engine package's default
+	// Packages are Debian packages added to the default node image
+	// (defaults' and the node's, sorted, without duplicates): the node runs
+	// an image variant. PackagesAt is where they were declared
+	// (file:line:column), for messages.
+	Packages   []string
+	PackagesAt string
+	// Services are started at every boot (`service NAME start`); services
+	// that packages install never start on their own.
+	Services []string
 
 	// Host-reaching options; the loader refuses them unless allowed.
 	Privileged   bool

@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,8 @@ var fileSchema = &hcl.BodySchema{
 
 var defaultsSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
+		{Name: "packages"},
+		{Name: "services"},
 		{Name: "image"},
 		{Name: "cpus"},
 		{Name: "memory"},
@@ -49,6 +52,8 @@ var defaultsSchema = &hcl.BodySchema{
 
 var nodeSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
+		{Name: "packages"},
+		{Name: "services"},
 		{Name: "title"},
 		{Name: "image"},
 		{Name: "count"},
@@ -163,13 +168,16 @@ func (l *loader) decodeNetworks(blocks []*hcl.Block) {
 
 // defaults are values every node inherits.
 type defaults struct {
-	image  string
-	cpus   float64
-	memory int64
-	pids   int64
-	env    map[string]string
-	exec   []string
-	files  []File
+	packages   []string
+	packagesAt string
+	services   []string
+	image      string
+	cpus       float64
+	memory     int64
+	pids       int64
+	env        map[string]string
+	exec       []string
+	files      []File
 }
 
 func (l *loader) decodeDefaults(blocks []*hcl.Block) *defaults {
@@ -189,6 +197,8 @@ func (l *loader) decodeDefaults(blocks []*hcl.Block) *defaults {
 		d.pids, _ = l.evalPids(at["pids"], l.ctx)
 		d.env, _ = l.evalStringMap(at["env"], l.ctx)
 		d.exec, _ = l.evalStringList(at["exec"], l.ctx)
+		d.packages, d.packagesAt = l.evalPackages(at["packages"], l.ctx)
+		d.services = l.evalServices(at["services"], l.ctx)
 		l.checkFileBlocks(content.Blocks)
 		for _, fb := range content.Blocks {
 			if f, ok := l.decodeFile(fb, l.ctx); ok {
@@ -571,10 +581,71 @@ func (l *loader) decodeNode(inst instance, b *hcl.Block, content *hcl.BodyConten
 	}
 	n.Files = append(n.Files, files...)
 
+	pk, at2 := l.evalPackages(at["packages"], ctx)
+	n.Packages, n.PackagesAt = mergeNames(def.packages, pk), at2
+	if n.PackagesAt == "" {
+		n.PackagesAt = def.packagesAt
+	}
+	n.Services = mergeNames(def.services, l.evalServices(at["services"], ctx))
+
 	l.decodeHostOptions(n, content, ctx)
 	gateways := l.decodeInterfaces(n, content, ctx, addrs)
 	l.decodeRoutes(n, content, ctx, gateways)
 	return n
+}
+
+var (
+	debPackageRE = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]{1,99}$`)
+	serviceRE    = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9@._-]{0,99}$`)
+)
+
+// evalPackages evaluates a packages list (Debian package names) and returns
+// it with where it was declared.
+func (l *loader) evalPackages(a *hcl.Attribute, ctx *hcl.EvalContext) ([]string, string) {
+	list, ok := l.evalStringList(a, ctx)
+	if !ok || a == nil {
+		return nil, ""
+	}
+	r := a.Expr.Range()
+	for _, p := range list {
+		if !debPackageRE.MatchString(p) {
+			l.errorf(r.Ptr(), "Invalid package name",
+				"%q is not a Debian package name (lower case letters, digits, '+', '-' and '.', such as \"postgresql\").", p)
+		}
+	}
+	return list, fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+}
+
+// evalServices evaluates a services list (names of init scripts).
+func (l *loader) evalServices(a *hcl.Attribute, ctx *hcl.EvalContext) []string {
+	list, ok := l.evalStringList(a, ctx)
+	if !ok || a == nil {
+		return nil
+	}
+	for _, s := range list {
+		if !serviceRE.MatchString(s) {
+			l.errorf(a.Expr.Range().Ptr(), "Invalid service name",
+				"%q is not a service name such as \"postgresql\".", s)
+		}
+	}
+	return list
+}
+
+// mergeNames returns the sorted union of a and b.
+func mergeNames(a, b []string) []string {
+	if len(a)+len(b) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range append(append([]string(nil), a...), b...) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func validEnvName(k string) bool {

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/labdojo/labdojo/internal/check"
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/image/imagetest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -369,16 +369,23 @@ func TestJUnitIsValidXML(t *testing.T) {
 	if s.Cases[2].Skipped == nil || s.Cases[3].Error == nil || s.Cases[0].Failure != nil {
 		t.Errorf("skipped/error mapping wrong: %+v", s.Cases)
 	}
-	if _, err := exec.LookPath("xmllint"); err != nil {
-		t.Log("xmllint not installed; skipped the external well-formedness check")
-		return
+}
+
+// TestJUnitXmllint checks the JUnit output with libxml2's xmllint, run in a
+// node image variant (packages = ["libxml2-utils"]): a fresh machine has no
+// xmllint, only Docker.
+func TestJUnitXmllint(t *testing.T) {
+	rt := imagetest.Runtime(t)
+	img := imagetest.Image(t, rt, "libxml2-utils")
+	node := imagetest.Start(t, rt, img, imagetest.Network(t, rt), nil, []string{"sleep", "infinity"})
+	out, _ := render(t, "junit", fixture(), Options{})
+	if _, msg, code := node.Exec(t, out, "xmllint", "--noout", "-"); code != 0 {
+		t.Errorf("xmllint refused the JUnit output (exit %d):\n%s", code, msg)
 	}
-	f := filepath.Join(t.TempDir(), "junit.xml")
-	if err := os.WriteFile(f, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if msg, err := exec.Command("xmllint", "--noout", f).CombinedOutput(); err != nil {
-		t.Errorf("xmllint: %v\n%s", err, msg)
+	// The check is real: xmllint refuses a broken document.
+	broken := append(append([]byte(nil), out[:len(out)/2]...), []byte("<unclosed>")...)
+	if _, _, code := node.Exec(t, broken, "xmllint", "--noout", "-"); code == 0 {
+		t.Error("xmllint accepted a truncated document")
 	}
 }
 

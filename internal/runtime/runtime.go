@@ -210,3 +210,49 @@ type ExecSpec struct {
 type ExecResult struct {
 	ExitCode int
 }
+
+// ImageInfo describes an image of the engine.
+type ImageInfo struct {
+	ID      string
+	Tags    []string
+	Labels  map[string]string
+	Size    int64
+	Created time.Time
+}
+
+// ContainerBuild is an image build done in a container without a network:
+// Files (a tar stream, may be nil) is extracted at "/" of a container
+// created from Base, Cmd runs with Stdin on its standard input, and on
+// success the container is committed as Ref (when not empty) with the
+// Dockerfile-style Changes. The container is removed in any case, so a
+// failed or interrupted build tags nothing.
+type ContainerBuild struct {
+	Base    string
+	Ref     string
+	Files   io.Reader
+	Stdin   io.Reader
+	Cmd     []string
+	Env     []string
+	Changes []string
+	// Tmpfs mounts: path -> options.
+	Tmpfs map[string]string
+	// Stdout receives the command's standard output (nil: Progress).
+	// It sees the whole output before BuildInContainer returns.
+	Stdout io.Writer
+	// Progress receives the build's standard error (and output when
+	// Stdout is nil); may be nil.
+	Progress io.Writer
+}
+
+// ImageBuilder is what node image builds need from the engine beyond
+// Runtime's image calls. The Docker runtime implements it.
+type ImageBuilder interface {
+	// PullImage pulls ref from its registry, writing progress lines.
+	PullImage(ctx context.Context, ref string, progress io.Writer) error
+	// TagImage gives the image src the reference dst.
+	TagImage(ctx context.Context, src, dst string) error
+	// ListImages returns the images carrying all the given labels.
+	ListImages(ctx context.Context, labels map[string]string) ([]ImageInfo, error)
+	// BuildInContainer runs a ContainerBuild.
+	BuildInContainer(ctx context.Context, b ContainerBuild) error
+}

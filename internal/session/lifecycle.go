@@ -24,9 +24,11 @@ type UpRequest struct {
 	// MgmtSubnet forces the management subnet ("" chooses one).
 	MgmtSubnet string
 	Lab        lab.Options
-	// Image returns the node image to use, building it when missing. It is
-	// called after the lab validated and before anything is created.
-	Image func(ctx context.Context) (string, error)
+	// Image returns the default node image to use, building it when
+	// missing, and points nodes that ask for packages at their image
+	// variants (building those too). It is called after the lab validated
+	// and before anything is created.
+	Image func(ctx context.Context, l *lab.Lab) (string, error)
 	// Starting is called once the lab is loaded, before bring-up, for the
 	// caller's progress display.
 	Starting func(instance string, l *lab.Lab)
@@ -71,7 +73,7 @@ func (s *Service) up(ctx context.Context, l *lab.Lab, req UpRequest) (*engine.Up
 	}
 	img := ""
 	if req.Image != nil {
-		if img, err = req.Image(ctx); err != nil {
+		if img, err = req.Image(ctx, l); err != nil {
 			return nil, err
 		}
 	}

@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -19,73 +17,45 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/labdojo/labdojo/internal/image/imagetest"
 )
 
-const sshdPath = "/usr/sbin/sshd"
-
-// sshdServer is a real OpenSSH sshd run by a test on 127.0.0.1 only, with
-// its own host keys and authorized_keys in a temporary directory.
+// sshdServer is a real OpenSSH sshd in a container from the labdojo node
+// image, on an internal test network the host reaches, with its own host
+// keys and authorized_keys. A fresh machine (Go and Docker only) runs it.
 type sshdServer struct {
 	addrs   []string
 	hostKey ssh.PublicKey // the pinned ed25519 key
 	user    string
-	log     *lockedBuffer
+	node    *imagetest.Node
+	network string
+	img     string
 }
 
 func (s *sshdServer) target(i int) Target {
 	return Target{Name: fmt.Sprintf("node%d", i+1), Addr: s.addrs[i], User: s.user, HostKey: s.hostKey}
 }
 
-// lockedBuffer collects sshd's log.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func freePort(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// logs returns the end of sshd's log.
+func (s *sshdServer) logs() string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out, err := s.node.RT.Logs(ctx, s.node.ID, 50)
 	if err != nil {
-		t.Fatal(err)
+		return err.Error()
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return out
 }
 
-// startSSHD starts sshd listening on nports loopback ports, accepting
-// userKey. It skips the test when sshd is missing or cannot run here (it
-// needs root and /run/sshd).
+// startSSHD starts sshd in a node container listening on nports ports,
+// accepting userKey for root. Without a Docker engine the test fails
+// (skipped with -short).
 func startSSHD(t testing.TB, userKey ssh.PublicKey, nports int) *sshdServer {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: not starting sshd")
-	}
-	if _, err := os.Stat(sshdPath); err != nil {
-		t.Skipf("%s not installed (apt-get install openssh-server)", sshdPath)
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("sshd needs root for privilege separation")
-	}
-	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
-		t.Skipf("sshd needs /run/sshd: %v", err)
-	}
-	u, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
+	rt := imagetest.Runtime(t)
+	img := imagetest.Image(t, rt)
+	network := imagetest.Network(t, rt)
 
 	edPriv, edPub, err := GenerateEd25519()
 	if err != nil {
@@ -101,77 +71,52 @@ func startSSHD(t testing.TB, userKey ssh.PublicKey, nports int) *sshdServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := func(name string, data []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	rsaPath := write("ssh_host_rsa_key", pem.EncodeToMemory(rsaBlock))
-	edPath := write("ssh_host_ed25519_key", edPriv)
-	akPath := write("authorized_keys", ssh.MarshalAuthorizedKey(userKey))
-
 	var cfg strings.Builder
-	var addrs []string
-	for range nports {
-		a := freePort(t)
-		addrs = append(addrs, a)
-		fmt.Fprintf(&cfg, "ListenAddress %s\n", a)
+	var ports []int
+	for i := range nports {
+		ports = append(ports, 22+i*1000)
+		fmt.Fprintf(&cfg, "Port %d\n", ports[i])
 	}
-	fmt.Fprintf(&cfg, `HostKey %s
-HostKey %s
-AuthorizedKeysFile %s
+	cfg.WriteString(`HostKey /etc/ssh/test_rsa_key
+HostKey /etc/ssh/test_ed25519_key
+AuthorizedKeysFile /etc/ssh/test_authorized_keys
 PidFile none
 UsePAM no
-StrictModes no
 PermitRootLogin prohibit-password
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 MaxSessions 16
 MaxStartups 100
 LogLevel ERROR
-SetEnv SHLVL=1
-`, rsaPath, edPath, akPath)
-	// SetEnv SHLVL=1: bash started by sshd sources ~/.bashrc only at shell
-	// level 1; this machine's root ~/.bashrc runs `pyenv init` (about 2 s
-	// per command under load), which would measure the host's dotfiles
-	// rather than this package. Lab nodes run stock Debian dotfiles.
-	cfgPath := write("sshd_config", []byte(cfg.String()))
-
-	log := &lockedBuffer{}
-	cmd := exec.Command(sshdPath, "-D", "-e", "-f", cfgPath)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Skipf("cannot start sshd: %v", err)
+`)
+	files := []imagetest.File{
+		{Path: "/etc/ssh/test_rsa_key", Data: pem.EncodeToMemory(rsaBlock), Mode: 0o600},
+		{Path: "/etc/ssh/test_ed25519_key", Data: edPriv, Mode: 0o600},
+		{Path: "/etc/ssh/test_authorized_keys", Data: ssh.MarshalAuthorizedKey(userKey), Mode: 0o644},
+		{Path: "/etc/ssh/test_sshd_config", Data: []byte(cfg.String()), Mode: 0o644},
 	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
-
+	node := imagetest.Start(t, rt, img, network, files,
+		[]string{"/bin/sh", "-c", "mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e -f /etc/ssh/test_sshd_config"})
+	srv := &sshdServer{hostKey: edPub, user: "root", node: node, network: network, img: img}
+	for _, p := range ports {
+		srv.addrs = append(srv.addrs, net.JoinHostPort(node.Addr.String(), fmt.Sprint(p)))
+	}
 	// Wait for every port to accept TCP connections.
-	deadline := time.Now().Add(5 * time.Second)
-	for _, a := range addrs {
+	deadline := time.Now().Add(20 * time.Second)
+	for _, a := range srv.addrs {
 		for {
 			c, err := net.DialTimeout("tcp", a, time.Second)
 			if err == nil {
 				c.Close()
 				break
 			}
-			select {
-			case <-exited:
-				t.Skipf("sshd exited: %s", log.String())
-			case <-time.After(20 * time.Millisecond):
-			}
 			if time.Now().After(deadline) {
-				t.Fatalf("sshd not listening on %s: %s", a, log.String())
+				t.Fatalf("sshd not listening on %s: %v; log:\n%s", a, err, srv.logs())
 			}
+			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	return &sshdServer{addrs: addrs, hostKey: edPub, user: u.Username, log: log}
+	return srv
 }
 
 func TestOpenSSHRunAndPinnedHostKey(t *testing.T) {
@@ -271,65 +216,72 @@ func TestOpenSSHCancelKillsCommand(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("remote command still running: pids %q; sshd log:\n%s", pids, srv.log.String())
+	t.Fatalf("remote command still running: pids %q; sshd log:\n%s", pids, srv.logs())
 }
 
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 
+// TestOpenSSHClientWithWrittenKnownHosts checks that OpenSSH's own client
+// (run in a second node container) accepts the known_hosts file dojo
+// writes, and refuses a wrong pinned key.
 func TestOpenSSHClientWithWrittenKnownHosts(t *testing.T) {
-	if _, err := exec.LookPath("ssh"); err != nil {
-		t.Skip("no ssh client")
-	}
 	dir := t.TempDir()
 	signer, err := WriteUserKey(filepath.Join(dir, "keys", "id_ed25519"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := startSSHD(t, signer.PublicKey(), 1)
-	_, port, _ := net.SplitHostPort(srv.addrs[0])
-	kh := filepath.Join(dir, "known_hosts")
-	cfg := filepath.Join(dir, "ssh_config")
-	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`Host node1
-  HostName 127.0.0.1
+	host, port, _ := net.SplitHostPort(srv.addrs[0])
+	keyData, err := os.ReadFile(filepath.Join(dir, "keys", "id_ed25519"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`Host node1
+  HostName %s
   Port %s
   User %s
-  IdentityFile %s
+  IdentityFile /root/dojo/id
   IdentitiesOnly yes
-  UserKnownHostsFile %s
+  UserKnownHostsFile /root/dojo/known_hosts
   GlobalKnownHostsFile /dev/null
   StrictHostKeyChecking yes
   BatchMode yes
+  ConnectTimeout 10
   LogLevel ERROR
-`, port, srv.user, filepath.Join(dir, "keys", "id_ed25519"), kh)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	runSSH := func() (string, string, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		var stdout, stderr bytes.Buffer
-		cmd := exec.CommandContext(ctx, "ssh", "-F", cfg, "node1", "echo via-openssh")
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		return stdout.String(), stderr.String(), err
+`, host, port, srv.user)
+	client := imagetest.Start(t, srv.node.RT, srv.img, srv.network, []imagetest.File{
+		{Path: "/root/dojo/id", Data: keyData, Mode: 0o600},
+		{Path: "/root/dojo/ssh_config", Data: []byte(cfg), Mode: 0o644},
+	}, []string{"sleep", "infinity"})
+	kh := filepath.Join(dir, "known_hosts")
+	runSSH := func() (string, string, int) {
+		data, err := os.ReadFile(kh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, e, code := client.Exec(t, data, "sh", "-c", "cat > /root/dojo/known_hosts"); code != 0 {
+			t.Fatalf("writing known_hosts: %s", e)
+		}
+		return client.Exec(t, nil, "ssh", "-F", "/root/dojo/ssh_config", "node1", "echo via-openssh")
 	}
 
 	if err := WriteKnownHosts(kh, []KnownHost{{Hosts: []string{"node1", srv.addrs[0]}, Key: srv.hostKey}}); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, err := runSSH()
-	if err != nil || out != "via-openssh\n" {
-		t.Fatalf("ssh with pinned key: %q %q %v", out, errOut, err)
+	out, errOut, code := runSSH()
+	if code != 0 || out != "via-openssh\n" {
+		t.Fatalf("ssh with pinned key: %q %q exit %d", out, errOut, code)
 	}
 
 	_, wrong, _ := GenerateEd25519()
 	if err := WriteKnownHosts(kh, []KnownHost{{Hosts: []string{"node1", srv.addrs[0]}, Key: wrong}}); err != nil {
 		t.Fatal(err)
 	}
-	_, errOut, err = runSSH()
-	if err == nil || !strings.Contains(errOut, "Host key verification failed") {
-		t.Fatalf("ssh with wrong key: err %v stderr %q", err, errOut)
+	_, errOut, code = runSSH()
+	if code == 0 || !strings.Contains(errOut, "Host key verification failed") {
+		t.Fatalf("ssh with wrong key: exit %d stderr %q", code, errOut)
 	}
 }
 

@@ -1,10 +1,12 @@
 package sshx
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -131,4 +133,22 @@ func TestShellForwardsSignal(t *testing.T) {
 		t.Fatalf("Shell = %d, %v; want 130 (ended by SIGINT)", code, err)
 	}
 	t.Logf("ended %s after the signal", time.Since(start).Round(time.Millisecond))
+}
+
+// lockedBuffer collects output written from several goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -1,0 +1,170 @@
+package debian
+
+import (
+	"archive/tar"
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
+)
+
+func bufioReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, 256<<10) }
+
+// arMagic starts every .deb (an ar archive).
+const arMagic = "!<arch>\n"
+
+// DataTar returns a tar reader over the data member (data.tar, .gz, .xz
+// or .zst) of the .deb read from r, and a function that releases the
+// decompressor.
+func DataTar(r io.Reader) (*tar.Reader, func(), error) {
+	br := bufioReader(r)
+	magic := make([]byte, len(arMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != arMagic {
+		return nil, nil, errors.New("not a Debian package (no ar header)")
+	}
+	for {
+		var hdr [60]byte
+		if _, err := io.ReadFull(br, hdr[:]); err != nil {
+			return nil, nil, errors.New("no data member in the Debian package")
+		}
+		if string(hdr[58:60]) != "`\n" {
+			return nil, nil, errors.New("corrupt ar header in Debian package")
+		}
+		name := strings.TrimRight(strings.TrimSpace(string(hdr[0:16])), "/")
+		size, err := strconv.ParseInt(strings.TrimSpace(string(hdr[48:58])), 10, 64)
+		if err != nil || size < 0 {
+			return nil, nil, fmt.Errorf("corrupt ar member size %q", hdr[48:58])
+		}
+		if strings.HasPrefix(name, "data.tar") {
+			member := io.LimitReader(br, size)
+			switch name {
+			case "data.tar":
+				return tar.NewReader(member), func() {}, nil
+			case "data.tar.gz":
+				gr, err := gzip.NewReader(member)
+				if err != nil {
+					return nil, nil, fmt.Errorf("%s: %w", name, err)
+				}
+				return tar.NewReader(gr), func() { gr.Close() }, nil
+			case "data.tar.xz":
+				xr, err := xz.NewReader(member)
+				if err != nil {
+					return nil, nil, fmt.Errorf("%s: %w", name, err)
+				}
+				return tar.NewReader(xr), func() {}, nil
+			case "data.tar.zst":
+				zr, err := zstd.NewReader(member, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+				if err != nil {
+					return nil, nil, fmt.Errorf("%s: %w", name, err)
+				}
+				return tar.NewReader(zr), zr.Close, nil
+			default:
+				return nil, nil, fmt.Errorf("unsupported data member %s", name)
+			}
+		}
+		skip := size + size%2
+		if _, err := io.CopyN(io.Discard, br, skip); err != nil {
+			return nil, nil, fmt.Errorf("truncated Debian package: %w", err)
+		}
+	}
+}
+
+// PathFilter decides which paths of a package's data are kept; a path is
+// "usr/share/doc/x/copyright" (no leading "./" or "/").
+type PathFilter func(path string, isDir bool) bool
+
+// MergedUsrDirs are the top-level directories that are symbolic links into
+// /usr on a merged-/usr system (amd64).
+var MergedUsrDirs = []string{"bin", "sbin", "lib", "lib64"}
+
+// mergeUsr maps a path of a package onto a merged-/usr tree
+// ("bin/sh" -> "usr/bin/sh"). It returns "" for the top-level directories
+// themselves, which are symbolic links there.
+func mergeUsr(p string) string {
+	for _, d := range MergedUsrDirs {
+		if p == d {
+			return ""
+		}
+		if strings.HasPrefix(p, d+"/") {
+			return "usr/" + p
+		}
+	}
+	return p
+}
+
+func cleanName(name string) string {
+	name = strings.TrimPrefix(name, "./")
+	name = strings.TrimPrefix(name, "/")
+	return strings.TrimSuffix(name, "/")
+}
+
+// CopyData appends the files of the .deb read from r to tw, mapped onto a
+// merged-/usr tree and filtered by keep (nil keeps everything). Hard links
+// are mapped too. Paths in seen are skipped (the engine's image import
+// refuses duplicates); written paths are added to it.
+func CopyData(tw *tar.Writer, r io.Reader, keep PathFilter, seen map[string]bool) error {
+	tr, release, err := DataTar(r)
+	if err != nil {
+		return err
+	}
+	defer release()
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading package data: %w", err)
+		}
+		name := mergeUsr(cleanName(hdr.Name))
+		if name == "" || strings.Contains("/"+name+"/", "/../") {
+			continue
+		}
+		isDir := hdr.Typeflag == tar.TypeDir
+		if (keep != nil && !keep(name, isDir)) || seen[name] {
+			continue
+		}
+		seen[name] = true
+		if isDir {
+			name += "/"
+		}
+		hdr.Name = name
+		if hdr.Typeflag == tar.TypeLink {
+			hdr.Linkname = mergeUsr(cleanName(hdr.Linkname))
+		}
+		hdr.Format = tar.FormatPAX
+		hdr.Uname, hdr.Gname = "", ""
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if hdr.Typeflag == tar.TypeReg {
+			if _, err := io.Copy(tw, tr); err != nil {
+				return fmt.Errorf("copying %s: %w", name, err)
+			}
+		}
+	}
+}
+
+// NoDocs is a PathFilter that drops manual pages, info pages,
+// documentation (except copyright files), translations and lintian
+// overrides, like the node image's dpkg path-exclude rules.
+func NoDocs(p string, isDir bool) bool {
+	for _, pre := range []string{"usr/share/man/", "usr/share/info/", "usr/share/lintian/"} {
+		if strings.HasPrefix(p, pre) {
+			return false
+		}
+	}
+	if rest, ok := strings.CutPrefix(p, "usr/share/doc/"); ok {
+		return isDir || strings.HasSuffix(rest, "/copyright")
+	}
+	if rest, ok := strings.CutPrefix(p, "usr/share/locale/"); ok {
+		return rest == "locale.alias"
+	}
+	return true
+}

@@ -1,0 +1,90 @@
+package image
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labdojo/labdojo/internal/runtime"
+)
+
+type fakeLister struct {
+	images     []runtime.ImageInfo
+	containers []runtime.ContainerInfo
+	removed    []string
+}
+
+func (f *fakeLister) ListImages(_ context.Context, labels map[string]string) ([]runtime.ImageInfo, error) {
+	var out []runtime.ImageInfo
+	for _, im := range f.images {
+		if im.Labels["io.labdojo.image"] == labels["io.labdojo.image"] {
+			out = append(out, im)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeLister) ListContainers(_ context.Context, labels map[string]string) ([]runtime.ContainerInfo, error) {
+	var out []runtime.ContainerInfo
+	for _, c := range f.containers {
+		ok := true
+		for k, v := range labels {
+			if have, set := c.Labels[k]; !set || (v != "" && have != v) {
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeLister) RemoveImage(_ context.Context, ref string) error {
+	f.removed = append(f.removed, ref)
+	return nil
+}
+
+func TestListAndPrune(t *testing.T) {
+	node := map[string]string{"io.labdojo.image": "node", LabelRecipe: RecipeHash()}
+	variant := map[string]string{"io.labdojo.image": "node", LabelRecipe: RecipeHash(), LabelPackages: "postgresql",
+		"io.labdojo.image-build": DefaultRef()}
+	now := time.Now()
+	f := &fakeLister{
+		images: []runtime.ImageInfo{
+			{ID: "sha256:aaa", Tags: []string{DefaultRef()}, Labels: node, Created: now},
+			{ID: "sha256:bbb", Tags: []string{Repository + ":0123456789ab"}, Labels: variant, Created: now.Add(-time.Hour)},
+			{ID: "sha256:ccc", Tags: []string{Repository + ":old000000000"}, Labels: map[string]string{"io.labdojo.image": "node"}, Created: now.Add(-2 * time.Hour)},
+			// Built FROM a node image by someone else: inherits the label.
+			{ID: "sha256:ddd", Tags: []string{"someone/derived:1"}, Labels: node, Created: now},
+			{ID: "sha256:eee", Tags: []string{Repository + "-build:stage1-x"}, Labels: map[string]string{"io.labdojo.image": "build"}, Created: now},
+		},
+		containers: []runtime.ContainerInfo{
+			// An instance container from the variant inherits its labels.
+			{Image: Repository + ":0123456789ab", Labels: map[string]string{runtime.LabelTool: runtime.ToolName, runtime.LabelInstance: "lab1",
+				"io.labdojo.image-build": DefaultRef()}},
+		},
+	}
+	list, err := List(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, in := range list {
+		got = append(got, in.Ref+" "+strings.Join(in.Packages, ",")+" "+strings.Join(in.UsedBy, ","))
+	}
+	want := []string{
+		Repository + "-build:stage1-x  ",
+		DefaultRef() + "  ",
+		Repository + ":0123456789ab postgresql lab1",
+		Repository + ":old000000000  ",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("list:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	removed, err := Prune(context.Background(), f, false, false)
+	if err != nil || len(removed) != 2 || strings.Join(f.removed, " ") != Repository+"-build:stage1-x "+Repository+":old000000000" {
+		t.Fatalf("prune removed %v (%v)", f.removed, err)
+	}
+}
