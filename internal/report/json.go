@@ -57,19 +57,17 @@ type JSONSummary struct {
 
 // JSONGoal is one goal's result.
 type JSONGoal struct {
-	Name        string `json:"name"`
-	Title       string `json:"title"`
-	Status      string `json:"status"`
-	Points      int    `json:"points"`
-	Awarded     int    `json:"awarded"`
-	HintPenalty int    `json:"hint_penalty"`
-	Reason      string `json:"reason"`
-	Attempts    int    `json:"attempts"`
-	DurationMS  int64  `json:"duration_ms"`
-	// Faults describe the faults the checks ran under (grading under
-	// faults); omitted when none.
-	Faults []string    `json:"faults,omitempty"`
-	Checks []JSONCheck `json:"checks"`
+	Name        string      `json:"name"`
+	Title       string      `json:"title"`
+	Status      string      `json:"status"`
+	Points      int         `json:"points"`
+	Awarded     int         `json:"awarded"`
+	HintPenalty int         `json:"hint_penalty"`
+	Reason      string      `json:"reason"`
+	Attempts    int         `json:"attempts"`
+	DurationMS  int64       `json:"duration_ms"`
+	Checks      []JSONCheck `json:"checks"`
+	Faults      []string    `json:"faults,omitempty"` // faults the checks ran under; omitted when none
 }
 
 // JSONCheck is one check's result with its evidence.
@@ -125,7 +123,8 @@ func NewJSONReport(res *grade.Result, meta Meta) *JSONReport {
 		jg := JSONGoal{
 			Name: g.Name, Title: g.Title, Status: g.Status, Points: g.Points, Awarded: g.Awarded,
 			HintPenalty: g.HintPenalty, Reason: g.Reason, Attempts: g.Attempts,
-			DurationMS: g.Duration.Milliseconds(), Faults: g.Faults, Checks: make([]JSONCheck, 0, len(g.Checks)),
+			DurationMS: g.Duration.Milliseconds(), Checks: make([]JSONCheck, 0, len(g.Checks)),
+			Faults: g.Faults,
 		}
 		for _, c := range g.Checks {
 			jg.Checks = append(jg.Checks, JSONCheck{
