@@ -5,10 +5,10 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/report"
 )
 
@@ -72,17 +72,43 @@ func (o *output) text(s string) {
 }
 
 // table writes aligned columns; every cell is sanitized to one line.
+// Widths are terminal columns (i18n.Width: a Japanese character takes
+// two), so Japanese headers and titles line up; columns are separated by
+// two spaces and the last one is not padded. A nil row is a blank line (a group
+// separator).
 func (o *output) table(header []string, rows [][]string) error {
-	tw := tabwriter.NewWriter(o.w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	all := make([][]string, 0, len(rows)+1)
+	all = append(all, header)
 	for _, r := range rows {
 		cells := make([]string, len(r))
 		for i, c := range r {
 			cells[i] = report.SanitizeLine(c)
 		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		all = append(all, cells)
 	}
-	return tw.Flush()
+	var widths []int
+	for _, r := range all {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], i18n.Width(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range all {
+		for i, c := range r {
+			if i == len(r)-1 || strings.TrimSpace(strings.Join(r[i+1:], "")) == "" {
+				b.WriteString(c)
+				break
+			}
+			b.WriteString(i18n.PadRight(c, widths[i]))
+			b.WriteString("  ")
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(o.w, b.String())
+	return err
 }
 
 // json writes v as JSON (report.WriteJSON; JSON escapes control
@@ -112,4 +138,9 @@ func formatFlag(cmd *cobra.Command, allowed ...string) *formatValue {
 	f := &formatValue{value: "text", allowed: allowed}
 	cmd.Flags().Var(f, "format", "output format: "+strings.Join(allowed, ", "))
 	return f
+}
+
+// msg formats a message of the i18n catalog in the learner's language.
+func (a *app) msg(key i18n.Key, args ...any) string {
+	return i18n.NewPrinter(a.lang).Sprintf(key, args...)
 }

@@ -12,6 +12,9 @@
 // Put it in a new file, as a method of app returning *cobra.Command, and
 // list it in rootCmd's AddCommand call. In RunE:
 //
+//   - learner-facing text is in a.lang (the global --lang, else the
+//     locale): localize scenarios with sc.Localize(a.lang) and print
+//     dojo's own sentences with a.msg(i18n.Msg…), never English literals;
 //   - read flags; declare --format with a.formatFlag (validated when set:
 //     an unknown format exits 2);
 //   - get the service with a.service(ctx) (it connects to the engine) or
@@ -44,6 +47,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/image"
 	"github.com/labdojo/labdojo/internal/lab"
 	"github.com/labdojo/labdojo/internal/report"
@@ -131,10 +135,14 @@ type app struct {
 	opts    Options
 	quiet   bool
 	verbose bool
-	out     *output // stdout
-	errOut  *output // stderr: progress, notes, diagnostics
-	rt      runtime.Runtime
-	svc     *session.Service
+	// langFlag is --lang as given; lang is the learner's language
+	// (i18n.Detect: the flag, else LC_ALL/LC_MESSAGES/LANG, else English).
+	langFlag string
+	lang     string
+	out      *output // stdout
+	errOut   *output // stderr: progress, notes, diagnostics
+	rt       runtime.Runtime
+	svc      *session.Service
 }
 
 // Run runs dojo with args and returns the process exit code.
@@ -227,6 +235,15 @@ from containers, you configure them over SSH like real servers, and
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitUsage, err) })
 	root.PersistentFlags().BoolVarP(&a.quiet, "quiet", "q", false, "print only results and errors")
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "print every step")
+	root.PersistentFlags().StringVar(&a.langFlag, "lang", "", "language of learner-facing text: en or ja (default: from LC_ALL, LC_MESSAGES, LANG; else en)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		lang, err := i18n.Detect(a.langFlag, a.opts.Getenv)
+		if err != nil {
+			return withCode(ExitUsage, fmt.Errorf("--lang: %w", err))
+		}
+		a.lang = lang
+		return nil
+	}
 	root.AddCommand(
 		a.validateCmd(), a.labsCmd(),
 		a.upCmd(), a.downCmd(), a.statusCmd(),
@@ -282,7 +299,7 @@ func (a *app) service(ctx context.Context) (*session.Service, error) {
 	}); ok {
 		eng.Dial = d.Dial
 	}
-	a.svc = &session.Service{Engine: eng, Version: version()}
+	a.svc = &session.Service{Engine: eng, Version: version(), Lang: a.lang}
 	return a.svc, nil
 }
 

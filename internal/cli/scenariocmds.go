@@ -14,8 +14,11 @@ import (
 	"golang.org/x/term"
 
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/report"
+	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/labdojo/labdojo/internal/session"
+	"github.com/labdojo/labdojo/internal/state"
 )
 
 // minWatch is the shortest --watch interval: grading is read-only but not
@@ -23,31 +26,80 @@ import (
 const minWatch = 500 * time.Millisecond
 
 func (a *app) scenariosCmd() *cobra.Command {
+	var track string
 	cmd := &cobra.Command{
 		Use:   "scenarios",
-		Short: "List bundled scenarios and scenarios under ./scenarios",
-		Args:  cobra.NoArgs,
+		Short: "List bundled scenarios and scenarios under ./scenarios, by track and level",
+		Long: `List the bundled scenarios and those under ./scenarios, grouped by track
+and level, with the ones you have passed (from the grading history in the
+state directory) marked. --track shows one track.`,
+		Args: cobra.NoArgs,
 	}
 	format := formatFlag(cmd, "text", "json")
+	cmd.Flags().StringVar(&track, "track", "", "show one track: "+strings.Join(scenario.Tracks, ", "))
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		rows, err := session.Scenarios()
+		rows, err := session.ScenariosIn(a.lang)
 		if err != nil {
 			return err
 		}
+		if cmd.Flags().Changed("track") {
+			if rows, err = session.FilterTrack(rows, track); err != nil {
+				return err
+			}
+		}
+		if st, err := state.OpenEnv(a.opts.Getenv); err != nil {
+			a.infof("Warning: cannot tell which scenarios you passed: %v", err)
+		} else if warnings, err := session.MarkPassed(st, rows); err != nil {
+			a.infof("Warning: cannot tell which scenarios you passed: %v", err)
+		} else {
+			for _, w := range warnings {
+				a.infof("Warning: %v", w)
+			}
+		}
 		if format.value == "json" {
+			if rows == nil {
+				rows = []session.ScenarioEntry{}
+			}
 			return a.out.json(rows)
 		}
-		var cells [][]string
-		for _, r := range rows {
-			title := r.Title
-			if r.Error != "" {
-				title = r.Error
-			}
-			cells = append(cells, []string{r.Name, r.Track, strconv.Itoa(r.Level), strconv.Itoa(r.Minutes), r.Lab, strconv.Itoa(r.Goals), title})
-		}
-		return a.out.table([]string{"NAME", "TRACK", "LEVEL", "MINUTES", "LAB", "GOALS", "TITLE"}, cells)
+		return a.scenarioTable(rows)
 	}
 	return cmd
+}
+
+// scenarioTable prints the catalog grouped by track (a blank line between
+// tracks, the track named on its first row) and level (named when it
+// changes), with a mark on the scenarios passed.
+func (a *app) scenarioTable(rows []session.ScenarioEntry) error {
+	h := strings.Split(a.msg(i18n.MsgListHeader), "\t") // NAME TRACK LEVEL MINUTES LAB GOALS TITLE
+	header := []string{h[1], h[2], h[0], h[3], h[4], h[5], a.msg(i18n.MsgListPassed), h[6]}
+	var cells [][]string
+	passed := 0
+	for i, r := range rows {
+		title := r.Title
+		if r.Error != "" {
+			title = r.Error
+		}
+		tr, lv := r.Track, strconv.Itoa(r.Level)
+		if i > 0 && rows[i-1].Track == r.Track {
+			tr = ""
+			if rows[i-1].Level == r.Level {
+				lv = ""
+			}
+		} else if i > 0 {
+			cells = append(cells, nil)
+		}
+		mark := ""
+		if r.Passed {
+			mark, passed = "✔", passed+1
+		}
+		cells = append(cells, []string{tr, lv, r.Name, strconv.Itoa(r.Minutes), r.Lab, strconv.Itoa(r.Goals), mark, title})
+	}
+	if err := a.out.table(header, cells); err != nil {
+		return err
+	}
+	a.out.printf("\n%s\n", a.msg(i18n.MsgListSummary, passed, len(rows)))
+	return nil
 }
 
 func (a *app) startCmd() *cobra.Command {
@@ -71,7 +123,7 @@ runs the scenario only shows the brief.`,
 			if err != nil {
 				return err
 			}
-			res, err := svc.Start(cmd.Context(), args[0], req, func() { prog.finish(); a.infof("Running the scenario's setup...") })
+			res, err := svc.Start(cmd.Context(), args[0], req, func() { prog.finish(); a.infof("%s", a.msg(i18n.MsgStartSetup)) })
 			prog.finish()
 			if err != nil {
 				return err
@@ -84,9 +136,9 @@ runs the scenario only shows the brief.`,
 }
 
 func (a *app) printStart(res *session.StartResult, format string) error {
-	sc := res.Scenario
+	sc := res.Scenario.Localize(a.lang)
 	if res.Changed {
-		a.infof("Note: the scenario file changed since this instance started; its setup is not run again (run `dojo down %s` for a fresh start).", res.Instance)
+		a.infof("%s", a.msg(i18n.MsgStartChanged, res.Instance))
 	}
 	if format == "json" {
 		return a.out.json(map[string]any{"instance": res.Instance, "scenario": sc.Name, "nodes": res.Up.Nodes, "brief": sc.Brief})
@@ -94,8 +146,8 @@ func (a *app) printStart(res *session.StartResult, format string) error {
 	a.printNodes(a.errOut, res.Instance, res.Up.Nodes, false)
 	a.out.printf("\n")
 	a.out.text(renderMarkdown(report.Sanitize(sc.Brief), func(code, s string) string { return string(a.out.paint(code, s)) }))
-	a.out.printf("\n%s %d goals, %d points, pass mark %d%%, about %d minutes.\n", a.out.paint("1", "Scenario "+sc.Title+":"), len(sc.Goals), sc.TotalPoints(), sc.Pass, sc.Minutes)
-	a.out.printf("Work with `dojo ssh NODE`; grade with `dojo check` (or `dojo check --watch`); stuck? `dojo hint GOAL`.\n")
+	a.out.printf("\n%s\n", a.out.paint("1", a.msg(i18n.MsgStartSummary, sc.Title, len(sc.Goals), sc.TotalPoints(), sc.Pass, sc.Minutes)))
+	a.out.printf("%s\n", a.msg(i18n.MsgStartHowTo))
 	return nil
 }
 
@@ -149,7 +201,7 @@ func firstArg(args []string) string {
 // renders each.
 func (a *app) grade(ctx context.Context, g *session.Grader, format string, all, watching bool, every time.Duration) error {
 	tty := report.IsTerminal(a.streams.Out)
-	ropts := report.Options{Color: a.out.color, Unicode: true, Verbose: all || a.verbose}
+	ropts := report.Options{Color: a.out.color, Unicode: true, Verbose: all || a.verbose, Lang: a.lang}
 	if f, ok := a.streams.Out.(*os.File); ok && tty {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
 			ropts.Width = w
@@ -189,9 +241,9 @@ func (a *app) grade(ctx context.Context, g *session.Grader, format string, all, 
 		if live != nil {
 			switch {
 			case watching && finished:
-				buf.WriteString("\nEvery goal passes (round " + strconv.Itoa(round+1) + " at " + time.Now().Format("15:04:05") + ").\n")
+				buf.WriteString("\n" + a.msg(i18n.MsgCheckAllPass, round+1, time.Now().Format("15:04:05")) + "\n")
 			case watching:
-				buf.WriteString("\nRound " + strconv.Itoa(round+1) + " at " + time.Now().Format("15:04:05") + "; next in " + every.String() + " (Ctrl-C to stop).\n")
+				buf.WriteString("\n" + a.msg(i18n.MsgCheckNextRound, round+1, time.Now().Format("15:04:05"), every.String()) + "\n")
 			}
 			live.Replace(buf.Bytes())
 		} else {
@@ -232,16 +284,16 @@ func (a *app) hintCmd() *cobra.Command {
 			}
 			switch {
 			case len(h.Hints) == 0:
-				a.infof("Goal %q has no hints.", h.Goal)
+				a.infof("%s", a.msg(i18n.MsgHintNone, h.Goal))
 			case h.AllRevealed:
-				a.out.printf("All %d hints of %q are revealed:\n", len(h.Hints), h.Goal)
+				a.out.printf("%s\n", a.msg(i18n.MsgHintAll, len(h.Hints), h.Goal))
 				for i, text := range h.Hints {
 					a.out.printf("  %d. %s\n", i+1, text)
 				}
 			default:
-				a.out.printf("Hint %d/%d for %q: %s\n", h.Index+1, len(h.Hints), h.Goal, h.Hints[h.Index])
+				a.out.printf("%s\n", a.msg(i18n.MsgHintNext, h.Index+1, len(h.Hints), h.Goal, h.Hints[h.Index]))
 				if h.Cost > 0 {
-					a.infof("(This hint costs %d point(s) of goal %q.)", h.Cost, h.Goal)
+					a.infof("(%s)", a.msg(i18n.MsgHintCost, h.Cost))
 				}
 			}
 			return nil
@@ -267,7 +319,7 @@ func (a *app) solveCmd() *cobra.Command {
 				return err
 			}
 			if !yes {
-				a.errOut.printf("Apply the reference solution of %q to instance %s? This changes the nodes. [y/N] ", sol.Scenario.Name, sol.Instance)
+				a.errOut.printf("%s", a.msg(i18n.MsgSolveConfirm, sol.Scenario.Name, sol.Instance))
 				line, _ := bufio.NewReader(a.streams.In).ReadString('\n')
 				if ans := strings.ToLower(strings.TrimSpace(line)); ans != "y" && ans != "yes" {
 					return usageErr("not confirmed; nothing changed (use --yes to skip the question)")
@@ -276,7 +328,7 @@ func (a *app) solveCmd() *cobra.Command {
 			if err := svc.Solve(cmd.Context(), sol); err != nil {
 				return err
 			}
-			a.infof("Applied the reference solution of %q to %s. Grade it with `dojo check`.", sol.Scenario.Name, sol.Instance)
+			a.infof("%s", a.msg(i18n.MsgSolveDone, sol.Scenario.Name, sol.Instance))
 			return nil
 		},
 	}

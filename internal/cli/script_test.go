@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/runtime"
 	"github.com/labdojo/labdojo/internal/runtime/fake"
 )
@@ -38,6 +40,9 @@ import (
 //	sigterm             the next dojo runs as if SIGTERM had arrived
 //	stopnode CONTAINER  stop a fake node as if its process ended
 //	unavailable         the engine stops answering
+//	aligned             the last stdout is a table (header, rows, a last
+//	                    summary line) whose cells start at the header's
+//	                    display columns (a wide character takes two)
 func TestScripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/script/*.txt")
 	if err != nil || len(files) == 0 {
@@ -133,6 +138,10 @@ func (s *scriptState) exec(line string, neg bool) {
 	case "env":
 		k, v, _ := strings.Cut(rest, "=")
 		s.env[k] = v
+	case "aligned":
+		if err := checkAligned(s.stdout); err != nil {
+			t.Errorf("aligned: %v\n%s", err, s.stdout)
+		}
 	case "exists", "nodefile":
 		p := rest
 		if verb == "nodefile" {
@@ -249,4 +258,49 @@ func splitArchive(data string) (string, map[string]string) {
 		files[data[l[2]:l[3]]] = data[l[1]:end]
 	}
 	return comment, files
+}
+
+// cellStarts returns the display columns where a cell starts in a table
+// line: the first non-space, and every non-space after two or more spaces.
+func cellStarts(line string) []int {
+	var out []int
+	col, spaces := 0, 2
+	for _, r := range line {
+		if r == ' ' {
+			spaces++
+		} else {
+			if spaces >= 2 {
+				out = append(out, col)
+			}
+			spaces = 0
+		}
+		col += i18n.RuneWidth(r)
+	}
+	return out
+}
+
+// checkAligned checks that every cell of every row (all non-blank lines
+// but the header and the last) starts at a column of the header.
+func checkAligned(out string) error {
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) < 3 {
+		return fmt.Errorf("no table")
+	}
+	cols := map[int]bool{}
+	for _, c := range cellStarts(lines[0]) {
+		cols[c] = true
+	}
+	for _, l := range lines[1 : len(lines)-1] {
+		for _, c := range cellStarts(l) {
+			if !cols[c] {
+				return fmt.Errorf("a cell of %q starts at display column %d, not at a header column %v", l, c, cellStarts(lines[0]))
+			}
+		}
+	}
+	return nil
 }

@@ -8,28 +8,45 @@ type Key string
 // Messages printed by start, check, hint and solve. Formats use fmt verbs;
 // a translation may reorder arguments with explicit indexes (%[2]d).
 const (
-	MsgStartSummary   Key = "start.summary"    // title, goals, points, pass %, minutes
-	MsgStartHowTo     Key = "start.howto"      // (no args)
-	MsgStartChanged   Key = "start.changed"    // instance
-	MsgCheckAllPass   Key = "check.allpass"    // round, clock
-	MsgCheckNextRound Key = "check.nextround"  // round, clock, interval
-	MsgCheckSummary   Key = "check.summary"    // passed, failed, errors, skipped, seconds
-	MsgCheckScore     Key = "check.score"      // score, max, percent, verdict, pass %
-	MsgCheckPassed    Key = "check.passed"     // (no args) verdict word
-	MsgCheckFailed    Key = "check.failed"     // (no args) verdict word
-	MsgCheckCancelled Key = "check.cancelled"  // (no args)
-	MsgCheckFault     Key = "check.fault"      // fault description
-	MsgHintNone       Key = "hint.none"        // goal
-	MsgHintAll        Key = "hint.all"         // count, goal
-	MsgHintNext       Key = "hint.next"        // n, count, goal, hint
-	MsgHintCost       Key = "hint.cost"        // points
-	MsgSolveConfirm   Key = "solve.confirm"    // scenario, instance
-	MsgSolveDone      Key = "solve.done"       // scenario, instance
-	MsgStatusPassed   Key = "status.passed"    // goal status words
-	MsgStatusFailed   Key = "status.failed"    //
-	MsgStatusError    Key = "status.error"     //
-	MsgStatusSkipped  Key = "status.skipped"   //
-	MsgListHeader     Key = "scenarios.header" // column titles, tab separated
+	MsgStartSummary   Key = "start.summary"     // title, goals, points, pass %, minutes
+	MsgStartHowTo     Key = "start.howto"       // (no args)
+	MsgStartChanged   Key = "start.changed"     // instance
+	MsgCheckAllPass   Key = "check.allpass"     // round, clock
+	MsgCheckNextRound Key = "check.nextround"   // round, clock, interval
+	MsgCheckSummary   Key = "check.summary"     // passed, failed, errors, skipped, seconds
+	MsgCheckScore     Key = "check.score"       // score, max, percent, verdict, pass %
+	MsgCheckPassed    Key = "check.passed"      // (no args) verdict word
+	MsgCheckFailed    Key = "check.failed"      // (no args) verdict word
+	MsgCheckCancelled Key = "check.cancelled"   // (no args)
+	MsgCheckFault     Key = "check.fault"       // fault description
+	MsgHintNone       Key = "hint.none"         // goal
+	MsgHintAll        Key = "hint.all"          // count, goal
+	MsgHintNext       Key = "hint.next"         // n, count, goal, hint
+	MsgHintCost       Key = "hint.cost"         // points
+	MsgSolveConfirm   Key = "solve.confirm"     // scenario, instance
+	MsgSolveDone      Key = "solve.done"        // scenario, instance
+	MsgStatusPassed   Key = "status.passed"     // goal status words
+	MsgStatusFailed   Key = "status.failed"     //
+	MsgStatusError    Key = "status.error"      //
+	MsgStatusSkipped  Key = "status.skipped"    //
+	MsgListHeader     Key = "scenarios.header"  // column titles, tab separated
+	MsgListPassed     Key = "scenarios.passed"  // column title: passed in some graded run
+	MsgListSummary    Key = "scenarios.summary" // passed, listed
+	// Words of the text report (check); English keeps the report's own.
+	MsgReportInstance Key = "report.instance" // header label
+	MsgReportLab      Key = "report.lab"      //
+	MsgReportTrack    Key = "report.track"    //
+	MsgReportOn       Key = "report.on"       // node
+	MsgReportHints    Key = "report.hints"    // points taken by hints
+	MsgReportAttempts Key = "report.attempts" // attempts
+	MsgFieldExpected  Key = "report.expected" // field labels of a check
+	MsgFieldObserved  Key = "report.observed" //
+	MsgFieldWhy       Key = "report.why"      //
+	MsgFieldError     Key = "report.error"    //
+	MsgFieldCommand   Key = "report.command"  //
+	MsgLiveGoal       Key = "live.goal"       // checks done, retries (goal being graded)
+	MsgLiveProgress   Key = "live.progress"   // goals done, running
+	MsgStartSetup     Key = "start.setup"     // (no args) progress note
 )
 
 // catalog holds every message in every supported language.
@@ -103,6 +120,25 @@ var catalog = map[Key]map[string]string{
 	MsgListHeader: {
 		English:  "NAME\tTRACK\tLEVEL\tMINUTES\tLAB\tGOALS\tTITLE",
 		Japanese: "名前\tトラック\tレベル\t目安(分)\tラボ\t課題数\tタイトル",
+	},
+	MsgListPassed:     {English: "PASSED", Japanese: "合格済"},
+	MsgReportInstance: {English: "instance", Japanese: "インスタンス"},
+	MsgReportLab:      {English: "lab", Japanese: "ラボ"},
+	MsgReportTrack:    {English: "track", Japanese: "トラック"},
+	MsgReportOn:       {English: "(on %s)", Japanese: "（%s で確認）"},
+	MsgReportHints:    {English: "hints -%d", Japanese: "ヒント -%d 点"},
+	MsgReportAttempts: {English: "%d attempts", Japanese: "試行 %d 回"},
+	MsgFieldExpected:  {English: "expected", Japanese: "期待値"},
+	MsgFieldObserved:  {English: "observed", Japanese: "実測値"},
+	MsgFieldWhy:       {English: "why", Japanese: "理由"},
+	MsgFieldError:     {English: "error", Japanese: "エラー"},
+	MsgFieldCommand:   {English: "command", Japanese: "コマンド"},
+	MsgLiveGoal:       {English: "(%d checks done, %d retries)", Japanese: "（チェック完了 %d・リトライ %d）"},
+	MsgLiveProgress:   {English: "grading: %d done, %d running", Japanese: "採点中: 完了 %d・実行中 %d"},
+	MsgStartSetup:     {English: "Running the scenario's setup...", Japanese: "シナリオの初期設定（セットアップ）を実行しています..."},
+	MsgListSummary: {
+		English:  "%d of %d scenarios passed (from the grading history).",
+		Japanese: "%[2]d 件中 %[1]d 件のシナリオに合格済み（採点履歴より）。",
 	},
 }
 

@@ -67,6 +67,7 @@ type JSONGoal struct {
 	Attempts    int         `json:"attempts"`
 	DurationMS  int64       `json:"duration_ms"`
 	Checks      []JSONCheck `json:"checks"`
+	Faults      []string    `json:"faults,omitempty"` // faults the checks ran under; omitted when none
 }
 
 // JSONCheck is one check's result with its evidence.
@@ -123,6 +124,7 @@ func NewJSONReport(res *grade.Result, meta Meta) *JSONReport {
 			Name: g.Name, Title: g.Title, Status: g.Status, Points: g.Points, Awarded: g.Awarded,
 			HintPenalty: g.HintPenalty, Reason: g.Reason, Attempts: g.Attempts,
 			DurationMS: g.Duration.Milliseconds(), Checks: make([]JSONCheck, 0, len(g.Checks)),
+			Faults: g.Faults,
 		}
 		for _, c := range g.Checks {
 			jg.Checks = append(jg.Checks, JSONCheck{

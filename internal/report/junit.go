@@ -96,7 +96,7 @@ func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 		}
 		switch g.Status {
 		case grade.StatusPassed:
-			tc.SystemOut = clean(fmt.Sprintf("%s: %d/%d points", goalLabel(g), g.Awarded, g.Points))
+			tc.SystemOut = clean(fmt.Sprintf("%s: %d/%d points", goalLabel(g), g.Awarded, g.Points) + faultLines(g))
 		case grade.StatusFailed:
 			tc.Failure = &junitMessage{Message: msg, Type: "fail", Body: checkDetails(g)}
 		case grade.StatusSkipped:
@@ -127,6 +127,9 @@ func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 func checkDetails(g *grade.GoalResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d/%d points\n", goalLabel(g), g.Awarded, g.Points)
+	if f := faultLines(g); f != "" {
+		b.WriteString(f[1:] + "\n")
+	}
 	for _, c := range g.Checks {
 		if c.Status == check.Pass {
 			continue
@@ -150,6 +153,16 @@ func checkDetails(g *grade.GoalResult) string {
 	// clean keeps the text within XML's character range (probe output may
 	// hold control characters) and makes escapes visible.
 	return clean(b.String())
+}
+
+// faultLines names the faults a goal's checks ran under, one
+// "\nunder fault: ..." line each ("" when none).
+func faultLines(g *grade.GoalResult) string {
+	var b strings.Builder
+	for _, f := range g.Faults {
+		b.WriteString("\nunder fault: " + f)
+	}
+	return b.String()
 }
 
 func indentRest(s, indent string) string {

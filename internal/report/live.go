@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/i18n"
 )
 
 // LiveText renders grading progress as it happens. In place mode (for a
@@ -131,11 +132,11 @@ func (l *LiveText) redraw() {
 				label = g.name
 			}
 			line = fmt.Sprintf("%s %s  %s", l.s.mark("running"), clean(label),
-				l.s.paint(ansiDim, fmt.Sprintf("(%d checks done, %d retries)", g.checks, g.retries)))
+				l.s.paint(ansiDim, l.s.word(i18n.MsgLiveGoal, g.checks, g.retries)))
 		}
 		lines = append(lines, l.fit(line))
 	}
-	lines = append(lines, l.fit(l.s.paint(ansiDim, fmt.Sprintf("grading: %d done, %d running", done, running))))
+	lines = append(lines, l.fit(l.s.paint(ansiDim, l.s.word(i18n.MsgLiveProgress, done, running))))
 	var b bytes.Buffer
 	l.erase(&b)
 	for _, line := range lines {
@@ -179,7 +180,9 @@ func stripANSI(s string) string {
 	return b.String()
 }
 
-func visibleLen(s string) int { return len([]rune(stripANSI(s))) }
+// visibleLen is the display width of s without its colour codes (a wide
+// character takes two columns).
+func visibleLen(s string) int { return i18n.Width(stripANSI(s)) }
 
 func (l *LiveText) write(s string) {
 	if l.err != nil {

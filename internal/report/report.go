@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/i18n"
 )
 
 // Exit codes returned by Write.
@@ -44,6 +45,9 @@ type Options struct {
 	Unicode bool
 	// Verbose also lists passing checks in the text format.
 	Verbose bool
+	// Lang is the language of the text format's own words (i18n codes;
+	// "" is English). Goal titles come localized in the Result.
+	Lang string
 	// Width, when > 0, truncates live progress lines to fit a terminal this
 	// wide, so in-place redraws count lines correctly.
 	Width int
@@ -147,14 +151,24 @@ func firstLine(s string, limit int, ell string) string {
 	return truncate(line, limit, ell)
 }
 
-// truncate bounds s to limit runes, ending with ell when cut.
+// truncate bounds s to limit terminal columns (a wide CJK character
+// counts as two), ending with ell when cut.
 func truncate(s string, limit int, ell string) string {
-	if limit <= 0 || utf8.RuneCountInString(s) <= limit {
+	if limit <= 0 || i18n.Width(s) <= limit {
 		return s
 	}
-	r := []rune(s)
-	keep := max(0, limit-utf8.RuneCountInString(ell))
-	return string(r[:keep]) + ell
+	keep := max(0, limit-i18n.Width(ell))
+	var b strings.Builder
+	used := 0
+	for _, r := range s {
+		w := i18n.RuneWidth(r)
+		if used+w > keep {
+			break
+		}
+		b.WriteRune(r)
+		used += w
+	}
+	return b.String() + ell
 }
 
 // goalLabel is the goal's title, or its name when it has none.

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labdojo/labdojo/internal/check"
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/i18n"
 )
 
 const (
@@ -89,12 +89,9 @@ func checkStatus(st check.Status) string {
 	}
 }
 
-func pad(s string, width int) string {
-	if n := utf8.RuneCountInString(s); n < width {
-		return s + strings.Repeat(" ", width-n)
-	}
-	return s
-}
+// pad pads s to width terminal columns; a wide (CJK) character counts
+// as two, so Japanese goal titles line up.
+func pad(s string, width int) string { return i18n.PadRight(s, width) }
 
 // goalLine is the one-line summary of a goal: mark, label, points.
 func (s style) goalLine(g *grade.GoalResult, labelWidth int) string {
@@ -103,10 +100,10 @@ func (s style) goalLine(g *grade.GoalResult, labelWidth int) string {
 	line := fmt.Sprintf("%s %s  %7s", s.mark(g.Status), label, pts)
 	var notes []string
 	if g.HintPenalty > 0 {
-		notes = append(notes, fmt.Sprintf("hints -%d", g.HintPenalty))
+		notes = append(notes, s.word(i18n.MsgReportHints, g.HintPenalty))
 	}
 	if g.Attempts > 1 {
-		notes = append(notes, fmt.Sprintf("%d attempts", g.Attempts))
+		notes = append(notes, s.word(i18n.MsgReportAttempts, g.Attempts))
 	}
 	if len(notes) > 0 {
 		line += "  " + s.paint(ansiDim, "("+strings.Join(notes, ", ")+")")
@@ -117,7 +114,7 @@ func (s style) goalLine(g *grade.GoalResult, labelWidth int) string {
 func labelWidth(res *grade.Result) int {
 	w := 0
 	for i := range res.Goals {
-		w = max(w, utf8.RuneCountInString(clean(goalLabel(&res.Goals[i]))))
+		w = max(w, i18n.Width(clean(goalLabel(&res.Goals[i]))))
 	}
 	return min(w, maxLabelWidth)
 }
@@ -137,7 +134,7 @@ func writeText(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 		}
 		p("%s", s.paint(ansiBold, clean(head)))
 		var parts []string
-		for _, kv := range [][2]string{{"instance", meta.Instance}, {"lab", meta.Lab}, {"track", meta.Track}} {
+		for _, kv := range [][2]string{{s.word(i18n.MsgReportInstance), meta.Instance}, {s.word(i18n.MsgReportLab), meta.Lab}, {s.word(i18n.MsgReportTrack), meta.Track}} {
 			if kv[1] != "" {
 				parts = append(parts, kv[0]+" "+clean(kv[1]))
 			}
@@ -152,14 +149,23 @@ func writeText(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 	for i := range res.Goals {
 		g := &res.Goals[i]
 		p("%s", s.goalLine(g, lw))
+		for _, f := range g.Faults {
+			p("    %s", s.paint(ansiDim, clean(i18n.Format(s.Lang, i18n.MsgCheckFault, f))))
+		}
 		s.goalDetails(bw, g)
 	}
 	p("")
-	p("%s", s.paint(ansiDim, fmt.Sprintf("%d passed, %d failed, %d %s, %d skipped in %.1fs",
-		res.Count(grade.StatusPassed), res.Count(grade.StatusFailed), res.Count(grade.StatusError),
-		plural(res.Count(grade.StatusError), "error", "errors"), res.Count(grade.StatusSkipped), res.Duration.Seconds())))
+	if s.english() {
+		p("%s", s.paint(ansiDim, fmt.Sprintf("%d passed, %d failed, %d %s, %d skipped in %.1fs",
+			res.Count(grade.StatusPassed), res.Count(grade.StatusFailed), res.Count(grade.StatusError),
+			plural(res.Count(grade.StatusError), "error", "errors"), res.Count(grade.StatusSkipped), res.Duration.Seconds())))
+	} else {
+		p("%s", s.paint(ansiDim, i18n.Format(s.Lang, i18n.MsgCheckSummary,
+			res.Count(grade.StatusPassed), res.Count(grade.StatusFailed), res.Count(grade.StatusError),
+			res.Count(grade.StatusSkipped), res.Duration.Seconds())))
+	}
 	if res.Cancelled {
-		p("%s", s.paint(ansiYellow, "Grading was interrupted: the result is incomplete."))
+		p("%s", s.paint(ansiYellow, i18n.Format(s.Lang, i18n.MsgCheckCancelled)))
 	}
 	p("%s", s.summary(res, meta))
 	return bw.Flush()
@@ -167,13 +173,24 @@ func writeText(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 
 // summary is the final score line.
 func (s style) summary(res *grade.Result, meta Meta) string {
-	verdict := s.paint(ansiBold+ansiGreen, "PASSED")
+	verdict := s.paint(ansiBold+ansiGreen, i18n.Format(s.Lang, i18n.MsgCheckPassed))
 	if !res.Passed {
-		verdict = s.paint(ansiBold+ansiRed, "FAILED")
+		verdict = s.paint(ansiBold+ansiRed, i18n.Format(s.Lang, i18n.MsgCheckFailed))
+	}
+	if !s.english() {
+		return i18n.Format(s.Lang, i18n.MsgCheckScore, res.Score, res.MaxScore, res.Percent, verdict, passMark(res, meta))
 	}
 	return fmt.Sprintf("Score %d/%d (%.1f%%) %s %s (pass mark %d%%)",
 		res.Score, res.MaxScore, res.Percent, s.dash(), verdict, passMark(res, meta))
 }
+
+// english reports whether the text report is in English, whose lines
+// keep their own wording (plurals, the dash); other languages use the
+// i18n message catalog.
+func (s style) english() bool { return s.Lang == "" || s.Lang == i18n.English }
+
+// word is a message of the i18n catalog in the report's language.
+func (s style) word(key i18n.Key, args ...any) string { return i18n.Format(s.Lang, key, args...) }
 
 // goalDetails writes the indented explanation of a goal that did not pass
 // (and, when verbose, the list of its passing checks).
@@ -193,7 +210,7 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 			continue
 		}
 		fmt.Fprintf(w, "    %s %s %s\n", s.mark(checkStatus(c.Status)),
-			truncate(clean(c.Describe), maxDetailWidth, s.ell()), s.paint(ansiDim, "(on "+clean(c.Node)+")"))
+			truncate(clean(c.Describe), maxDetailWidth, s.ell()), s.paint(ansiDim, s.word(i18n.MsgReportOn, clean(c.Node))))
 		if c.Status == check.Pass {
 			continue
 		}
@@ -219,17 +236,17 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 				fmt.Fprintf(w, "        %s %s\n", pad("", 9), s.paint(ansiDim, fmt.Sprintf("%s (+%d lines)", s.ell(), extra)))
 			}
 		}
-		field("expected", c.Expected)
-		field("observed", c.Observed)
+		field(s.word(i18n.MsgFieldExpected), c.Expected)
+		field(s.word(i18n.MsgFieldObserved), c.Observed)
 		if c.Message != "" && c.Message != c.Observed {
-			name := "why"
+			name := s.word(i18n.MsgFieldWhy)
 			if c.Status == check.Error {
-				name = "error"
+				name = s.word(i18n.MsgFieldError)
 			}
 			field(name, c.Message)
 		}
 		if c.Evidence.Command != "" {
-			field("command", firstLine(clean(check.CommandSummary(c.Evidence.Command)), maxDetailWidth, s.ell()))
+			field(s.word(i18n.MsgFieldCommand), firstLine(clean(check.CommandSummary(c.Evidence.Command)), maxDetailWidth, s.ell()))
 		}
 	}
 }

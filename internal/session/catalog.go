@@ -15,6 +15,7 @@ import (
 	"github.com/labdojo/labdojo/internal/check"
 	"github.com/labdojo/labdojo/internal/lab"
 	"github.com/labdojo/labdojo/internal/scenario"
+	"github.com/labdojo/labdojo/internal/state"
 	"github.com/labdojo/labdojo/labs"
 	"github.com/labdojo/labdojo/scenarios"
 )
@@ -244,13 +245,24 @@ type ScenarioEntry struct {
 	Lab     string `json:"lab"`
 	Goals   int    `json:"goals"`
 	Source  string `json:"source"`
-	Error   string `json:"error,omitempty"`
+	// Languages are the languages every learner-facing text exists in.
+	Languages []string `json:"languages,omitempty"`
+	// Passed is set by MarkPassed: some graded run of this scenario
+	// reached its pass mark.
+	Passed bool   `json:"passed"`
+	Error  string `json:"error,omitempty"`
 }
 
 // Scenarios lists the bundled scenarios and those under ./scenarios,
-// sorted by track and level. Each is loaded with the same options as
-// `dojo validate` and `dojo start`, so a scenario listed as valid starts.
-func Scenarios() ([]ScenarioEntry, error) {
+// sorted by track and level, with English titles (see ScenariosIn).
+func Scenarios() ([]ScenarioEntry, error) { return ScenariosIn("") }
+
+// ScenariosIn lists the bundled scenarios and those under ./scenarios,
+// sorted by track (in the order of scenario.Tracks), level and name, with
+// titles in lang (English where a scenario lacks it). Each is loaded with
+// the same options as `dojo validate` and `dojo start`, so a scenario
+// listed as valid starts.
+func ScenariosIn(lang string) ([]ScenarioEntry, error) {
 	var rows []ScenarioEntry
 	seen := map[string]string{}
 	add := func(name, source string, sc *scenario.Scenario, d hcl.Diagnostics) {
@@ -265,7 +277,8 @@ func Scenarios() ([]ScenarioEntry, error) {
 				return
 			}
 			seen[name] = sc.Hash
-			r.Title, r.Track, r.Level, r.Minutes, r.Lab, r.Goals = sc.Title, sc.Track, sc.Level, sc.Minutes, sc.Lab, len(sc.Goals)
+			r.Title, r.Track, r.Level, r.Minutes, r.Lab, r.Goals = sc.Localize(lang).Title, sc.Track, sc.Level, sc.Minutes, sc.Lab, len(sc.Goals)
+			r.Languages = sc.Languages()
 		}
 		rows = append(rows, r)
 	}
@@ -284,12 +297,76 @@ func Scenarios() ([]ScenarioEntry, error) {
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
+		if ti, tj := trackOrder(rows[i].Track), trackOrder(rows[j].Track); ti != tj {
+			return ti < tj
+		}
 		if rows[i].Track != rows[j].Track {
 			return rows[i].Track < rows[j].Track
 		}
-		return rows[i].Level < rows[j].Level
+		if rows[i].Level != rows[j].Level {
+			return rows[i].Level < rows[j].Level
+		}
+		return rows[i].Name < rows[j].Name
 	})
 	return rows, nil
+}
+
+// trackOrder is a track's place in scenario.Tracks (unknown and invalid
+// rows last).
+func trackOrder(track string) int {
+	for i, t := range scenario.Tracks {
+		if t == track {
+			return i
+		}
+	}
+	return len(scenario.Tracks)
+}
+
+// FilterTrack keeps the rows of one track. An unknown track is an
+// InputError naming the tracks.
+func FilterTrack(rows []ScenarioEntry, track string) ([]ScenarioEntry, error) {
+	if trackOrder(track) == len(scenario.Tracks) {
+		return nil, inputf("unknown track %q: use one of %s", track, strings.Join(scenario.Tracks, ", "))
+	}
+	var out []ScenarioEntry
+	for _, r := range rows {
+		if r.Track == track {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// MarkPassed sets Passed on the rows of scenarios that some graded run in
+// the state directory passed: the history of every instance, running or
+// brought down (down keeps history; only --purge removes it). A run counts
+// for a row when it graded a scenario of that name. Unreadable history
+// lines are returned as warnings.
+func MarkPassed(st *state.Store, rows []ScenarioEntry) ([]error, error) {
+	names, err := st.InstanceNames()
+	if err != nil {
+		return nil, err
+	}
+	passed := map[string]bool{}
+	var warnings []error
+	for _, n := range names {
+		recs, bad, err := st.History(n)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range bad {
+			warnings = append(warnings, b)
+		}
+		for _, r := range recs {
+			if r.Passed {
+				passed[r.Scenario] = true
+			}
+		}
+	}
+	for i := range rows {
+		rows[i].Passed = rows[i].Error == "" && passed[rows[i].Name]
+	}
+	return warnings, nil
 }
 
 // FileResult is the validation result of one file.

@@ -38,7 +38,7 @@ func (s *Service) Grader(ctx context.Context, name string) (*Grader, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := is.Loaded.Scenario
+	sc := is.Loaded.Scenario.Localize(s.Lang)
 	goals, err := grade.FromScenario(sc)
 	if err != nil {
 		return nil, &InputError{Err: err}
@@ -135,7 +135,7 @@ func (s *Service) Hint(ctx context.Context, name, goal string) (*HintResult, err
 	if err != nil {
 		return nil, err
 	}
-	sc := is.Loaded.Scenario
+	sc := is.Loaded.Scenario.Localize(s.Lang)
 	g := sc.GoalByName(goal)
 	if g == nil {
 		var names []string

@@ -28,6 +28,9 @@ type Service struct {
 	Engine *engine.Engine
 	// Version is the dojo version recorded in reports.
 	Version string
+	// Lang is the learner's language (i18n codes; "" is English): the
+	// grader's goal titles and the hints come in it.
+	Lang string
 }
 
 // Store is the state store of the service's engine.
