@@ -135,6 +135,8 @@ type app struct {
 	errOut  *output // stderr: progress, notes, diagnostics
 	rt      runtime.Runtime
 	svc     *session.Service
+	// transport is the global --transport flag (see transportcmds.go).
+	transport string
 }
 
 // Run runs dojo with args and returns the process exit code.
@@ -227,12 +229,14 @@ from containers, you configure them over SSH like real servers, and
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitUsage, err) })
 	root.PersistentFlags().BoolVarP(&a.quiet, "quiet", "q", false, "print only results and errors")
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "print every step")
+	a.addTransportFlag(root)
 	root.AddCommand(
 		a.validateCmd(), a.labsCmd(),
 		a.upCmd(), a.downCmd(), a.statusCmd(),
 		a.sshCmd(), a.consoleCmd(), a.sshConfigCmd(), a.inventoryCmd(),
 		a.imageCmd(),
 		a.scenariosCmd(), a.startCmd(), a.checkCmd(), a.hintCmd(), a.solveCmd(),
+		a.proxyCmd(),
 	)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
@@ -282,7 +286,11 @@ func (a *app) service(ctx context.Context) (*session.Service, error) {
 	}); ok {
 		eng.Dial = d.Dial
 	}
-	a.svc = &session.Service{Engine: eng, Version: version()}
+	svc := &session.Service{Engine: eng, Version: version()}
+	if err := a.useEngine(ctx, svc); err != nil {
+		return nil, err
+	}
+	a.svc = svc
 	return a.svc, nil
 }
 

@@ -28,6 +28,9 @@ type Service struct {
 	Engine *engine.Engine
 	// Version is the dojo version recorded in reports.
 	Version string
+	// Executable is dojo's own path, for the ProxyCommand of client
+	// configurations when nodes are reached through the engine.
+	Executable string
 }
 
 // Store is the state store of the service's engine.
