@@ -6,8 +6,22 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/labdojo/labdojo/internal/engine"
 	"github.com/labdojo/labdojo/internal/session"
 )
+
+// printEngine prints which engine runs an instance and how SSH reached it,
+// so that instances of the same name on two engines are told apart.
+func (a *app) printEngine(st *engine.InstanceStatus) {
+	if st.Engine == "" {
+		return
+	}
+	via := ""
+	if st.Transport != "" {
+		via = ", SSH " + st.Transport
+	}
+	a.out.printf("  engine %s%s\n", st.Engine, via)
+}
 
 // addTransportFlag declares the global --transport flag.
 func (a *app) addTransportFlag(root *cobra.Command) {

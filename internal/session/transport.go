@@ -63,8 +63,22 @@ func (s *Service) proxyCommand(instance, node string) (string, error) {
 	if s.Executable == "" {
 		return "", errors.New("the exec transport needs dojo's own path for ProxyCommand, and it is unknown")
 	}
-	cmd := shellquote.Join(s.Executable, "proxy", instance, node)
+	cmd := strings.Join([]string{shellWord(s.Executable), "proxy", shellWord(instance), shellWord(node)}, " ")
 	return strings.ReplaceAll(cmd, "%", "%%"), nil
+}
+
+// shellWord quotes s for sh only when it holds characters other than
+// letters, digits and -_./:+, so plain paths stay readable.
+func shellWord(s string) string {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_./:+", c)) {
+			return shellquote.Quote(s)
+		}
+	}
+	if s == "" {
+		return shellquote.Quote(s)
+	}
+	return s
 }
 
 // Proxy bridges in and out to a node's sshd in inetd mode (`sshd -i`),
