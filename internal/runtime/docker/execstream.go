@@ -145,6 +145,10 @@ func (s *execStream) keepStderr(size int) error {
 func (s *execStream) fail(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		if msg := strings.TrimSpace(string(s.stderr)); msg != "" {
+			if len(msg) > 300 {
+				msg, s.lost = msg[:300], true
+			}
+			msg = strings.Join(strings.Fields(msg), " ")
 			if s.lost {
 				msg += " …"
 			}
