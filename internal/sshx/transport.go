@@ -65,8 +65,9 @@ type Dialer struct {
 	TCP func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Exec opens exec streams; nil leaves only the direct transport.
 	Exec ExecFunc
-	// Remote says the engine is not on this machine: auto never tries
-	// direct, since an address that answers here is not the node.
+	// Remote says the engine is not this machine's default one: auto
+	// never tries direct, since an address that answers here need not be
+	// the node.
 	Remote bool
 	// ProbeTimeout bounds auto's direct probe (default DefaultProbeTimeout).
 	ProbeTimeout time.Duration
@@ -220,7 +221,7 @@ func (d *Dialer) exec(ctx context.Context, t Target) (net.Conn, error) {
 // failed.
 type TransportError struct {
 	Addr   string
-	Remote bool  // direct was skipped: the engine is remote
+	Remote bool  // direct was skipped: not the default local engine
 	Direct error // nil when direct was not tried
 	Exec   error
 }
@@ -231,7 +232,7 @@ func (e *TransportError) Error() string {
 	case e.Direct != nil:
 		return fmt.Sprintf("reached it neither directly at %s (%v) nor through the engine's exec stream (%v)", e.Addr, e.Direct, e.Exec)
 	case e.Remote:
-		return fmt.Sprintf("the engine is remote, so only its exec stream can reach the node, and that failed (%v)", e.Exec)
+		return fmt.Sprintf("the engine is not this machine's default one, so only its exec stream was tried, and it failed (%v)", e.Exec)
 	}
 	return fmt.Sprintf("it has no management address and the engine's exec stream failed (%v)", e.Exec)
 }
