@@ -3,7 +3,9 @@ package docker
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -193,9 +195,8 @@ func (s *execStream) SetReadDeadline(t time.Time) error  { return s.conn.SetRead
 func (s *execStream) SetWriteDeadline(t time.Time) error { return s.conn.SetWriteDeadline(t) }
 
 // Identity implements runtime.Runtime. The platform's default local socket
-// gets the empty key (state kept where it always was); any other endpoint is
-// keyed by the engine's ID, so one engine reached under two names (a context
-// and DOCKER_HOST) shares its state.
+// gets the empty key (state kept where it always was); any other engine is
+// keyed by its ID and its endpoint (see engineKey).
 func (r *Runtime) Identity(ctx context.Context) (runtime.EngineIdentity, error) {
 	id := runtime.EngineIdentity{Endpoint: r.host, Local: isLocalEndpoint(r.host)}
 	if r.host == client.DefaultDockerHost {
@@ -205,10 +206,11 @@ func (r *Runtime) Identity(ctx context.Context) (runtime.EngineIdentity, error) 
 	if err != nil {
 		return id, unreachable(r.host, err)
 	}
-	id.Key = engineKey(info.ID)
-	if id.Key == "" {
-		id.Key = engineKey(info.Name)
+	engID := info.ID
+	if engID == "" {
+		engID = info.Name
 	}
+	id.Key = engineKey(engID, r.host)
 	return id, nil
 }
 
@@ -217,17 +219,27 @@ func isLocalEndpoint(host string) bool {
 	return strings.HasPrefix(host, "unix://") || strings.HasPrefix(host, "npipe://")
 }
 
-// engineKey turns an engine ID (a UUID, or twelve groups of four characters
-// joined by colons on older engines) into a short lowercase directory name.
-func engineKey(id string) string {
+// engineKey makes a short directory name of an engine ID (a UUID, or twelve
+// groups of four characters joined by colons on older engines) and the
+// endpoint. The ID alone is not enough: engines before Docker 23 derive it
+// from /etc/docker/key.json, which every daemon on one host shares (a
+// second daemon with its own data root and socket reports the first one's
+// ID). The endpoint's hash tells those apart; the price is that one engine
+// reached under two endpoint names keeps two separate state directories.
+func engineKey(id, endpoint string) string {
 	var b strings.Builder
 	for _, c := range strings.ToLower(id) {
+		if b.Len() == 12 {
+			break
+		}
 		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
 			b.WriteRune(c)
 		}
-		if b.Len() == 16 {
-			break
-		}
 	}
+	sum := sha256.Sum256([]byte(endpoint))
+	if b.Len() > 0 {
+		b.WriteByte('-')
+	}
+	b.WriteString(hex.EncodeToString(sum[:4]))
 	return b.String()
 }

@@ -74,13 +74,21 @@ func TestExecStreamBoundsStderr(t *testing.T) {
 }
 
 func TestEngineKey(t *testing.T) {
-	for in, want := range map[string]string{
-		"ABCD:EFGH:IJKL:MNOP:QRST:UVWX:YZ01:2345:6789:ABCD:EFGH:IJKL": "abcdefghijklmnop",
-		"5d3c2c8e-4b8a-4c1e-9f0e-2a7f1b6c9d00":                        "5d3c2c8e4b8a4c1e",
-		"../../etc":                                                   "etc",
-	} {
-		if got := engineKey(in); got != want {
-			t.Errorf("engineKey(%q) = %q, want %q", in, got, want)
+	old := "ABCD:EFGH:IJKL:MNOP:QRST:UVWX:YZ01:2345:6789:ABCD:EFGH:IJKL"
+	a := engineKey(old, "unix:///run/user/1000/docker.sock")
+	b := engineKey(old, "unix:///tmp/second/docker.sock")
+	if !strings.HasPrefix(a, "abcdefghijkl-") || len(a) != 21 || a == b {
+		t.Errorf("same ID, two daemons: %q %q", a, b)
+	}
+	if a != engineKey(old, "unix:///run/user/1000/docker.sock") {
+		t.Error("key not stable")
+	}
+	if k := engineKey("5d3c2c8e-4b8a-4c1e-9f0e-2a7f1b6c9d00", "ssh://lab"); !strings.HasPrefix(k, "5d3c2c8e4b8a-") {
+		t.Errorf("uuid: %q", k)
+	}
+	for _, id := range []string{"../../etc", "", "/"} {
+		if k := engineKey(id, "x"); strings.ContainsAny(k, "./") || k == "" {
+			t.Errorf("engineKey(%q) = %q", id, k)
 		}
 	}
 }
