@@ -320,6 +320,7 @@ func (a *app) statusCmd() *cobra.Command {
 				continue
 			}
 			a.out.printf("Instance %s (lab %s)\n", st.Name, st.Lab)
+			a.printEngine(st)
 			a.printNodes(a.out, st.Name, st.Nodes, true)
 		}
 		return nil

@@ -143,6 +143,8 @@ type app struct {
 	errOut   *output // stderr: progress, notes, diagnostics
 	rt       runtime.Runtime
 	svc      *session.Service
+	// transport is the global --transport flag (see transportcmds.go).
+	transport string
 }
 
 // Run runs dojo with args and returns the process exit code.
@@ -244,12 +246,14 @@ from containers, you configure them over SSH like real servers, and
 		a.lang = lang
 		return nil
 	}
+	a.addTransportFlag(root)
 	root.AddCommand(
 		a.validateCmd(), a.labsCmd(),
 		a.upCmd(), a.downCmd(), a.statusCmd(),
 		a.sshCmd(), a.consoleCmd(), a.sshConfigCmd(), a.inventoryCmd(),
 		a.imageCmd(),
 		a.scenariosCmd(), a.startCmd(), a.checkCmd(), a.hintCmd(), a.solveCmd(),
+		a.proxyCmd(),
 	)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
@@ -299,7 +303,11 @@ func (a *app) service(ctx context.Context) (*session.Service, error) {
 	}); ok {
 		eng.Dial = d.Dial
 	}
-	a.svc = &session.Service{Engine: eng, Version: version(), Lang: a.lang}
+	svc := &session.Service{Engine: eng, Version: version(), Lang: a.lang}
+	if err := a.useEngine(ctx, svc); err != nil {
+		return nil, err
+	}
+	a.svc = svc
 	return a.svc, nil
 }
 

@@ -43,6 +43,8 @@ import (
 //	aligned             the last stdout is a table (header, rows, a last
 //	                    summary line) whose cells start at the header's
 //	                    display columns (a wide character takes two)
+//	unroutable          node addresses stop answering; exec streams still work
+//	enginekey KEY [remote]  the engine's identity (state key, endpoint, remote)
 func TestScripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/script/*.txt")
 	if err != nil || len(files) == 0 {
@@ -183,6 +185,11 @@ func (s *scriptState) exec(line string, neg bool) {
 		}
 	case "unavailable":
 		s.rt.Unavailable = true
+	case "unroutable": // node addresses do not answer from here (Docker Desktop)
+		s.rt.Unroutable = true
+	case "enginekey": // the engine's identity: KEY [remote]
+		key, remote, _ := strings.Cut(rest, " ")
+		s.rt.Key, s.rt.Endpoint, s.rt.Remote = key, "fake://"+key, remote == "remote"
 	case "sigterm":
 		s.ctxCancel = &SignalError{Signal: syscall.SIGTERM}
 	default:

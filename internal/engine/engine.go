@@ -35,12 +35,19 @@ type Engine struct {
 	// Dial, when set, opens the SSH connections to nodes instead of the
 	// network (fake runtimes serve nodes in-process).
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Transport is how SSH reaches nodes ("" is auto; see transport.go).
+	Transport sshx.Transport
+	// Identity is the engine's identity (endpoint, state key, local).
+	Identity runtime.EngineIdentity
+
+	dialerOnce sync.Once
+	dialer     *sshx.Dialer
 }
 
-// poolOptions completes opts with the engine's dialer.
+// poolOptions completes opts with the engine's transport dialer.
 func (e *Engine) poolOptions(opts sshx.PoolOptions) sshx.PoolOptions {
-	if opts.Dial == nil {
-		opts.Dial = e.Dial
+	if opts.Dial == nil && opts.DialTarget == nil {
+		opts.DialTarget = e.Dialer().DialTarget
 	}
 	return opts
 }
@@ -363,7 +370,7 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 			if err != nil {
 				return fmt.Errorf("node %q: pinned host key: %w", np.Node.Name, err)
 			}
-			t := sshx.Target{Name: np.Node.Name, Addr: netip.AddrPortFrom(np.MgmtAddr, 22).String(), User: "root", HostKey: key}
+			t := sshx.Target{Name: np.Node.Name, Addr: netip.AddrPortFrom(np.MgmtAddr, 22).String(), Container: ContainerName(opts.Instance, np.Node.Name), User: "root", HostKey: key}
 			ready.Go(func() error { return e.nodeReady(rctx, ctx, pool, opts.Instance, np.Node, t) })
 			return nil
 		})
@@ -552,7 +559,7 @@ func (e *Engine) Targets(ctx context.Context, instance string) (map[string]sshx.
 		if err != nil {
 			return nil, fmt.Errorf("node %q: pinned host key: %w", node, err)
 		}
-		out[node] = sshx.Target{Name: node, Addr: netip.AddrPortFrom(ep.IPAddress, 22).String(), User: "root", HostKey: key}
+		out[node] = sshx.Target{Name: node, Addr: netip.AddrPortFrom(ep.IPAddress, 22).String(), Container: c.ID, User: "root", HostKey: key}
 	}
 	return out, nil
 }

@@ -17,6 +17,10 @@ type InstanceStatus struct {
 	Name  string       `json:"name"`
 	Lab   string       `json:"lab"`
 	Nodes []NodeStatus `json:"nodes"`
+	// Engine is the endpoint of the engine running the instance, and
+	// Transport how SSH reached its nodes (set when probed).
+	Engine    string `json:"engine,omitempty"`
+	Transport string `json:"transport,omitempty"`
 }
 
 // NodeStatus describes one node.
@@ -81,7 +85,7 @@ func (e *Engine) InstanceStatus(ctx context.Context, instance string, probe bool
 	if err != nil {
 		return nil, err
 	}
-	st := &InstanceStatus{Name: instance}
+	st := &InstanceStatus{Name: instance, Engine: e.Identity.Endpoint}
 	for _, c := range cs {
 		st.Lab = c.Labels[runtime.LabelLab]
 		ns := NodeStatus{Name: c.Labels[runtime.LabelNode], Container: strings.TrimPrefix(c.Name, "/"), State: c.State}
@@ -126,6 +130,9 @@ func (e *Engine) InstanceStatus(ctx context.Context, instance string, probe bool
 		})
 	}
 	_ = g.Wait()
+	if tr := e.Dialer().Chosen(); tr != sshx.TransportAuto {
+		st.Transport = string(tr)
+	}
 	return st, nil
 }
 

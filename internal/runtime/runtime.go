@@ -79,6 +79,18 @@ type Runtime interface {
 	Exec(ctx context.Context, id string, spec ExecSpec) (ExecResult, error)
 	// Logs returns the last tail lines of the container's output.
 	Logs(ctx context.Context, id string, tail int) (string, error)
+	// ExecStream starts cmd in a running container with its standard input
+	// and output attached (no TTY) and returns them as one byte stream:
+	// writes reach the process's stdin, reads return its stdout. Closing
+	// the stream closes the process's stdin. ctx bounds only the start;
+	// the stream lives until closed. What the process writes to stderr is
+	// kept (bounded) and put in the error a read returns after stdout
+	// ends, so a failing command explains itself. It carries SSH to
+	// `sshd -i` when the node's address is not reachable from here.
+	ExecStream(ctx context.Context, id string, cmd []string) (io.ReadWriteCloser, error)
+	// Identity describes which engine this is, for keeping the state of
+	// several engines apart and choosing how to reach nodes.
+	Identity(ctx context.Context) (EngineIdentity, error)
 
 	ImageExists(ctx context.Context, ref string) (bool, error)
 	// ImportImage imports a root filesystem tarball as image ref, applying
@@ -99,6 +111,22 @@ type EngineInfo struct {
 	APIVersion string
 	OS         string
 	Arch       string
+}
+
+// EngineIdentity tells engines apart.
+type EngineIdentity struct {
+	// Endpoint is the address the client talks to (unix:///var/run/docker.sock,
+	// ssh://host, tcp://host:2376), for messages.
+	Endpoint string
+	// Key is "" for the platform's default local engine, else a short
+	// stable name derived from the engine's ID; instance state of engines
+	// with different keys is kept apart.
+	Key string
+	// Local reports that the engine's endpoint is a local socket or pipe
+	// (the engine runs on this machine or in a VM it manages); node
+	// addresses may then be reachable from here. A remote engine's node
+	// addresses never are, even when they happen to answer.
+	Local bool
 }
 
 // NetworkSpec describes a bridge network to create.

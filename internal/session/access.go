@@ -111,9 +111,22 @@ func (s *Service) SSHConfig(ctx context.Context, name string) (string, error) {
 		nodes = append(nodes, n)
 	}
 	sort.Strings(nodes)
+	tr, err := s.transportFor(ctx, targets)
+	if err != nil {
+		return "", err
+	}
 	for _, n := range nodes {
 		host, port, _ := strings.Cut(targets[n].Addr, ":")
 		fmt.Fprintf(&b, "\nHost %s %s.%s\n", n, inst, n)
+		if tr == sshx.TransportExec {
+			// No network path to the node: reach its sshd through the engine.
+			pc, err := s.proxyCommand(inst, n)
+			if err != nil {
+				return "", err
+			}
+			host, port = engine.HostAlias(inst, n), "22"
+			fmt.Fprintf(&b, "  ProxyCommand %s\n", pc)
+		}
 		fmt.Fprintf(&b, "  HostName %s\n  Port %s\n  User root\n", host, port)
 		fmt.Fprintf(&b, "  IdentityFile %s\n  IdentitiesOnly yes\n", s.Store().UserKeyFile(inst))
 		fmt.Fprintf(&b, "  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n", s.Store().KnownHostsFile(inst))
@@ -130,6 +143,10 @@ func (s *Service) Inventory(ctx context.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	tr, err := s.transportFor(ctx, targets)
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Ansible inventory for labdojo instance %q: ansible -i THIS_FILE all -m ping\n", inst)
 	b.WriteString("all:\n  vars:\n    ansible_user: root\n")
@@ -143,7 +160,13 @@ func (s *Service) Inventory(ctx context.Context, name string) (string, error) {
 			continue
 		}
 		host, port, _ := strings.Cut(t.Addr, ":")
-		fmt.Fprintf(&b, "    %s:\n      ansible_host: %s\n      ansible_port: %s\n      ansible_ssh_extra_args: %q\n", n.Name, host, port, "-o HostKeyAlias="+engine.HostAlias(inst, n.Name))
+		extra := "-o HostKeyAlias=" + engine.HostAlias(inst, n.Name)
+		if tr == sshx.TransportExec {
+			if extra, err = s.ansibleProxy(extra, inst, n.Name); err != nil {
+				return "", err
+			}
+		}
+		fmt.Fprintf(&b, "    %s:\n      ansible_host: %s\n      ansible_port: %s\n      ansible_ssh_extra_args: %q\n", n.Name, host, port, extra)
 		for _, d := range n.Data {
 			groups[d.Network] = append(groups[d.Network], n.Name)
 		}

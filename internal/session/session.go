@@ -31,6 +31,9 @@ type Service struct {
 	// Lang is the learner's language (i18n codes; "" is English): the
 	// grader's goal titles and the hints come in it.
 	Lang string
+	// Executable is dojo's own path, for the ProxyCommand of client
+	// configurations when nodes are reached through the engine.
+	Executable string
 }
 
 // Store is the state store of the service's engine.

@@ -38,6 +38,9 @@ type Target struct {
 	Name string
 	// Addr is host:port of the node's sshd.
 	Addr string
+	// Container is the engine's name or ID of the node's container, for
+	// the exec transport (see Dialer).
+	Container string
 	// User is the login user; "" means root.
 	User string
 	// HostKey is the pinned host public key; connections presenting any
@@ -64,6 +67,9 @@ type PoolOptions struct {
 	// Dial opens the TCP connection to a target (default: net.Dialer).
 	// Test runtimes use it to reach in-process servers.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// DialTarget, when set, opens the stream to a target instead of Dial,
+	// by any transport (see Dialer.DialTarget).
+	DialTarget func(ctx context.Context, t Target) (net.Conn, error)
 }
 
 // Result is the outcome of a command that ran to completion.
@@ -113,7 +119,7 @@ type Pool struct {
 }
 
 type connKey struct {
-	addr, user, hostKey string
+	addr, container, user, hostKey string
 }
 
 // conn is one pooled connection. ready is closed once the dial finished;
@@ -211,7 +217,7 @@ func (p *Pool) getConn(ctx context.Context, t Target) (*conn, error) {
 	if t.HostKey == nil {
 		return nil, fmt.Errorf("no pinned host key for %s", t.Addr)
 	}
-	key := connKey{addr: t.Addr, user: t.user(), hostKey: string(t.HostKey.Marshal())}
+	key := connKey{addr: t.Addr, container: t.Container, user: t.user(), hostKey: string(t.HostKey.Marshal())}
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -274,7 +280,13 @@ func (p *Pool) handshake(t Target) (*ssh.Client, error) {
 		d := net.Dialer{KeepAlive: 15 * time.Second}
 		dial = d.DialContext
 	}
-	nc, err := dial(ctx, "tcp", t.Addr)
+	var nc net.Conn
+	var err error
+	if p.opts.DialTarget != nil {
+		nc, err = p.opts.DialTarget(ctx, t)
+	} else {
+		nc, err = dial(ctx, "tcp", t.Addr)
+	}
 	if err != nil {
 		return nil, err
 	}

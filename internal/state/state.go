@@ -13,6 +13,8 @@
 //	instances/<name>/hints.jsonl     one HintRecord per revealed hint
 //	instances/<name>/recordings/     one file per recorded SSH session
 //	instances/<name>/lock            flock held while the instance is changed
+//	engines/<key>/instances/<name>/  the same, for an instance of another engine
+//	                                 than the default local one (see Store.Engine)
 //
 // Every write is atomic (temporary file and rename) or an append of one
 // whole line under a file lock. Errors from the file system are wrapped in
@@ -109,8 +111,17 @@ func ValidName(name string) error {
 	return nil
 }
 
-// Store is a state root.
-type Store struct{ Root string }
+// Store is a state root, seen from one container engine.
+type Store struct {
+	Root string
+	// Engine is the key of the engine whose instances this store holds
+	// (runtime.EngineIdentity.Key). "" is the default local engine, whose
+	// instances live in Root/instances; any other engine's live in
+	// Root/engines/<Engine>/instances, so the same instance name on a
+	// laptop's engine and a classroom server's never shares keys or
+	// history.
+	Engine string
+}
 
 // Open returns the store at the root the process environment names.
 func Open() (*Store, error) { return OpenEnv(os.Getenv) }
@@ -127,6 +138,9 @@ func OpenEnv(getenv func(string) string) (*Store, error) {
 
 // Dir is the state directory of an instance (not created).
 func (s *Store) Dir(instance string) string {
+	if s.Engine != "" {
+		return filepath.Join(s.Root, "engines", s.Engine, "instances", instance)
+	}
 	return filepath.Join(s.Root, "instances", instance)
 }
 

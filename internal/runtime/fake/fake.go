@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/labdojo/labdojo/internal/runtime"
 )
@@ -36,12 +37,20 @@ type Runtime struct {
 	Dir string
 	// Unavailable makes every call fail with runtime.ErrEngineUnavailable.
 	Unavailable bool
+	// Unroutable makes Dial fail as a host without a route to the nodes'
+	// addresses does (Docker Desktop, a remote engine); ExecStream still
+	// reaches them.
+	Unroutable bool
+	// Endpoint, Key and Remote are what Identity reports.
+	Endpoint, Key string
+	Remote        bool
 
 	mu         sync.Mutex
 	nets       map[string]runtime.NetworkInfo
 	containers map[string]*container
 	seq        int
 	helperRuns [][]string
+	streams    atomic.Int64
 }
 
 // isNode tells a lab node (labelled with its node name) from a helper
@@ -413,6 +422,9 @@ func (f *Runtime) Shutdown() {
 // Dial connects to the SSH server of the running node whose management
 // address is addr's host; it is the engine's Dial for this fake.
 func (f *Runtime) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	if f.Unroutable {
+		return nil, errUnroutable
+	}
 	ap, err := netip.ParseAddrPort(addr)
 	if err != nil {
 		return nil, err
