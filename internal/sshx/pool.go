@@ -122,6 +122,8 @@ type conn struct {
 	client *ssh.Client
 	err    error
 	sem    chan struct{}
+	// unanswered is set when the keepalive closed the connection.
+	unanswered atomic.Bool
 }
 
 // release frees one session slot taken by Pool.session.
@@ -347,7 +349,7 @@ func (p *Pool) keepAlive(c *conn, done <-chan struct{}) {
 		case <-tick.C:
 		}
 		// No answer within one interval: the connection is dead.
-		timer := time.AfterFunc(p.opts.KeepAlive, func() { c.client.Close() })
+		timer := time.AfterFunc(p.opts.KeepAlive, func() { c.unanswered.Store(true); c.client.Close() })
 		_, _, err := c.client.SendRequest("keepalive@openssh.com", true, nil)
 		timer.Stop()
 		if err != nil {
