@@ -234,6 +234,7 @@ from containers, you configure them over SSH like real servers, and
 		a.imageCmd(),
 		a.scenariosCmd(), a.startCmd(), a.checkCmd(), a.hintCmd(), a.solveCmd(),
 	)
+	root.AddCommand(a.evidenceCmds()...)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
 			continue

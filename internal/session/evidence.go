@@ -228,6 +228,10 @@ func (s *Service) Report(ctx context.Context, req ReportRequest) (*Report, error
 	for _, nl := range logs {
 		e.Procedure = append(e.Procedure, evidence.Procedure(nl.Node, nl.Commands))
 	}
+	if reps, _, _ := state.Replays[evidence.Replay](s.Store(), meta.Name); len(reps) > 0 {
+		last := reps[len(reps)-1]
+		e.Replay = &last
+	}
 	e.Redact()
 	out.Evidence = e
 	return out, nil

@@ -20,9 +20,9 @@ func TestEscapeFilter(t *testing.T) {
 		closed  bool
 	}{
 		{in: "ls\r", out: "ls\r"},
-		{in: "a~b\r", out: "a~b\r"},              // not after a newline
-		{in: "~~\r", out: "~\r"},                 // doubled: one sent
-		{in: "~x", out: "~x"},                    // unknown: both sent
+		{in: "a~b\r", out: "a~b\r"}, // not after a newline
+		{in: "~~\r", out: "~\r"},    // doubled: one sent
+		{in: "~x", out: "~x"},       // unknown: both sent
 		{in: "ls\r~?pwd\r", out: "ls\rpwd\r", help: true},
 		{in: "ls\r~.echo no\r", out: "ls\r", closed: true},
 		{in: "~.", out: "", closed: true},

@@ -124,3 +124,17 @@ func (s *Store) InstanceNames() ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// ReplaysFileName holds the runbook replays of an instance's procedure.
+const ReplaysFileName = "replays.jsonl"
+
+// AppendReplay records that a runbook drafted from instance was replayed
+// on a fresh lab (v is written as one JSON line).
+func (s *Store) AppendReplay(instance string, v any) error {
+	return s.appendLine(instance, filepath.Join(s.Dir(instance), ReplaysFileName), v)
+}
+
+// Replays reads the replays recorded for instance into T values.
+func Replays[T any](s *Store, instance string) ([]T, []LineError, error) {
+	return readLines[T](filepath.Join(s.Dir(instance), ReplaysFileName))
+}
