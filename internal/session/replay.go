@@ -30,8 +30,8 @@ type ReplayRequest struct {
 	File string
 	// Scenario overrides the scenario the runbook names.
 	Scenario string
-	// Up carries the image and progress hooks of the fresh instance (its
-	// Name is chosen by Replay).
+	// Up carries the image and progress hooks of the fresh instance; its
+	// Name, when "", is chosen by Replay (replay-XXXXXX).
 	Up UpRequest
 	// Progress, if set, is told what happens ("starting", a step, "grading").
 	Progress func(ReplayEvent)
@@ -133,6 +133,9 @@ func (s *Service) Replay(ctx context.Context, req ReplayRequest) (*ReplayResult,
 	}
 
 	up := req.Up
+	if up.Name != "" {
+		out.Instance = up.Name
+	}
 	up.Name = out.Instance
 	progress(ReplayEvent{Kind: "start", Steps: len(rb.Steps)})
 	defer func() {

@@ -213,7 +213,12 @@ func (p *Pool) interactive(ctx context.Context, c *conn, t Target, sess *ssh.Ses
 	defer timer.Stop()
 	select {
 	case err := <-done:
-		return finish(err)
+		// What the command left behind (a background job, which ignores
+		// SIGINT) is killed like after a cancel.
+		_ = sess.Close()
+		p.background(c, token)
+		code, err := exitCode(err)
+		return code, p.noAnswer(c, t, err)
 	case <-sio.Disconnect:
 	case <-timer.C:
 	}
