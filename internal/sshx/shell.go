@@ -34,7 +34,7 @@ type ShellIO struct {
 	// instead of killing it, Shell sends every process of the command the
 	// signal Interrupt returns ("INT", "TERM"), as a terminal's Ctrl-C
 	// reaches its foreground process group, and waits up to Grace
-	// (default 10s) for the command to end; its exit status is returned
+	// (default 5s) for the command to end; its exit status is returned
 	// (130 when SIGINT ended it). A command still running then is killed
 	// and Shell returns an *InterruptError.
 	Interrupt func() string
@@ -191,7 +191,10 @@ func (p *Pool) interactive(ctx context.Context, c *conn, t Target, sess *ssh.Ses
 		return finish(err)
 	case <-sio.Disconnect:
 		_ = sess.Close()
-		p.background(c, token)
+		if token != "" {
+			p.reap(c, token)
+		}
+		c.release()
 		return -1, ErrDisconnected
 	case <-ctx.Done():
 		if sio.Interrupt == nil || token == "" {
@@ -207,24 +210,40 @@ func (p *Pool) interactive(ctx context.Context, c *conn, t Target, sess *ssh.Ses
 	p.signalMarked(c, token, sig)
 	grace := sio.Grace
 	if grace <= 0 {
-		grace = 10 * time.Second
+		grace = 5 * time.Second
 	}
 	timer := time.NewTimer(grace)
 	defer timer.Stop()
+	var waitErr error
+	ended := false
 	select {
-	case err := <-done:
-		// What the command left behind (a background job, which ignores
-		// SIGINT) is killed like after a cancel.
-		_ = sess.Close()
-		p.background(c, token)
-		code, err := exitCode(err)
-		return code, p.noAnswer(c, t, err)
+	case waitErr = <-done:
+		ended = true
 	case <-sio.Disconnect:
 	case <-timer.C:
+		// Still running, or its exit status is held back by a process
+		// that ignores SIGINT (a background job) keeping its output open:
+		// kill what is left, then collect the status.
+		p.reap(c, token)
+		select {
+		case waitErr = <-done:
+			ended = true
+		case <-time.After(3 * time.Second):
+		}
 	}
 	_ = sess.Close()
-	p.background(c, token)
-	return 128 + 9, &InterruptError{Signal: sig, Grace: grace}
+	// Nothing of the command outlives the session, also after dojo exits:
+	// the clean-up runs before returning.
+	p.reap(c, token)
+	c.release()
+	if !ended {
+		return 128 + 9, &InterruptError{Signal: sig, Grace: grace}
+	}
+	code, err := exitCode(waitErr)
+	if err == nil && code == 128+9 {
+		return code, &InterruptError{Signal: sig, Grace: grace}
+	}
+	return code, p.noAnswer(c, t, err)
 }
 
 // background frees c's session slot after killing the processes carrying
