@@ -332,6 +332,33 @@ func TestSSHInterruptAndEscape(t *testing.T) {
 		t.Errorf("-t: %q", r.stdout)
 	}
 
+	// A node that stops answering (its management interface down) ends
+	// the session with a message instead of hanging it.
+	cmd = exec.CommandContext(ctx, bin, "ssh", "--no-record", node, "--", "sleep 300")
+	cmd.Env = env()
+	errb.Reset()
+	cmd.Stderr = &errb
+	cmd.Start()
+	for i := 0; running() == "" && i < 100; i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
+	mustDojo(t, "console", node, "--", "ip link set eth0 down")
+	start = time.Now()
+	err = cmd.Wait()
+	took := time.Since(start)
+	mustDojo(t, "console", node, "--", "ip link set eth0 up; pkill -f 'slee[p] 300'; true")
+	ee, _ = err.(*exec.ExitError)
+	if ee == nil || ee.ExitCode() != 3 || !strings.Contains(errb.String(), "stopped answering") || !strings.Contains(errb.String(), "dojo console "+node) || took > 15*time.Second {
+		t.Errorf("node not answering: %v after %s\n%s", err, took, errb.String())
+	}
+	t.Logf("session ended %s after the node stopped answering", took.Round(time.Millisecond))
+	for i := 0; i < 50; i++ {
+		if r := dojo(t, "ssh", "--no-record", node, "--", "true"); r.code == 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
 	// sshd stopped: a pointer to dojo console, which still works.
 	mustDojo(t, "console", node, "--", "pkill -x sshd; true")
 	r := dojo(t, "ssh", node, "--", "true")
