@@ -1,8 +1,8 @@
 package engine
 
 import (
-	"bytes"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"path"
 	"strings"
@@ -17,43 +17,68 @@ type NodeKeys struct {
 	Authorized []byte // authorized_keys line of the instance's user key
 }
 
-// PlacedMarker records inside a node that its keys and lab files were
-// placed, so a restart does not overwrite the learner's work.
+// PlacedMarker records inside a node that its first boot ran (lab file
+// owners set), so a restart does not overwrite the learner's work.
 const PlacedMarker = "/etc/labdojo/placed"
+
+// Paths of the SSH keys placed into every node.
+const (
+	HostKeyPath        = "/etc/ssh/ssh_host_ed25519_key"
+	HostPubPath        = HostKeyPath + ".pub"
+	AuthorizedKeysPath = "/root/.ssh/authorized_keys"
+)
 
 // maxInlineBoot bounds a boot script passed as the container's command
 // (Linux limits one argument to 128 KiB).
 const maxInlineBoot = 100 << 10
 
-// NodeBoot returns the boot command of a node and the files that must be
-// copied in before start. Normally the whole boot (keys, lab files,
-// network setup) travels in the command, so the engine need not mount the
-// node's root filesystem for a copy; a script too large for an argument,
-// or files holding NUL bytes, go in through a copy instead.
+// NodeBoot returns the boot command of a node and the files to copy into
+// the created container before its first start: the SSH keys and the lab's
+// files. Secrets (the node's private host key, and lab files, which may
+// hold passwords) travel only in that copy, never in a command line, an
+// environment variable or a label: the command is visible to every local
+// user with ps on the host and to every user of the node in
+// /proc/1/cmdline. The copy happens once, at creation, so a restarted node
+// keeps what the learner changed. The boot script itself holds no secret;
+// it travels in the command unless it is too large for one argument.
 func (p *Plan) NodeBoot(np *NodePlan, k NodeKeys) (cmd []string, copyIn []tarEntry) {
-	inline := true
-	for _, f := range np.Node.Files {
-		if bytes.IndexByte(f.Content, 0) >= 0 {
-			inline = false
-		}
+	if k.HostKey != nil {
+		copyIn = append(copyIn,
+			tarEntry{Path: "/root/.ssh", Mode: 0o700, Dir: true},
+			tarEntry{Path: HostKeyPath, Mode: 0o600, Content: k.HostKey},
+			tarEntry{Path: HostPubPath, Mode: 0o644, Content: k.HostPub},
+			tarEntry{Path: AuthorizedKeysPath, Mode: 0o600, Content: k.Authorized},
+		)
 	}
-	script := p.BootScript(np, k, inline)
-	if inline && len(script) <= maxInlineBoot {
-		return []string{"/bin/sh", "-c", script}, nil
-	}
-	script = p.BootScript(np, k, false)
-	copyIn = append(copyIn, tarEntry{Path: BootPath, Mode: 0o700, Content: []byte(script)})
 	for _, f := range np.Node.Files {
 		copyIn = append(copyIn, tarEntry{Path: f.Path, Mode: int64(modeOf(f)), Content: f.Content})
 	}
+	script := p.BootScript(np)
+	if len(script) <= maxInlineBoot {
+		return []string{"/bin/sh", "-c", script}, copyIn
+	}
+	copyIn = append(copyIn, tarEntry{Path: BootPath, Mode: 0o700, Content: []byte(script)})
 	return []string{"/bin/sh", BootPath}, copyIn
 }
 
+// modeOf returns a lab file's mode in the octal form of tar headers and
+// chmod: permission bits plus setuid (04000), setgid (02000) and sticky
+// (01000).
 func modeOf(f lab.File) uint32 {
 	if f.Mode == 0 {
 		return 0o644
 	}
-	return uint32(f.Mode.Perm())
+	m := uint32(f.Mode.Perm())
+	if f.Mode&fs.ModeSetuid != 0 {
+		m |= 0o4000
+	}
+	if f.Mode&fs.ModeSetgid != 0 {
+		m |= 0o2000
+	}
+	if f.Mode&fs.ModeSticky != 0 {
+		m |= 0o1000
+	}
+	return m
 }
 
 func fileMode(f lab.File) string { return fmt.Sprintf("%04o", modeOf(f)) }
@@ -61,67 +86,82 @@ func fileMode(f lab.File) string { return fmt.Sprintf("%04o", modeOf(f)) }
 // InitPath is the node image's init (starts cron and sshd, then waits).
 const InitPath = "/usr/local/sbin/dojo-init"
 
+// bootStage is one named part of a boot script.
+type bootStage struct {
+	name   string
+	render func(p *Plan, np *NodePlan, w func(format string, a ...any))
+}
+
+// bootStages are the stages of a boot script, in order.
+var bootStages = []bootStage{
+	{"prelude", (*Plan).bootPrelude},
+	{"first-boot", (*Plan).bootFirst},
+	{"interfaces", (*Plan).bootInterfaces},
+	{"routes", (*Plan).bootRoutes},
+	{"names", (*Plan).bootNames},
+	{"handover", (*Plan).bootHandover},
+}
+
 // BootScript renders the POSIX sh script each node runs as its first process
-// (under the engine's init). It finds every interface by the placeholder
-// address the engine gave it (interface order inside a container does not
-// follow attach order), renames them eth0 (management) and eth1..N in
-// declared order, replaces placeholder addresses by the lab's, removes any
-// default route the engine added, adds the lab's routes, writes /etc/hosts
-// and /etc/resolv.conf, fixes file ownership, and hands over to the image's
-// init. Any failure exits non-zero so the engine reports the node as failed
-// with this script's output.
-func (p *Plan) BootScript(np *NodePlan, k NodeKeys, inlineFiles bool) string {
+// (under the engine's init), stage by stage: prelude (strict mode, fail);
+// first-boot (owners of lab files, once); interfaces (finds every
+// interface by the placeholder address the engine gave it, since interface
+// order inside a container does not follow attach order, renames them eth0
+// (management) and eth1..N in declared order and replaces placeholder
+// addresses by the lab's); routes (removes any default route the engine
+// added, adds the lab's); names (/etc/hosts, /etc/resolv.conf); handover
+// (execs the image's init). Any failure exits non-zero so the engine
+// reports the node as failed with this script's output. The script holds
+// no secret (see NodeBoot).
+func (p *Plan) BootScript(np *NodePlan) string {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	for _, st := range bootStages {
+		if st.name != "prelude" {
+			w("# stage: %s", st.name)
+		}
+		st.render(p, np, w)
+	}
+	return b.String()
+}
+
+func (p *Plan) bootPrelude(np *NodePlan, w func(string, ...any)) {
 	w("#!/bin/sh")
-	w("# Generated by labdojo for node %s of instance %s. Runs once at container start.", np.Node.Name, p.Instance)
+	w("# Generated by labdojo for node %s of instance %s. Runs at every container start.", np.Node.Name, p.Instance)
 	w("# Process starts are costly on small machines: one address listing, one")
 	w("# `ip -batch` and shell builtins do the work.")
 	w("set -eu")
 	w(`fail() { echo "labdojo boot: $*" >&2; exit 1; }`)
-	// Keys and lab files are placed on the first boot only: a restarted node
-	// keeps what the learner changed.
+}
+
+// bootFirst runs on the first boot only: keys and lab files were copied in
+// before it; owners are set here because owner names resolve inside the
+// node. chown clears setuid and setgid bits, so the mode is set again.
+func (p *Plan) bootFirst(np *NodePlan, w func(string, ...any)) {
 	w("if [ ! -e %s ]; then", PlacedMarker)
-	if k.HostKey != nil {
-		w("umask 077")
-		w("[ -d /root/.ssh ] || mkdir -p /root/.ssh")
-		w("[ -d /etc/ssh ] || mkdir -p /etc/ssh")
-		w("printf '%%s' %s >/etc/ssh/ssh_host_ed25519_key", shellQuote(string(k.HostKey)))
-		w("printf '%%s' %s >/root/.ssh/authorized_keys", shellQuote(string(k.Authorized)))
-		w("umask 022")
-		w("printf '%%s' %s >/etc/ssh/ssh_host_ed25519_key.pub", shellQuote(string(k.HostPub)))
-	}
-	if inlineFiles && len(np.Node.Files) > 0 {
-		parents := map[string]bool{}
-		byMode := map[string][]string{}
-		for _, f := range np.Node.Files {
-			parents[path.Dir(f.Path)] = true
-			byMode[fileMode(f)] = append(byMode[fileMode(f)], shellQuote(f.Path))
-		}
-		var dirs []string
-		for _, d := range sortedKeys(parents) {
-			dirs = append(dirs, shellQuote(d))
-		}
-		w("mkdir -p %s", strings.Join(dirs, " "))
-		for _, f := range np.Node.Files {
-			w("printf '%%s' %s >%s", shellQuote(string(f.Content)), shellQuote(f.Path))
-		}
-		for _, m := range sortedKeys(byMode) {
-			w("chmod %s %s", m, strings.Join(byMode[m], " "))
-		}
-	}
+	w("  [ -s %s ] || fail 'the SSH host key was not placed'", HostKeyPath)
 	for _, f := range np.Node.Files {
 		if f.Owner != "" {
-			w("chown %s %s || fail %s", shellQuote(f.Owner), shellQuote(f.Path), shellQuote("cannot chown "+f.Path+" to "+f.Owner))
+			w("  chown %s %s || fail %s", shellQuote(f.Owner), shellQuote(f.Path), shellQuote("cannot chown "+f.Path+" to "+f.Owner))
+			w("  chmod %s %s", fileMode(f), shellQuote(f.Path))
 		}
 	}
-	w("mkdir -p %s && : >%s", path.Dir(PlacedMarker), PlacedMarker)
+	w("  mkdir -p %s && : >%s", path.Dir(PlacedMarker), PlacedMarker)
 	w("fi")
-	type mv struct{ shadow, tmp, final string }
-	moves := []mv{{netip.PrefixFrom(np.MgmtAddr, p.Mgmt.Bits()).String(), "dojotmp0", "eth0"}}
+}
+
+type ifaceMove struct{ shadow, tmp, final string }
+
+func (p *Plan) moves(np *NodePlan) []ifaceMove {
+	moves := []ifaceMove{{netip.PrefixFrom(np.MgmtAddr, p.Mgmt.Bits()).String(), "dojotmp0", "eth0"}}
 	for i, ifc := range np.Ifaces {
-		moves = append(moves, mv{ifc.Shadow.String(), fmt.Sprintf("dojotmp%d", i+1), ifc.Name})
+		moves = append(moves, ifaceMove{ifc.Shadow.String(), fmt.Sprintf("dojotmp%d", i+1), ifc.Name})
 	}
+	return moves
+}
+
+func (p *Plan) bootInterfaces(np *NodePlan, w func(string, ...any)) {
+	moves := p.moves(np)
 	// Find every interface by its placeholder address before renaming any.
 	w("_addrs=$(ip -4 -o addr show) || fail 'cannot list addresses'")
 	for i := range moves {
@@ -159,6 +199,9 @@ func (p *Plan) BootScript(np *NodePlan, k NodeKeys, inlineFiles bool) string {
 		w("link set dev %s up", ifc.Name)
 	}
 	w("DOJO_EOF")
+}
+
+func (p *Plan) bootRoutes(np *NodePlan, w func(string, ...any)) {
 	var routes []string
 	for _, ifc := range np.Ifaces {
 		if ifc.Gateway.IsValid() {
@@ -186,10 +229,15 @@ func (p *Plan) BootScript(np *NodePlan, k NodeKeys, inlineFiles bool) string {
 		}
 		w("DOJO_EOF")
 	}
+}
+
+func (p *Plan) bootNames(np *NodePlan, w func(string, ...any)) {
 	w("printf '%%s\n' '127.0.0.1	localhost' '::1	localhost ip6-localhost ip6-loopback' %s >/etc/hosts", p.hostsArgs(np))
 	w("printf '%%s\n' '# labdojo: lab networks are isolated; no DNS server is configured.' >/etc/resolv.conf")
+}
+
+func (p *Plan) bootHandover(_ *NodePlan, w func(string, ...any)) {
 	w("exec %s", InitPath)
-	return b.String()
 }
 
 // hostsArgs renders the /etc/hosts lines of hostsLines as quoted printf

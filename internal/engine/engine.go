@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -101,6 +102,10 @@ var ErrInput = errors.New("invalid input")
 type UpResult struct {
 	Instance  string
 	Unchanged bool // it was already running this lab
+	// Recreated lists nodes the engine had lost (removed containers) that
+	// this up created again, with new pinned host keys; the work done in
+	// them is gone.
+	Recreated []string
 	Nodes     []NodeStatus
 	Elapsed   time.Duration
 }
@@ -156,6 +161,20 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpResult,
 
 // reconcile handles Up on an instance that already has objects.
 func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, existing []runtime.ContainerInfo) (*UpResult, error) {
+	// A node created but never started was left by an up killed half-way
+	// (its keys and files may not have been copied in): remove it, so it
+	// is recreated below like a node the engine lost.
+	kept := existing[:0:0]
+	for _, c := range existing {
+		if c.State == "created" && c.Labels[runtime.LabelLabHash] == l.Hash {
+			if err := e.RT.RemoveContainer(ctx, c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+				return nil, fmt.Errorf("node %q: removing a node left half-created: %w", c.Labels[runtime.LabelNode], err)
+			}
+			continue
+		}
+		kept = append(kept, c)
+	}
+	existing = kept
 	have := map[string]runtime.ContainerInfo{}
 	hashes := map[string]bool{}
 	for _, c := range existing {
@@ -177,6 +196,19 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 	labName := ""
 	for _, c := range existing {
 		labName = c.Labels[runtime.LabelLab]
+	}
+	meta, metaErr := e.Store.Load(opts.Instance)
+	if metaErr != nil {
+		meta = nil
+	}
+	var repaired []string
+	if repairable(l, meta, hashes, added, removed) {
+		// The engine lost some nodes (e.g. `docker rm -f`): recreate them.
+		if err := e.recreateNodes(ctx, l, opts, meta, added); err != nil {
+			return nil, err
+		}
+		repaired, added = added, nil
+		hashes = map[string]bool{l.Hash: true}
 	}
 	if len(hashes) != 1 || !hashes[l.Hash] || len(added) > 0 || len(removed) > 0 {
 		var b strings.Builder
@@ -207,13 +239,20 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 			stopped = append(stopped, c)
 		}
 	}
-	if len(stopped) > 0 {
+	// A reboot clears the host's rules (and stops the nodes); an instance
+	// from an older dojo has none.
+	if _, err := os.Stat(e.Store.FirewallFile(opts.Instance)); len(stopped) > 0 || err != nil {
+		if err := e.isolateHost(ctx, opts.Instance, opts.Image); err != nil {
+			return nil, err
+		}
+	}
+	if len(stopped) > 0 || len(repaired) > 0 {
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(e.workers())
 		for _, c := range stopped {
 			g.Go(func() error {
 				if err := e.RT.StartContainer(gctx, c.ID); err != nil {
-					return fmt.Errorf("node %q: start: %w", c.Labels[runtime.LabelNode], err)
+					return fmt.Errorf("node %q: start: %w%s", c.Labels[runtime.LabelNode], err, e.lostNetworksHint(ctx, l, opts.Instance))
 				}
 				return nil
 			})
@@ -229,7 +268,7 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 	if err != nil {
 		return nil, err
 	}
-	return &UpResult{Instance: opts.Instance, Unchanged: len(stopped) == 0, Nodes: st.Nodes}, nil
+	return &UpResult{Instance: opts.Instance, Unchanged: len(stopped) == 0 && len(repaired) == 0, Nodes: st.Nodes, Recreated: repaired}, nil
 }
 
 // create performs a first bring-up. On error the caller rolls back.
@@ -265,6 +304,17 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 			return nil, errors.Join(err, rerr)
 		}
 	}
+
+	// Host isolation rules go in while the nodes are created; create
+	// returns (and a rollback starts) only after they are in place.
+	fwDone := make(chan error, 1)
+	go func() { fwDone <- e.isolateHost(ctx, opts.Instance, opts.Image) }()
+	fwWaited := false
+	defer func() {
+		if !fwWaited {
+			<-fwDone
+		}
+	}()
 
 	// Keys: one user key per instance, one host key per node, pinned
 	// before any node starts.
@@ -325,6 +375,10 @@ func (e *Engine) create(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpRes
 	if rerr := ready.Wait(); err == nil {
 		err = rerr
 	}
+	fwWaited = true
+	if ferr := <-fwDone; err == nil {
+		err = ferr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +398,7 @@ func (e *Engine) usedSubnets(ctx context.Context, l *lab.Lab) ([]netip.Prefix, e
 	if err != nil {
 		return nil, err
 	}
-	used := HostRoutes()
+	used := hostUsed(HostRouteEntries(), HostAddrs())
 	for p := range all {
 		used = append(used, p)
 	}
@@ -378,6 +432,9 @@ func (e *Engine) plan(l *lab.Lab, opts UpOptions, used []netip.Prefix) (*Plan, e
 // CheckMgmtSubnet returns an input error naming the engine network (or lab
 // network) that overlaps p.
 func (e *Engine) CheckMgmtSubnet(ctx context.Context, l *lab.Lab, p netip.Prefix) error {
+	if c := hostConflict(p, HostRouteEntries(), HostAddrs()); c != "" {
+		return fmt.Errorf("%w: management subnet %s collides with %s; choose another with --mgmt-subnet (or leave it out to let dojo choose a free one)", ErrInput, p, c)
+	}
 	all, err := e.RT.AllNetworkSubnets(ctx)
 	if err != nil {
 		return err
@@ -550,7 +607,10 @@ func (e *Engine) waitReady(ctx context.Context, opts UpOptions, l *lab.Lab) erro
 // nodeReady waits until node accepts an SSH session, then runs its exec
 // commands. parent is the caller's context, to tell a timeout from Ctrl-C.
 func (e *Engine) nodeReady(ctx, parent context.Context, pool *sshx.Pool, instance string, n *lab.Node, t sshx.Target) error {
-	if err := pool.WaitReady(ctx, t); err != nil {
+	wctx, stop := e.watchStopped(ctx, instance, n.Name)
+	err := pool.WaitReady(wctx, t)
+	stop()
+	if err != nil {
 		if parent.Err() != nil {
 			return parent.Err()
 		}
@@ -624,6 +684,8 @@ func (e *Engine) Down(ctx context.Context, instance string, purge bool) (bool, e
 
 // removeAll removes every labelled container and network of an instance.
 func (e *Engine) removeAll(ctx context.Context, instance string) error {
+	fwDone := make(chan error, 1)
+	go func() { fwDone <- e.unisolateHost(ctx, instance) }()
 	var errs []error
 	for pass := 0; pass < 2; pass++ {
 		cs, err := e.RT.ListContainers(ctx, InstanceLabels(instance))
@@ -653,7 +715,7 @@ func (e *Engine) removeAll(ctx context.Context, instance string) error {
 		}
 		errs = nil // one retry: a create may have landed after the listing
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, <-fwDone)...)
 }
 
 func (e *Engine) removeNetworks(ctx context.Context, instance string) error {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/labdojo/labdojo/internal/runtime"
 	"github.com/labdojo/labdojo/internal/state"
@@ -24,6 +25,9 @@ type fakeRT struct {
 	// network created, just before it is created.
 	raceOnce bool
 	seq      int
+	// exitOnStart names a container that stops right after its start
+	// (its boot failed).
+	exitOnStart string
 }
 
 func newFake() *fakeRT {
@@ -97,7 +101,20 @@ func (f *fakeRT) CreateContainer(_ context.Context, s runtime.ContainerSpec) (st
 	}
 	return id, nil
 }
-func (f *fakeRT) StartContainer(context.Context, string) error { return nil }
+func (f *fakeRT) StartContainer(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.containers[id]
+	if !ok {
+		return runtime.ErrNotFound
+	}
+	c.State, c.Running = "running", true
+	if c.Name == f.exitOnStart {
+		c.State, c.Running = "exited", false
+	}
+	f.containers[id] = c
+	return nil
+}
 func (f *fakeRT) RemoveContainer(_ context.Context, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -107,7 +124,15 @@ func (f *fakeRT) RemoveContainer(_ context.Context, id string) error {
 func (f *fakeRT) InspectContainer(_ context.Context, id string) (runtime.ContainerInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.containers[id], nil
+	if c, ok := f.containers[id]; ok {
+		return c, nil
+	}
+	for _, c := range f.containers {
+		if c.Name == id {
+			return c, nil
+		}
+	}
+	return runtime.ContainerInfo{}, runtime.ErrNotFound
 }
 func (f *fakeRT) ListContainers(_ context.Context, l map[string]string) ([]runtime.ContainerInfo, error) {
 	f.mu.Lock()
@@ -138,7 +163,7 @@ var loopbackMgmt = netip.MustParsePrefix("127.77.0.0/24")
 
 func TestUpRollsBackOnFailure(t *testing.T) {
 	rt := newFake()
-	rt.failCreate = "dojo-demo-client"
+	rt.failCreate = "dojo-demo.client"
 	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
 	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img", MgmtSubnet: loopbackMgmt})
 	if err == nil || !strings.Contains(err.Error(), `node "client"`) || !strings.Contains(err.Error(), "removed everything") {
@@ -151,7 +176,7 @@ func TestUpRollsBackOnFailure(t *testing.T) {
 
 func TestUpKeepOnFailure(t *testing.T) {
 	rt := newFake()
-	rt.failCreate = "dojo-demo-web"
+	rt.failCreate = "dojo-demo.web"
 	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
 	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img", KeepOnFailure: true, MgmtSubnet: loopbackMgmt})
 	if err == nil || !strings.Contains(err.Error(), "keep-on-failure") {
@@ -191,7 +216,7 @@ func TestUpChangedLab(t *testing.T) {
 func TestUpNetworkOverlapRetries(t *testing.T) {
 	rt := newFake()
 	rt.raceOnce = true
-	rt.failCreate = "dojo-demo-router" // stop before SSH; networks are what this test is about
+	rt.failCreate = "dojo-demo.router" // stop before SSH; networks are what this test is about
 	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
 	var created []string
 	var mu sync.Mutex
@@ -233,5 +258,53 @@ func TestNodesByInstance(t *testing.T) {
 	got, err := e.NodesByInstance(context.Background())
 	if err != nil || len(got) != 2 || len(got["a"]) != 2 || len(got["b"]) != 1 {
 		t.Errorf("got %v %v", got, err)
+	}
+}
+
+// TestUpNoticesStoppedNode: a node whose container stops at boot is
+// reported within about a second, with its state, not after the readiness
+// timeout.
+func TestUpNoticesStoppedNode(t *testing.T) {
+	rt := newFake()
+	rt.exitOnStart = "dojo-demo.web"
+	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
+	start := time.Now()
+	_, err := e.Up(context.Background(), testLab(), UpOptions{Instance: "demo", Image: "img", MgmtSubnet: loopbackMgmt, ReadyTimeout: 30 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), `node "web": container stopped (exited)`) {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("noticed after %s", d)
+	}
+}
+
+// TestUpReplacesHalfCreatedNode: a node left created but never started (an
+// up killed half-way) is removed and created again by the next up, while
+// the other nodes stay.
+func TestUpReplacesHalfCreatedNode(t *testing.T) {
+	rt := newFake()
+	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}, Version: "test"}
+	opts := UpOptions{Instance: "demo", Image: "img", MgmtSubnet: loopbackMgmt, ReadyTimeout: 300 * time.Millisecond, KeepOnFailure: true}
+	if _, err := e.Up(context.Background(), testLab(), opts); err == nil {
+		t.Fatal("fake nodes have no SSH: the first up should time out")
+	}
+	ids := map[string]string{}
+	for id, c := range rt.containers {
+		ids[c.Labels[runtime.LabelNode]] = id
+		if c.Labels[runtime.LabelNode] == "web" {
+			c.State = "created"
+			rt.containers[id] = c
+		}
+	}
+	_, _ = e.Up(context.Background(), testLab(), opts)
+	now := map[string]string{}
+	for id, c := range rt.containers {
+		now[c.Labels[runtime.LabelNode]] = id
+	}
+	if now["web"] == "" || now["web"] == ids["web"] {
+		t.Errorf("half-created web was not replaced: %v -> %v", ids, now)
+	}
+	if now["router"] != ids["router"] || now["client"] != ids["client"] {
+		t.Errorf("running nodes were replaced: %v -> %v", ids, now)
 	}
 }

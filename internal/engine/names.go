@@ -8,15 +8,22 @@ import (
 	"github.com/labdojo/labdojo/internal/runtime"
 )
 
-// ContainerName is the container name of a node: dojo-<instance>-<node>.
-func ContainerName(instance, node string) string { return "dojo-" + instance + "-" + node }
+// Engine object names separate the instance from the node or network with
+// a dot, which none of instance, node and network names may contain (they
+// are lowercase letters, digits and dashes): with a dash, instance "rel"
+// with node "a-server" and instance "rel-a" with node "server" both made
+// "dojo-rel-a-server".
 
-// NetworkName is the engine network name of a lab network.
-func NetworkName(instance, network string) string { return "dojo-" + instance + "-" + network }
+// ContainerName is the container name of a node: dojo-<instance>.<node>.
+func ContainerName(instance, node string) string { return "dojo-" + instance + "." + node }
+
+// NetworkName is the engine network name of a lab network:
+// dojo-<instance>.n.<network> (never equal to MgmtNetworkName, even for a
+// lab network named "mgmt").
+func NetworkName(instance, network string) string { return "dojo-" + instance + ".n." + network }
 
 // MgmtNetworkName is the engine network name of the instance's management
-// network. The dot cannot appear in a lab network name that is a valid
-// identifier, so it never collides with NetworkName.
+// network: dojo-<instance>.mgmt.
 func MgmtNetworkName(instance string) string { return "dojo-" + instance + ".mgmt" }
 
 // MgmtLabel is the io.labdojo.network label value of the management network.

@@ -164,7 +164,6 @@ func (p *Plan) ContainerSpec(np *NodePlan, cmd []string) runtime.ContainerSpec {
 		CapAdd:   []string{"NET_ADMIN", "NET_RAW"},
 		Init:     true,
 		NanoCPUs: int64(n.CPUs * 1e9),
-		Memory:   n.Memory,
 		// Forwarding is off until the learner turns it on, like a fresh
 		// server; the engine would otherwise inherit its own defaults.
 		Sysctls:       map[string]string{"net.ipv4.ip_forward": "0"},
@@ -173,6 +172,7 @@ func (p *Plan) ContainerSpec(np *NodePlan, cmd []string) runtime.ContainerSpec {
 	if n.Image != "" {
 		spec.Image = n.Image
 	}
+	spec.PidsLimit, spec.Memory, spec.CPUShares = nodeLimits(n)
 	for k, v := range n.Env {
 		spec.Env[k] = v
 	}

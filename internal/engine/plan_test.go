@@ -1,11 +1,16 @@
 package engine
 
 import (
+	"archive/tar"
 	"bufio"
+	"bytes"
+	"fmt"
+	"io/fs"
 	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labdojo/labdojo/internal/lab"
 	"github.com/labdojo/labdojo/internal/runtime"
@@ -21,7 +26,7 @@ func testLab() *lab.Lab {
 			{Name: "router", Interfaces: []lab.Interface{{Network: "office", Address: pfx("10.10.1.1/24")}, {Network: "servers", Address: pfx("10.10.2.1/24")}}},
 			{Name: "client", Interfaces: []lab.Interface{{Network: "office"}},
 				Routes: []lab.Route{{Destination: pfx("10.10.2.0/24"), Via: netip.MustParseAddr("10.10.1.1")}}},
-			{Name: "web", Image: "custom:1", CPUs: 0.5, Memory: 256 << 20, Env: map[string]string{"A": "b"},
+			{Name: "web", Image: "custom:1", CPUs: 0.5, Memory: 256 << 20, Pids: 4096, Env: map[string]string{"A": "b"},
 				Interfaces: []lab.Interface{{Network: "servers", Address: pfx("10.10.2.10/24"), Gateway: netip.MustParseAddr("10.10.2.1")}},
 				Files:      []lab.File{{Path: "/var/www/html/index.html", Content: []byte("hi"), Owner: "www-data"}}},
 		},
@@ -45,24 +50,26 @@ func TestContainerSpec(t *testing.T) {
 		want runtime.ContainerSpec
 	}{
 		{"router", runtime.ContainerSpec{
-			Name: "dojo-demo-router", Hostname: "router", Image: "labdojo/node:x",
+			Name: "dojo-demo.router", Hostname: "router", Image: "labdojo/node:x",
 			Cmd: []string{"/bin/sh", BootPath}, Env: map[string]string{},
 			CapAdd: []string{"NET_ADMIN", "NET_RAW"}, Init: true,
+			Memory: DefaultNodeMemory, PidsLimit: DefaultNodePids, CPUShares: NodeCPUShares,
 			Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}, ReadonlyPaths: ReadonlyPaths,
 			Networks: []runtime.NetworkAttachment{
 				{Network: "dojo-demo.mgmt", Address: netip.MustParseAddr("172.28.0.2")},
-				{Network: "dojo-demo-office", Address: netip.MustParseAddr("100.64.0.2")},
-				{Network: "dojo-demo-servers", Address: netip.MustParseAddr("100.64.1.2")},
+				{Network: "dojo-demo.n.office", Address: netip.MustParseAddr("100.64.0.2")},
+				{Network: "dojo-demo.n.servers", Address: netip.MustParseAddr("100.64.1.2")},
 			},
 		}},
 		{"web", runtime.ContainerSpec{
-			Name: "dojo-demo-web", Hostname: "web", Image: "custom:1",
+			Name: "dojo-demo.web", Hostname: "web", Image: "custom:1",
 			Cmd: []string{"/bin/sh", BootPath}, Env: map[string]string{"A": "b"},
 			CapAdd: []string{"NET_ADMIN", "NET_RAW"}, Init: true, NanoCPUs: 5e8, Memory: 256 << 20,
+			PidsLimit: 4096, CPUShares: NodeCPUShares,
 			Sysctls: map[string]string{"net.ipv4.ip_forward": "0"}, ReadonlyPaths: ReadonlyPaths,
 			Networks: []runtime.NetworkAttachment{
 				{Network: "dojo-demo.mgmt", Address: netip.MustParseAddr("172.28.0.4")},
-				{Network: "dojo-demo-servers", Address: netip.MustParseAddr("100.64.1.4")},
+				{Network: "dojo-demo.n.servers", Address: netip.MustParseAddr("100.64.1.4")},
 			},
 		}},
 	}
@@ -122,14 +129,14 @@ func TestNetworkSpecs(t *testing.T) {
 			t.Errorf("data network %+v", s)
 		}
 	}
-	if specs[1].Subnet != pfx("100.64.0.0/24") || specs[1].Name != "dojo-demo-office" {
+	if specs[1].Subnet != pfx("100.64.0.0/24") || specs[1].Name != "dojo-demo.n.office" {
 		t.Errorf("office = %+v", specs[1])
 	}
 }
 
 func TestBootScript(t *testing.T) {
 	p := testPlan(t)
-	router := p.BootScript(p.Nodes[0], NodeKeys{}, true)
+	router := p.BootScript(p.Nodes[0])
 	for _, want := range []string{
 		"172.28.0.2/24) if0=$_n ;;",
 		"100.64.0.2/24) if1=$_n ;;",
@@ -149,14 +156,14 @@ func TestBootScript(t *testing.T) {
 	if strings.Contains(router, "route add default") {
 		t.Error("router must get no default route")
 	}
-	client := p.BootScript(p.Nodes[1], NodeKeys{}, true)
+	client := p.BootScript(p.Nodes[1])
 	if strings.Contains(client, "addr add") {
 		t.Errorf("client declares no address but script adds one:\n%s", client)
 	}
 	if !strings.Contains(client, "route add 10.10.2.0/24 via 10.10.1.1") || !strings.Contains(client, "'127.0.1.1\tclient'") {
 		t.Errorf("client script:\n%s", client)
 	}
-	web := p.BootScript(p.Nodes[2], NodeKeys{}, true)
+	web := p.BootScript(p.Nodes[2])
 	if !strings.Contains(web, "route add default via 10.10.2.1 dev eth1") || !strings.Contains(web, "chown 'www-data' '/var/www/html/index.html'") {
 		t.Errorf("web script:\n%s", web)
 	}
@@ -207,29 +214,71 @@ docker0	000011AC	00000000	0001	0	0	0	0000FFFF	0	0	0
 
 func TestNodeBoot(t *testing.T) {
 	p := testPlan(t)
-	keys := NodeKeys{HostKey: []byte("-----BEGIN KEY-----\nabc'def\n-----END KEY-----\n"), HostPub: []byte("ssh-ed25519 AAAA host\n"), Authorized: []byte("ssh-ed25519 BBBB user\n")}
+	keys := NodeKeys{HostKey: []byte("-----BEGIN OPENSSH PRIVATE KEY-----\ns3cr3t'key\n-----END OPENSSH PRIVATE KEY-----\n"), HostPub: []byte("ssh-ed25519 AAAA host\n"), Authorized: []byte("ssh-ed25519 BBBB user\n")}
 	web := p.Nodes[2]
+	web.Node.Files = append(web.Node.Files,
+		lab.File{Path: "/bin.dat", Content: []byte{1, 0, 2}, Mode: 0o600},
+		lab.File{Path: "/usr/local/bin/suid", Content: []byte("#!/bin/sh\n"), Mode: 0o755 | fs.ModeSetuid, Owner: "nobody"},
+		lab.File{Path: "/srv/shared", Content: []byte("x"), Mode: 0o775 | fs.ModeSetgid | fs.ModeSticky})
 	cmd, copyIn := p.NodeBoot(web, keys)
-	if len(cmd) != 3 || cmd[1] != "-c" || copyIn != nil {
-		t.Fatalf("small boot not inline: %v %v", cmd[:2], copyIn)
+	if len(cmd) != 3 || cmd[1] != "-c" {
+		t.Fatalf("boot not inline: %v", cmd[:2])
 	}
-	for _, want := range []string{
-		"printf '%s' '-----BEGIN KEY-----\nabc'\\''def\n-----END KEY-----\n' >/etc/ssh/ssh_host_ed25519_key",
-		"mkdir -p '/var/www/html'",
-		"printf '%s' 'hi' >'/var/www/html/index.html'",
-		"chmod 0644 '/var/www/html/index.html'",
-	} {
-		if !strings.Contains(cmd[2], want) {
-			t.Errorf("inline boot lacks %q:\n%s", want, cmd[2])
+	// The private key and the lab files travel only in the copy.
+	for _, secret := range []string{"PRIVATE KEY", "s3cr3t", "BBBB"} {
+		if strings.Contains(strings.Join(cmd, " "), secret) {
+			t.Errorf("boot command holds %q", secret)
+		}
+		spec := p.ContainerSpec(web, cmd)
+		if fmt.Sprint(spec.Env, spec.Labels) != strings.ReplaceAll(fmt.Sprint(spec.Env, spec.Labels), secret, "") {
+			t.Errorf("container env or labels hold %q", secret)
 		}
 	}
-	// A file with NUL bytes cannot travel in an argument: copy it in.
-	web.Node.Files = append(web.Node.Files, lab.File{Path: "/bin.dat", Content: []byte{1, 0, 2}, Mode: 0o600})
-	cmd, copyIn = p.NodeBoot(web, keys)
-	if !reflect.DeepEqual(cmd, []string{"/bin/sh", BootPath}) || len(copyIn) != 3 || copyIn[0].Path != BootPath || copyIn[2].Mode != 0o600 {
-		t.Errorf("NUL file: %v %+v", cmd, copyIn)
+	got := map[string]tarEntry{}
+	for _, e := range copyIn {
+		got[e.Path] = e
 	}
-	if strings.Contains(string(copyIn[0].Content), "printf '%s' 'hi'") {
-		t.Error("copied boot script still writes the files inline")
+	for p, mode := range map[string]int64{
+		"/root/.ssh": 0o700, HostKeyPath: 0o600, HostPubPath: 0o644, AuthorizedKeysPath: 0o600,
+		"/var/www/html/index.html": 0o644, "/bin.dat": 0o600, "/usr/local/bin/suid": 0o4755, "/srv/shared": 0o3775,
+	} {
+		if e, ok := got[p]; !ok || e.Mode != mode {
+			t.Errorf("copy-in %s = %+v, want mode %04o", p, e, mode)
+		}
+	}
+	if string(got[HostKeyPath].Content) != string(keys.HostKey) || !got["/root/.ssh"].Dir {
+		t.Errorf("copy-in keys: %+v", got)
+	}
+	// chown clears setuid: the mode is set again after it.
+	if !strings.Contains(cmd[2], "chown 'nobody' '/usr/local/bin/suid' || fail") || !strings.Contains(cmd[2], "chmod 4755 '/usr/local/bin/suid'") {
+		t.Errorf("boot script does not restore the setuid mode after chown:\n%s", cmd[2])
+	}
+	tb, err := buildTar(copyIn, time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(bytes.NewReader(tb))
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		if h.Name == "usr/local/bin/suid" && h.FileInfo().Mode()&fs.ModeSetuid == 0 {
+			t.Errorf("tar header of the setuid file lost the bit: %o", h.Mode)
+		}
+		if h.Name == "root/.ssh/" && h.Typeflag != tar.TypeDir {
+			t.Errorf("root/.ssh is not a directory entry")
+		}
+	}
+	// A script too large for an argument is copied in too.
+	many := *web.Node
+	for i := 0; i < 3000; i++ {
+		many.Routes = append(many.Routes, lab.Route{Destination: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 99, byte(i >> 8), byte(i)}), 32), Via: netip.MustParseAddr("10.10.2.1")})
+	}
+	big := *web
+	big.Node = &many
+	cmd, copyIn = p.NodeBoot(&big, keys)
+	if !reflect.DeepEqual(cmd, []string{"/bin/sh", BootPath}) || copyIn[len(copyIn)-1].Path != BootPath {
+		t.Errorf("large script: %v", cmd)
 	}
 }

@@ -228,10 +228,11 @@ func (l *loader) evalCPUs(a *hcl.Attribute, ctx *hcl.EvalContext) (float64, bool
 	return f, true
 }
 
-// Memory bounds: the engine refuses limits under 6 MiB.
+// Memory bounds: the engine refuses limits under 6 MiB; more than 64 GiB
+// for one practice node is a typo.
 const (
 	minMemory = 6 << 20
-	maxMemory = 1 << 40
+	maxMemory = 64 << 30
 )
 
 var memoryRE = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtT]?)(?:[iI]?[bB])?$`)
@@ -274,7 +275,7 @@ func (l *loader) evalMemory(a *hcl.Attribute, ctx *hcl.EvalContext) (int64, bool
 		return bad("memory must be a string such as \"512m\" or a number of bytes, not %s.", val.Type().FriendlyName())
 	}
 	if bytes < minMemory || bytes > maxMemory {
-		return bad("memory must be between 6m and 1t; got %s bytes.", new(big.Float).SetFloat64(bytes).Text('f', 0))
+		return bad("memory must be between 6m and 64g; got %s bytes.", new(big.Float).SetFloat64(bytes).Text('f', 0))
 	}
 	return int64(bytes), true
 }
@@ -290,10 +291,11 @@ func checkName(s string, minLen int) error {
 	case strings.ToLower(s) != s:
 		return fmt.Errorf("%q must be lowercase: use %q", s, strings.ToLower(s))
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	// Range over runes: a non-ASCII character is named whole, not as the
+	// first byte of its UTF-8 encoding (which printed as mojibake).
+	for _, c := range s {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return fmt.Errorf("%q contains %q: names may contain only lowercase letters, digits and '-' (a host name label, RFC 1123)", s, string(rune(c)))
+			return fmt.Errorf("%q contains %q: names may contain only lowercase letters, digits and '-' (a host name label, RFC 1123)", s, string(c))
 		}
 	}
 	if s[0] == '-' || s[len(s)-1] == '-' {

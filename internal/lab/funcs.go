@@ -22,8 +22,8 @@ import (
 // maxSymlinkHops bounds symlink resolution inside the lab directory.
 const maxSymlinkHops = 40
 
-// maxReadSize bounds one file read by file(), templatefile() or source.
-const maxReadSize = 16 << 20
+// maxReadSize bounds one file read by file() or source.
+const maxReadSize = MaxReadSize
 
 // errEscape marks a path that leaves the lab directory.
 var errEscape = errors.New("escapes the lab directory")
@@ -93,21 +93,16 @@ func (l *loader) resolve(p string) (string, error) {
 // readFile reads p (relative to the lab directory) and records its content
 // for the lab hash. It returns the display name of the file as well.
 func (l *loader) readFile(p string) ([]byte, string, error) {
+	return l.readFileLimit(p, maxReadSize)
+}
+
+// readFileLimit is readFile with a size limit.
+func (l *loader) readFileLimit(p string, limit int64) ([]byte, string, error) {
 	full, err := l.resolve(p)
 	if err != nil {
 		return nil, "", err
 	}
-	fi, err := fs.Stat(l.fsys, full)
-	if err != nil {
-		return nil, "", fmt.Errorf("read %q: %w", p, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, "", fmt.Errorf("read %q: not a regular file", p)
-	}
-	if fi.Size() > maxReadSize {
-		return nil, "", fmt.Errorf("read %q: file is larger than %d bytes", p, maxReadSize)
-	}
-	data, err := fs.ReadFile(l.fsys, full)
+	data, err := ReadFS(l.cx, l.fsys, full, limit)
 	if err != nil {
 		return nil, "", fmt.Errorf("read %q: %w", p, err)
 	}
@@ -184,7 +179,7 @@ func (l *loader) functions() map[string]function.Function {
 	}
 	fns["file"] = l.fileFunc()
 	fns["fileexists"] = l.fileExistsFunc()
-	fns["templatefile"] = l.templateFileFunc(fns)
+	fns["templatefile"] = l.templateFileFunc()
 	return fns
 }
 
@@ -231,9 +226,10 @@ func (l *loader) fileExistsFunc() function.Function {
 // templateFileFunc renders an HCL template (the ${...} and %{...} syntax)
 // read from the lab directory with the given variables. Templates may call
 // every function except templatefile itself.
-func (l *loader) templateFileFunc(base map[string]function.Function) function.Function {
+func (l *loader) templateFileFunc() function.Function {
 	// fns is the function table of templates, built on the first call
-	// (base is complete by then) and shared by later calls.
+	// from l.funcs (complete and budgeted by then) and shared by later
+	// calls.
 	var fns map[string]function.Function
 	return function.New(&function.Spec{
 		Description: "Renders an HCL template file of the lab directory.",
@@ -248,15 +244,19 @@ func (l *loader) templateFileFunc(base map[string]function.Function) function.Fu
 			if vars.IsNull() || !vars.IsKnown() || !(vars.Type().IsObjectType() || vars.Type().IsMapType()) {
 				return cty.NilVal, function.NewArgErrorf(1, "template variables must be an object or map")
 			}
-			data, name, err := l.readFile(p)
+			data, name, err := l.readFileLimit(p, MaxSourceSize)
 			if err != nil {
 				return cty.NilVal, function.NewArgError(0, err)
 			}
-			expr, diags := hclsyntax.ParseTemplate(data, name, hcl.InitialPos)
 			l.files.Add(name, &hcl.File{Bytes: data})
+			if diags := CheckNesting(data, name, true); diags.HasErrors() {
+				return cty.NilVal, function.NewArgErrorf(0, "template %q: %s", p, diags.Error())
+			}
+			expr, diags := hclsyntax.ParseTemplate(data, name, hcl.InitialPos)
 			if diags.HasErrors() {
 				return cty.NilVal, function.NewArgErrorf(0, "template %q: %s", p, diags.Error())
 			}
+			l.budget.Instrument(expr)
 			vm := make(map[string]cty.Value)
 			for it := vars.ElementIterator(); it.Next(); {
 				k, v := it.Element()
@@ -266,8 +266,8 @@ func (l *loader) templateFileFunc(base map[string]function.Function) function.Fu
 				vm[k.AsString()] = v
 			}
 			if fns == nil {
-				fns = make(map[string]function.Function, len(base))
-				for k, f := range base {
+				fns = make(map[string]function.Function, len(l.funcs))
+				for k, f := range l.funcs {
 					if k != "templatefile" {
 						fns[k] = f
 					}

@@ -1,9 +1,9 @@
 package lab
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -23,7 +23,7 @@ import (
 const FileName = "lab.hcl"
 
 // maxLabFileSize bounds the size of a lab file and of a variables file.
-const maxLabFileSize = 4 << 20
+const maxLabFileSize = MaxSourceSize
 
 // Options control how a lab file is loaded.
 type Options struct {
@@ -50,6 +50,8 @@ type Allow struct {
 
 // loader holds the state of one load.
 type loader struct {
+	cx      context.Context
+	budget  *Budget
 	fsys    fs.FS
 	dir     string // lab directory inside fsys ("." for the root)
 	dispDir string // lab directory as shown in diagnostics
@@ -74,6 +76,13 @@ type loader struct {
 // sources for WriteDiagnostics even when loading failed; the *Lab is nil
 // whenever diags has errors.
 func LoadFile(path string, opts Options) (*Lab, *Files, hcl.Diagnostics) {
+	return LoadFileContext(context.Background(), path, opts)
+}
+
+// LoadFileContext is LoadFile stopping with an error diagnostic when ctx
+// is done. Every read is bounded in size, devices and FIFOs are refused,
+// and evaluation has a budget (see MaxEvalSteps).
+func LoadFileContext(ctx context.Context, path string, opts Options) (*Lab, *Files, hcl.Diagnostics) {
 	files := &Files{}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, FileName)
@@ -88,7 +97,7 @@ func LoadFile(path string, opts Options) (*Lab, *Files, hcl.Diagnostics) {
 		}}
 	}
 	defer func() { _ = root.Close() }()
-	l := newLoader(root.FS(), ".", dir, opts, files)
+	l := newLoader(ctx, RootFS(root), ".", dir, opts, files)
 	lab, diags := l.load(filepath.Base(path), path)
 	if lab != nil {
 		if abs, err := filepath.Abs(dir); err == nil {
@@ -106,6 +115,12 @@ func LoadFile(path string, opts Options) (*Lab, *Files, hcl.Diagnostics) {
 // lab references are read from it. Diagnostics name files by their path
 // inside fsys. The *Lab is nil whenever diags has errors.
 func LoadFS(fsys fs.FS, name string, opts Options) (*Lab, *Files, hcl.Diagnostics) {
+	return LoadFSContext(context.Background(), fsys, name, opts)
+}
+
+// LoadFSContext is LoadFS stopping with an error diagnostic when ctx is
+// done, with the bounds of LoadFileContext.
+func LoadFSContext(ctx context.Context, fsys fs.FS, name string, opts Options) (*Lab, *Files, hcl.Diagnostics) {
 	files := &Files{}
 	if !fs.ValidPath(name) {
 		return nil, files, hcl.Diagnostics{{
@@ -115,13 +130,15 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*Lab, *Files, hcl.Diagnostic
 		}}
 	}
 	dir := path.Dir(name)
-	l := newLoader(fsys, dir, dir, opts, files)
+	l := newLoader(ctx, fsys, dir, dir, opts, files)
 	lab, diags := l.load(path.Base(name), name)
 	return lab, files, diags
 }
 
-func newLoader(fsys fs.FS, dir, dispDir string, opts Options, files *Files) *loader {
+func newLoader(ctx context.Context, fsys fs.FS, dir, dispDir string, opts Options, files *Files) *loader {
 	l := &loader{
+		cx:      ctx,
+		budget:  NewBudget(ctx),
 		fsys:    fsys,
 		dir:     dir,
 		dispDir: dispDir,
@@ -130,7 +147,7 @@ func newLoader(fsys fs.FS, dir, dispDir string, opts Options, files *Files) *loa
 		files:   files,
 		reads:   make(map[string][]byte),
 	}
-	l.funcs = l.functions()
+	l.funcs = l.budget.WrapFunctions(l.functions())
 	return l
 }
 
@@ -184,6 +201,10 @@ func (l *loader) load(base, shown string) (*Lab, hcl.Diagnostics) {
 			Detail:   fmt.Sprintf("Reading %s: %v.", shown, err),
 		}}
 	}
+	if diags := CheckNesting(src, shown, false); diags.HasErrors() {
+		l.files.Add(shown, &hcl.File{Bytes: src})
+		return nil, diags
+	}
 	file, diags := l.parser.ParseHCL(src, shown)
 	if file != nil {
 		l.files.Add(shown, file)
@@ -191,6 +212,7 @@ func (l *loader) load(base, shown string) (*Lab, hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	l.budget.Instrument(file.Body)
 	l.diags = diags
 	content, diags := file.Body.Content(topSchema)
 	l.diags = append(l.diags, diags...)
@@ -227,6 +249,9 @@ func (l *loader) load(base, shown string) (*Lab, hcl.Diagnostics) {
 	l.decodeNetworks(byType["network"])
 	def := l.decodeDefaults(byType["defaults"])
 	l.decodeNodes(byType["node"], def)
+	if err := l.budget.Err(); err != nil {
+		l.errorf(nil, "Lab not loaded", "Loading %s stopped: %v.", shown, err)
+	}
 
 	diags = l.finish(l.diags)
 	if diags.HasErrors() {
@@ -237,18 +262,7 @@ func (l *loader) load(base, shown string) (*Lab, hcl.Diagnostics) {
 }
 
 func (l *loader) readLabFile(base string) ([]byte, error) {
-	full := path.Join(l.dir, base)
-	fi, err := fs.Stat(l.fsys, full)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	if fi.Size() > maxLabFileSize {
-		return nil, fmt.Errorf("file is larger than %d bytes", maxLabFileSize)
-	}
-	return fs.ReadFile(l.fsys, full)
+	return ReadFS(l.cx, l.fsys, path.Join(l.dir, base), maxLabFileSize)
 }
 
 func (l *loader) decodeLab(b *hcl.Block) {

@@ -50,8 +50,9 @@ type Node struct {
 	// Exec are shell commands run, in order, after the node has started.
 	Exec   []string
 	Env    map[string]string
-	CPUs   float64 // 0 = unlimited
-	Memory int64   // bytes, 0 = unlimited
+	CPUs   float64 // 0 = no hard limit (a CPU share still applies)
+	Memory int64   // bytes, 0 = the engine package's default
+	Pids   int64   // process limit, 0 = the engine package's default
 
 	// Host-reaching options; the loader refuses them unless allowed.
 	Privileged   bool

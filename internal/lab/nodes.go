@@ -38,6 +38,7 @@ var defaultsSchema = &hcl.BodySchema{
 		{Name: "image"},
 		{Name: "cpus"},
 		{Name: "memory"},
+		{Name: "pids"},
 		{Name: "env"},
 		{Name: "exec"},
 	},
@@ -56,6 +57,7 @@ var nodeSchema = &hcl.BodySchema{
 		{Name: "env"},
 		{Name: "cpus"},
 		{Name: "memory"},
+		{Name: "pids"},
 		{Name: "privileged"},
 		{Name: "capabilities"},
 		{Name: "host_network"},
@@ -164,6 +166,7 @@ type defaults struct {
 	image  string
 	cpus   float64
 	memory int64
+	pids   int64
 	env    map[string]string
 	exec   []string
 	files  []File
@@ -183,6 +186,7 @@ func (l *loader) decodeDefaults(blocks []*hcl.Block) *defaults {
 		d.image, _ = l.evalString(at["image"], l.ctx)
 		d.cpus, _ = l.evalCPUs(at["cpus"], l.ctx)
 		d.memory, _ = l.evalMemory(at["memory"], l.ctx)
+		d.pids, _ = l.evalPids(at["pids"], l.ctx)
 		d.env, _ = l.evalStringMap(at["env"], l.ctx)
 		d.exec, _ = l.evalStringList(at["exec"], l.ctx)
 		l.checkFileBlocks(content.Blocks)
@@ -516,7 +520,7 @@ func (l *loader) decodeNode(inst instance, b *hcl.Block, content *hcl.BodyConten
 		ctx.Variables = inst.vars
 	}
 	at := content.Attributes
-	n := &Node{Name: inst.name, Image: def.image, CPUs: def.cpus, Memory: def.memory}
+	n := &Node{Name: inst.name, Image: def.image, CPUs: def.cpus, Memory: def.memory, Pids: def.pids}
 	n.Title, _ = l.evalString(at["title"], ctx)
 	if s, ok := l.evalString(at["image"], ctx); ok {
 		n.Image = s
@@ -526,6 +530,9 @@ func (l *loader) decodeNode(inst instance, b *hcl.Block, content *hcl.BodyConten
 	}
 	if m, ok := l.evalMemory(at["memory"], ctx); ok {
 		n.Memory = m
+	}
+	if m, ok := l.evalPids(at["pids"], ctx); ok {
+		n.Pids = m
 	}
 	n.Env = make(map[string]string, len(def.env))
 	for k, v := range def.env {

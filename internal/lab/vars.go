@@ -2,7 +2,6 @@ package lab
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -98,12 +97,17 @@ func (l *loader) decodeVariables(blocks []*hcl.Block) {
 		}
 		v.invalid = true
 		fname := fmt.Sprintf("<value for var.%s>", n)
+		if diags := CheckNesting([]byte(raw), fname, false); diags.HasErrors() {
+			l.diags = append(l.diags, diags...)
+			continue
+		}
 		expr, diags := hclsyntax.ParseExpression([]byte(raw), fname, hcl.InitialPos)
 		l.diags = append(l.diags, diags...)
 		if diags.HasErrors() {
 			continue
 		}
-		val, diags := expr.Value(nil)
+		l.budget.Instrument(expr)
+		val, diags := expr.Value(l.budgetOnly())
 		l.diags = append(l.diags, diags...)
 		if !diags.HasErrors() {
 			if c := l.convertVar(v, val, nil); c != cty.NilVal {
@@ -122,6 +126,13 @@ func (l *loader) decodeVariables(blocks []*hcl.Block) {
 	}
 }
 
+// budgetOnly is the evaluation context of constant values (variable files
+// and --var values): no variables, and only the budget function that the
+// loader wraps around for expressions.
+func (l *loader) budgetOnly() *hcl.EvalContext {
+	return &hcl.EvalContext{Functions: l.budget.Funcs()}
+}
+
 // convertVar converts val to the variable's type, reporting a mismatch.
 func (l *loader) convertVar(v *variable, val cty.Value, subject *hcl.Range) cty.Value {
 	out, err := convert.Convert(val, v.ty)
@@ -135,16 +146,14 @@ func (l *loader) convertVar(v *variable, val cty.Value, subject *hcl.Range) cty.
 
 // readVarFile reads an OS file of "name = value" attributes.
 func (l *loader) readVarFile(name string, decl map[string]*variable) {
-	fi, err := os.Stat(name)
-	if err == nil && fi.Size() > maxLabFileSize {
-		err = fmt.Errorf("file is larger than %d bytes", maxLabFileSize)
-	}
-	var src []byte
-	if err == nil {
-		src, err = os.ReadFile(name)
-	}
+	src, err := ReadOS(l.cx, name, maxLabFileSize)
 	if err != nil {
 		l.errorf(nil, "Cannot read variables file", "Reading %s: %v.", name, err)
+		return
+	}
+	if diags := CheckNesting(src, name, false); diags.HasErrors() {
+		l.files.Add(name, &hcl.File{Bytes: src})
+		l.diags = append(l.diags, diags...)
 		return
 	}
 	file, diags := l.parser.ParseHCL(src, name)
@@ -155,6 +164,7 @@ func (l *loader) readVarFile(name string, decl map[string]*variable) {
 	if diags.HasErrors() {
 		return
 	}
+	l.budget.Instrument(file.Body)
 	attrs, diags := file.Body.JustAttributes()
 	l.diags = append(l.diags, diags...)
 	list := make([]*hcl.Attribute, 0, len(attrs))
@@ -173,7 +183,7 @@ func (l *loader) readVarFile(name string, decl map[string]*variable) {
 			})
 			continue
 		}
-		val, diags := a.Expr.Value(nil)
+		val, diags := a.Expr.Value(l.budgetOnly())
 		l.diags = append(l.diags, diags...)
 		if !diags.HasErrors() {
 			if c := l.convertVar(v, val, a.Expr.Range().Ptr()); c != cty.NilVal {
@@ -265,6 +275,10 @@ func (l *loader) decodeLocals(blocks []*hcl.Block) {
 		val, diags := a.Expr.Value(ctx)
 		l.diags = append(l.diags, diags...)
 		if diags.HasErrors() {
+			val = cty.DynamicVal
+			failed[name] = true
+		} else if err := l.budget.Charge(val); err != nil {
+			l.errorf(a.Expr.Range().Ptr(), "Local value too large", "local.%s: %v.", name, err)
 			val = cty.DynamicVal
 			failed[name] = true
 		}

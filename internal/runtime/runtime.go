@@ -138,6 +138,9 @@ type ContainerSpec struct {
 	// network. Address, if valid, requests a static IPAM address.
 	Networks []NetworkAttachment
 	CapAdd   []string
+	// CapDrop removes capabilities from the engine's default set ("ALL"
+	// drops every one; CapAdd then adds back).
+	CapDrop []string
 	// Init runs the engine's init (tini) as PID 1 to reap zombies.
 	Init            bool
 	Privileged      bool
@@ -145,6 +148,11 @@ type ContainerSpec struct {
 	Binds           []string // "src:dst[:ro]"
 	NanoCPUs        int64
 	Memory          int64
+	// PidsLimit bounds the processes and threads of the container (0 =
+	// no limit); CPUShares is its relative CPU weight (0 = the engine's
+	// 1024).
+	PidsLimit int64
+	CPUShares int64
 	// Sysctls set in the container's namespace at start.
 	Sysctls map[string]string
 	// Tmpfs mounts: path -> options.

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,10 +16,13 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/labdojo/labdojo/internal/lab"
 )
 
 // FileName is the name of a scenario file inside its directory.
@@ -43,6 +47,8 @@ type Options struct {
 	// Checks is the catalog of check types (check.Catalog()): the fields
 	// of each check block and the validation of their values. Required.
 	Checks Catalog
+	// ctx stops the load (see LoadFileContext); nil means Background.
+	ctx context.Context
 }
 
 // LoadFile loads the scenario at path, which is a scenario.hcl file or the
@@ -58,9 +64,9 @@ func LoadFile(p string, opts Options) (*Scenario, map[string]*hcl.File, hcl.Diag
 	src := &source{
 		dir:  dir,
 		file: file,
-		read: func(rel string) ([]byte, error) { return readLocal(dir, rel) },
+		read: func(rel string) ([]byte, error) { return readLocal(opts.context(), dir, rel) },
 	}
-	data, err := os.ReadFile(file)
+	data, err := lab.ReadOS(opts.context(), file, lab.MaxSourceSize)
 	if err != nil {
 		return nil, nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -85,9 +91,9 @@ func LoadFS(fsys fs.FS, name string, opts Options) (*Scenario, map[string]*hcl.F
 		dir:  dir,
 		file: file,
 		fs:   true,
-		read: func(rel string) ([]byte, error) { return readFS(fsys, dir, rel) },
+		read: func(rel string) ([]byte, error) { return readFS(opts.context(), fsys, dir, rel) },
 	}
-	data, err := fs.ReadFile(fsys, file)
+	data, err := lab.ReadFS(opts.context(), fsys, file, lab.MaxSourceSize)
 	if err != nil {
 		return nil, nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -133,7 +139,7 @@ type source struct {
 
 var errEscape = errors.New("path leaves the scenario directory")
 
-func readLocal(dir, rel string) ([]byte, error) {
+func readLocal(ctx context.Context, dir, rel string) ([]byte, error) {
 	if filepath.IsAbs(rel) {
 		return nil, fmt.Errorf("%q: absolute paths are not allowed: %w", rel, errEscape)
 	}
@@ -149,10 +155,10 @@ func readLocal(dir, rel string) ([]byte, error) {
 	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 		return nil, fmt.Errorf("%q resolves to %s: %w", rel, real, errEscape)
 	}
-	return os.ReadFile(real)
+	return lab.ReadOS(ctx, real, lab.MaxReadSize)
 }
 
-func readFS(fsys fs.FS, dir, rel string) ([]byte, error) {
+func readFS(ctx context.Context, fsys fs.FS, dir, rel string) ([]byte, error) {
 	if path.IsAbs(rel) {
 		return nil, fmt.Errorf("%q: absolute paths are not allowed: %w", rel, errEscape)
 	}
@@ -175,7 +181,7 @@ func readFS(fsys fs.FS, dir, rel string) ([]byte, error) {
 			return nil, fmt.Errorf("%q: symbolic links are not allowed here", rel)
 		}
 	}
-	return fs.ReadFile(fsys, p)
+	return lab.ReadFS(ctx, fsys, p, lab.MaxReadSize)
 }
 
 var rootSchema = &hcl.BodySchema{
@@ -201,8 +207,9 @@ var scriptSchema = &hcl.BodySchema{
 var goalSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "title"}, {Name: "points"}, {Name: "hints"}, {Name: "needs"}, {Name: "within"}, {Name: "timeout"},
+		{Name: "guard"},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "check", LabelNames: []string{"type"}}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "check", LabelNames: []string{"type"}}, {Type: "fault", LabelNames: []string{"type"}}},
 }
 
 // loader holds the state of one load.
@@ -220,6 +227,9 @@ type loader struct {
 
 func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.File, hcl.Diagnostics) {
 	parser := hclparse.NewParser()
+	if diags := lab.CheckNesting(data, src.file, false); diags.HasErrors() {
+		return nil, map[string]*hcl.File{src.file: {Bytes: data}}, diags
+	}
 	f, diags := parser.ParseHCL(data, src.file)
 	if diags.HasErrors() {
 		return nil, parser.Files(), diags
@@ -228,6 +238,8 @@ func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.Fi
 		return nil, parser.Files(), append(diags, &hcl.Diagnostic{Severity: hcl.DiagError,
 			Summary: "No check catalog", Detail: "Internal error: the scenario loader needs check.Catalog() in Options.Checks."})
 	}
+	budget := lab.NewBudget(opts.context())
+	budget.Instrument(f.Body)
 	l := &loader{src: src, needsRanges: map[string][]hcl.Range{}, needsAttr: map[string]hcl.Range{}, checks: opts.Checks}
 	sum := sha256.New()
 	sum.Write(data)
@@ -239,6 +251,7 @@ func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.Fi
 		"upper":     stdlib.UpperFunc,
 		"lower":     stdlib.LowerFunc,
 	}}
+	l.ctx.Functions = budget.WrapFunctions(l.ctx.Functions)
 
 	content, d := f.Body.Content(rootSchema)
 	diags = append(diags, d...)
@@ -309,6 +322,10 @@ func load(src *source, data []byte, opts Options) (*Scenario, map[string]*hcl.Fi
 	}
 	sum.Write(l.hash)
 	s.Hash = hex.EncodeToString(sum.Sum(nil))
+	if err := budget.Err(); err != nil {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Scenario not loaded",
+			Detail: fmt.Sprintf("Loading %s stopped: %v.", src.file, err)})
+	}
 	if diags.HasErrors() {
 		return nil, parser.Files(), diags
 	}
@@ -420,16 +437,17 @@ func (l *loader) header(s *Scenario, b *hcl.Block) hcl.Diagnostics {
 	s.Pass, s.Level = DefaultPass, DefaultLevel
 	content, diags := b.Body.Content(scenarioSchema)
 	a := content.Attributes
-	diags = append(diags, l.str(a, "title", &s.Title)...)
+	diags = append(diags, l.text(a, "title", &s.Titles, &s.Title)...)
 	diags = append(diags, l.str(a, "lab", &s.Lab)...)
 	diags = append(diags, l.str(a, "track", &s.Track)...)
-	diags = append(diags, l.str(a, "brief", &s.Brief)...)
+	diags = append(diags, l.text(a, "brief", &s.Briefs, &s.Brief)...)
 	diags = append(diags, l.integer(a, "level", 1, 5, &s.Level)...)
 	diags = append(diags, l.integer(a, "minutes", 0, 100000, &s.Minutes)...)
 	diags = append(diags, l.integer(a, "pass", 0, 100, &s.Pass)...)
 	diags = append(diags, l.integer(a, "hint_cost", 0, 1000, &s.HintCost)...)
 	if s.Title == "" {
 		s.Title = s.Name
+		s.Titles = i18n.Plain(s.Name)
 	}
 	if at, ok := a["track"]; ok && s.Track != "" && !contains(Tracks, s.Track) {
 		diags = append(diags, &hcl.Diagnostic{
@@ -482,17 +500,12 @@ func (l *loader) goal(b *hcl.Block) (*Goal, hcl.Diagnostics) {
 	g := &Goal{Name: b.Labels[0], Points: DefaultPoints, Timeout: DefaultTimeout, Range: b.DefRange}
 	content, diags := b.Body.Content(goalSchema)
 	a := content.Attributes
-	diags = append(diags, l.str(a, "title", &g.Title)...)
+	diags = append(diags, l.text(a, "title", &g.Titles, &g.Title)...)
+	diags = append(diags, l.boolean(a, "guard", &g.Guard)...)
 	diags = append(diags, l.integer(a, "points", 0, 10000, &g.Points)...)
 	diags = append(diags, l.duration(a, "within", true, &g.Within)...)
 	diags = append(diags, l.duration(a, "timeout", false, &g.Timeout)...)
-	if at, ok := a["hints"]; ok {
-		v, d := l.eval(at, cty.List(cty.String))
-		diags = append(diags, d...)
-		if !d.HasErrors() {
-			g.Hints = stringList(v)
-		}
-	}
+	diags = append(diags, l.hints(a, g)...)
 	if at, ok := a["needs"]; ok {
 		v, d := l.eval(at, cty.List(cty.String))
 		diags = append(diags, d...)
@@ -514,15 +527,24 @@ func (l *loader) goal(b *hcl.Block) (*Goal, hcl.Diagnostics) {
 	}
 	if g.Title == "" {
 		g.Title = g.Name
+		g.Titles = i18n.Plain(g.Name)
 	}
 	for _, cb := range content.Blocks {
+		if cb.Type == "fault" {
+			f, d := l.fault(cb)
+			diags = append(diags, d...)
+			if f != nil {
+				g.Faults = append(g.Faults, *f)
+			}
+			continue
+		}
 		c, d := l.check(cb)
 		diags = append(diags, d...)
 		if c != nil {
 			g.Checks = append(g.Checks, c)
 		}
 	}
-	if len(content.Blocks) == 0 {
+	if !hasBlock(content.Blocks, "check") {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Goal without checks",
@@ -700,6 +722,9 @@ func (l *loader) nodes(s *Scenario, opts Options) hcl.Diagnostics {
 	for _, g := range s.Goals {
 		for _, c := range g.Checks {
 			bad(c.On, fmt.Sprintf("check %q of goal %q", c.Type, g.Name), c.FieldRanges["on"])
+		}
+		for _, f := range g.Faults {
+			bad(f.Node, fmt.Sprintf("fault %q of goal %q", f.Type, g.Name), f.Range)
 		}
 	}
 	return diags

@@ -99,7 +99,7 @@ func TestResolve(t *testing.T) {
 	}
 	res, err := n.Pool.Run(ctx, n.Target, "pwd", nil)
 	n.Close()
-	if err != nil || !strings.HasSuffix(strings.TrimSpace(string(res.Stdout)), "dojo-a-web") {
+	if err != nil || !strings.HasSuffix(strings.TrimSpace(string(res.Stdout)), "dojo-a.web") {
 		t.Errorf("ran on the wrong node: %q %v", res.Stdout, err)
 	}
 }
@@ -124,7 +124,7 @@ func TestStartOnce(t *testing.T) {
 	if err != nil || res.Fresh || !res.Changed {
 		t.Fatalf("after an edit: %+v %v", res, err)
 	}
-	log, _ := os.ReadFile(filepath.Join(dir, "nodes", "dojo-drill-web", "setup-log"))
+	log, _ := os.ReadFile(filepath.Join(dir, "nodes", "dojo-drill.web", "setup-log"))
 	if string(log) != "once\n" {
 		t.Errorf("setup ran %q", log)
 	}

@@ -52,9 +52,11 @@ type PoolOptions struct {
 	MaxSessions int
 	// DialTimeout bounds TCP connect plus SSH handshake (default 5s).
 	DialTimeout time.Duration
-	// KeepAlive, when positive, sends a keepalive@openssh.com request on
-	// each connection at this interval; a connection that does not answer
-	// within one interval is closed and redialled on next use.
+	// KeepAlive sends a keepalive@openssh.com request on each connection
+	// at this interval (default DefaultKeepAlive; negative disables); a
+	// connection that does not answer within one interval is closed, its
+	// running commands fail with ErrNodeNotAnswering, and it is redialled
+	// on next use.
 	KeepAlive time.Duration
 	// MaxOutput bounds the bytes Run keeps per stream (default 1 MiB);
 	// output beyond it is read and discarded, and the Result says so.
@@ -122,8 +124,16 @@ type conn struct {
 	client *ssh.Client
 	err    error
 	sem    chan struct{}
-	// unanswered is set when the keepalive closed the connection.
-	unanswered atomic.Bool
+	// lost is set (an error) when keepalives found the node silent.
+	lost atomic.Value
+}
+
+// lostErr returns why keepalives closed c, or nil.
+func (c *conn) lostErr() error {
+	if err, ok := c.lost.Load().(error); ok {
+		return err
+	}
+	return nil
 }
 
 // release frees one session slot taken by Pool.session.
@@ -139,6 +149,9 @@ func NewPool(signer ssh.Signer, opts PoolOptions) *Pool {
 	}
 	if opts.MaxOutput <= 0 {
 		opts.MaxOutput = DefaultMaxOutput
+	}
+	if opts.KeepAlive == 0 {
+		opts.KeepAlive = DefaultKeepAlive
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Pool{
@@ -258,7 +271,7 @@ func (p *Pool) handshake(t Target) (*ssh.Client, error) {
 
 	dial := p.opts.Dial
 	if dial == nil {
-		var d net.Dialer
+		d := net.Dialer{KeepAlive: 15 * time.Second}
 		dial = d.DialContext
 	}
 	nc, err := dial(ctx, "tcp", t.Addr)
@@ -349,10 +362,15 @@ func (p *Pool) keepAlive(c *conn, done <-chan struct{}) {
 		case <-tick.C:
 		}
 		// No answer within one interval: the connection is dead.
-		timer := time.AfterFunc(p.opts.KeepAlive, func() { c.unanswered.Store(true); c.client.Close() })
+		lost := fmt.Errorf("%w: no answer to an SSH keepalive within %s", ErrNodeNotAnswering, p.opts.KeepAlive)
+		timer := time.AfterFunc(p.opts.KeepAlive, func() {
+			c.lost.CompareAndSwap(nil, lost)
+			c.client.Close()
+		})
 		_, _, err := c.client.SendRequest("keepalive@openssh.com", true, nil)
 		timer.Stop()
 		if err != nil {
+			c.lost.CompareAndSwap(nil, lost)
 			c.client.Close()
 			return
 		}
@@ -443,7 +461,7 @@ func (p *Pool) run(ctx context.Context, t Target, cmd string, stdin io.Reader) (
 	if stdin != nil {
 		sess.Stdin = stdin
 	}
-	code, werr := p.startAndWait(ctx, c, sess, cmd, false)
+	code, werr := p.startAndWait(ctx, c, sess, cmd, false, nil)
 	res := Result{ExitCode: code}
 	res.Stdout, res.StdoutTruncated = stdout.result()
 	res.Stderr, res.StderrTruncated = stderr.result()
@@ -464,7 +482,12 @@ func (p *Pool) run(ctx context.Context, t Target, cmd string, stdin io.Reader) (
 // KILL and is closed, Run returns at once, and a background reaper session
 // (needs grep -z and /proc on the node) kills every process carrying the
 // marker, then frees the slot.
-func (p *Pool) startAndWait(ctx context.Context, c *conn, sess *ssh.Session, cmd string, shell bool) (int, error) {
+//
+// Signals received on signals (nil for none) are forwarded to the command:
+// as a "signal" request (honoured for non-root users) and by a helper
+// session that sends the signal to every process carrying the marker (see
+// signalScript).
+func (p *Pool) startAndWait(ctx context.Context, c *conn, sess *ssh.Session, cmd string, shell bool, signals <-chan ssh.Signal) (int, error) {
 	var token string
 	var err error
 	if shell && cmd == "" {
@@ -480,12 +503,26 @@ func (p *Pool) startAndWait(ctx context.Context, c *conn, sess *ssh.Session, cmd
 	}
 	done := make(chan error, 1)
 	go func() { done <- sess.Wait() }()
-	select {
-	case err := <-done:
-		sess.Close()
-		c.release()
-		return exitCode(err)
-	case <-ctx.Done():
+wait:
+	for {
+		select {
+		case err := <-done:
+			sess.Close()
+			c.release()
+			code, err := exitCode(err)
+			if lost := c.lostErr(); err != nil && lost != nil {
+				return -1, lost
+			}
+			return code, err
+		case sig, ok := <-signals:
+			if !ok {
+				signals = nil
+				continue
+			}
+			p.forwardSignal(c, sess, token, sig)
+		case <-ctx.Done():
+			break wait
+		}
 	}
 	_ = sess.Signal(ssh.SIGKILL) // honoured by sshd for non-root users
 	_ = sess.Close()

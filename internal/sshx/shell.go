@@ -39,6 +39,11 @@ type ShellIO struct {
 	// and Shell returns an *InterruptError.
 	Interrupt func() string
 	Grace     time.Duration
+	// Signals, when not nil, carries signals for the remote command (e.g.
+	// ssh.SIGINT when the user presses Ctrl-C without a TTY); each is
+	// forwarded as described at Pool.Signal. With a TTY, Ctrl-C travels
+	// as a byte on Stdin and the remote terminal raises SIGINT itself.
+	Signals <-chan ssh.Signal
 }
 
 // ErrDisconnected is returned by Shell when ShellIO.Disconnect closed.
@@ -50,6 +55,9 @@ type NoAnswerError struct {
 	Node  string
 	After time.Duration
 }
+
+// Unwrap makes the error match ErrNodeNotAnswering.
+func (e *NoAnswerError) Unwrap() error { return ErrNodeNotAnswering }
 
 // Error implements error.
 func (e *NoAnswerError) Error() string {
@@ -140,8 +148,8 @@ func (p *Pool) shell(ctx context.Context, t Target, sio ShellIO) (int, error) {
 		close(stopResize)
 		<-resizeDone
 	}()
-	if sio.Interrupt == nil && sio.Disconnect == nil {
-		code, err := p.startAndWait(ctx, c, sess, sio.Command, true)
+	if sio.Interrupt == nil && sio.Disconnect == nil || sio.Signals != nil {
+		code, err := p.startAndWait(ctx, c, sess, sio.Command, true, sio.Signals)
 		return code, p.noAnswer(c, t, err)
 	}
 	return p.interactive(ctx, c, t, sess, sio)
@@ -150,7 +158,7 @@ func (p *Pool) shell(ctx context.Context, t Target, sio ShellIO) (int, error) {
 // noAnswer turns the error of a session whose connection the keepalive
 // closed into a *NoAnswerError.
 func (p *Pool) noAnswer(c *conn, t Target, err error) error {
-	if err != nil && c.unanswered.Load() {
+	if err != nil && c.lostErr() != nil {
 		return &NoAnswerError{Node: t.Name, After: 2 * p.opts.KeepAlive}
 	}
 	return err
@@ -264,11 +272,6 @@ func (p *Pool) background(c *conn, token string) {
 		}
 	}()
 }
-
-// signalScript sends signal $2 to every process whose environment holds
-// the marker $1.
-const signalScript = `for f in $(grep -lxzs "` + markerVar + `=$1" /proc/[0-9]*/environ); do ` +
-	`p=${f#/proc/}; kill -"$2" "${p%/environ}" 2>/dev/null; done; true`
 
 // signalMarked sends sig to the processes of the command marked token, in
 // a session of its own (bounded to a few seconds).

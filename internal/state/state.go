@@ -38,6 +38,7 @@ const (
 	HistoryFileName    = "history.jsonl"
 	HintsFileName      = "hints.jsonl"
 	RecordingsDirName  = "recordings"
+	FirewallFileName   = "firewall"
 	LockFileName       = "lock"
 )
 
@@ -153,6 +154,12 @@ func (s *Store) HistoryFile(instance string) string {
 // HintsFile is the path of an instance's revealed hints.
 func (s *Store) HintsFile(instance string) string {
 	return filepath.Join(s.Dir(instance), HintsFileName)
+}
+
+// FirewallFile is the path of the record of an instance's host firewall
+// rules (it names the helper image that installed them).
+func (s *Store) FirewallFile(instance string) string {
+	return filepath.Join(s.Dir(instance), FirewallFileName)
 }
 
 // RecordingsDir is the directory of an instance's session recordings.

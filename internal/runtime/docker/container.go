@@ -52,6 +52,7 @@ func containerCreateConfig(spec runtime.ContainerSpec) createConfig {
 	}
 	hc := &container.HostConfig{
 		CapAdd:     strslice.StrSlice(spec.CapAdd),
+		CapDrop:    strslice.StrSlice(spec.CapDrop),
 		Privileged: spec.Privileged,
 		Binds:      spec.Binds,
 		Sysctls:    copyMap(spec.Sysctls),
@@ -59,13 +60,18 @@ func containerCreateConfig(spec runtime.ContainerSpec) createConfig {
 		// nil keeps the engine's default list.
 		ReadonlyPaths: spec.ReadonlyPaths,
 		Resources: container.Resources{
-			NanoCPUs: spec.NanoCPUs,
-			Memory:   spec.Memory,
+			NanoCPUs:  spec.NanoCPUs,
+			Memory:    spec.Memory,
+			CPUShares: spec.CPUShares,
 		},
 	}
 	if spec.Init {
 		t := true
 		hc.Init = &t
+	}
+	if spec.PidsLimit > 0 {
+		n := spec.PidsLimit
+		hc.PidsLimit = &n
 	}
 	out := createConfig{config: cfg, hostConfig: hc}
 	switch {

@@ -108,3 +108,15 @@ func TestUnreachableSaysItOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestContainerCreateConfigLimits(t *testing.T) {
+	cc := containerCreateConfig(runtime.ContainerSpec{PidsLimit: 1024, CPUShares: 512, Memory: 1 << 30,
+		CapDrop: []string{"ALL"}, CapAdd: []string{"NET_ADMIN"}})
+	hc := cc.hostConfig
+	if hc.PidsLimit == nil || *hc.PidsLimit != 1024 || hc.CPUShares != 512 || hc.Memory != 1<<30 || len(hc.CapDrop) != 1 || hc.CapDrop[0] != "ALL" {
+		t.Fatalf("limits %+v", hc.Resources)
+	}
+	if cc := containerCreateConfig(runtime.ContainerSpec{}); cc.hostConfig.PidsLimit != nil || cc.hostConfig.CPUShares != 0 {
+		t.Fatalf("no limits %+v", cc.hostConfig.Resources)
+	}
+}

@@ -41,6 +41,19 @@ type Runtime struct {
 	nets       map[string]runtime.NetworkInfo
 	containers map[string]*container
 	seq        int
+	helperRuns [][]string
+}
+
+// isNode tells a lab node (labelled with its node name) from a helper
+// container labdojo runs for itself (the host firewall helper).
+func (c *container) isNode() bool { return c.info.Labels[runtime.LabelNode] != "" }
+
+// HelperRuns returns the commands executed in helper (non-node)
+// containers. The fake never runs them: they would change the host.
+func (f *Runtime) HelperRuns() [][]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([][]string(nil), f.helperRuns...)
 }
 
 type container struct {
@@ -212,6 +225,10 @@ func (f *Runtime) StartContainer(_ context.Context, id string) error {
 	if c.info.Running {
 		return nil
 	}
+	if !c.isNode() {
+		c.info.Running, c.info.State = true, "running"
+		return nil
+	}
 	var key []byte
 	for _, s := range c.secrets {
 		if m := hostKeyRE.Find(s); m != nil {
@@ -349,6 +366,12 @@ func (f *Runtime) Exec(ctx context.Context, id string, spec runtime.ExecSpec) (r
 	}
 	if len(spec.Cmd) == 0 {
 		return runtime.ExecResult{}, errors.New("exec: no command")
+	}
+	if !c.isNode() {
+		f.mu.Lock()
+		f.helperRuns = append(f.helperRuns, append([]string(nil), spec.Cmd...))
+		f.mu.Unlock()
+		return runtime.ExecResult{}, nil
 	}
 	code, err := runLocal(ctx, filepath.Join(f.Dir, c.info.Name), c.info.Labels[runtime.LabelNode], spec.Cmd, spec.Stdin, spec.Stdout, spec.Stderr)
 	return runtime.ExecResult{ExitCode: code}, err

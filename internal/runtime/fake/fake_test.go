@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -46,11 +48,11 @@ func TestNetworks(t *testing.T) {
 func TestNodeNeedsHostKey(t *testing.T) {
 	ctx := context.Background()
 	f := New(t.TempDir())
-	id, err := f.CreateContainer(ctx, runtime.ContainerSpec{Name: "n", Cmd: []string{"/bin/sh", "-c", "true"}})
+	id, err := f.CreateContainer(ctx, runtime.ContainerSpec{Name: "n", Cmd: []string{"/bin/sh", "-c", "true"}, Labels: map[string]string{runtime.LabelNode: "n"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.CreateContainer(ctx, runtime.ContainerSpec{Name: "n"}); err == nil {
+	if _, err := f.CreateContainer(ctx, runtime.ContainerSpec{Name: "n", Labels: map[string]string{runtime.LabelNode: "n"}}); err == nil {
 		t.Error("duplicate name accepted")
 	}
 	if err := f.StartContainer(ctx, id); err == nil || !strings.Contains(err.Error(), "no host key") {
@@ -61,5 +63,30 @@ func TestNodeNeedsHostKey(t *testing.T) {
 	}
 	if _, err := f.Exec(ctx, "n", runtime.ExecSpec{Cmd: []string{"true"}}); err == nil {
 		t.Error("exec in a stopped container")
+	}
+}
+
+// TestHelperNeverRunsLocally: a helper container (no node label) starts
+// without SSH and its commands are recorded, never run on the host (the
+// firewall helper's script would change the host's rules).
+func TestHelperNeverRunsLocally(t *testing.T) {
+	ctx := context.Background()
+	f := New(t.TempDir())
+	id, err := f.CreateContainer(ctx, runtime.ContainerSpec{Name: "dojofw-x", Cmd: []string{"sleep", "120"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.StartContainer(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(t.TempDir(), "ran")
+	if _, err := f.Exec(ctx, id, runtime.ExecSpec{Cmd: []string{"/bin/sh", "-c", "touch " + marker}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("a helper's command ran on the host")
+	}
+	if runs := f.HelperRuns(); len(runs) != 1 || runs[0][2] != "touch "+marker {
+		t.Errorf("helper runs %q", runs)
 	}
 }

@@ -1,0 +1,31 @@
+package scenario
+
+import (
+	"context"
+	"io/fs"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// LoadFileContext is LoadFile stopping with an error diagnostic when ctx
+// is done. Like every load, reads are bounded in size (lab.MaxSourceSize,
+// lab.MaxReadSize), devices and FIFOs are refused, nesting is bounded
+// (lab.MaxNesting) and evaluation has a budget (lab.MaxEvalSteps).
+func LoadFileContext(ctx context.Context, p string, opts Options) (*Scenario, map[string]*hcl.File, hcl.Diagnostics) {
+	opts.ctx = ctx
+	return LoadFile(p, opts)
+}
+
+// LoadFSContext is LoadFS stopping with an error diagnostic when ctx is
+// done.
+func LoadFSContext(ctx context.Context, fsys fs.FS, name string, opts Options) (*Scenario, map[string]*hcl.File, hcl.Diagnostics) {
+	opts.ctx = ctx
+	return LoadFS(fsys, name, opts)
+}
+
+func (o Options) context() context.Context {
+	if o.ctx == nil {
+		return context.Background()
+	}
+	return o.ctx
+}
