@@ -255,6 +255,7 @@ from containers, you configure them over SSH like real servers, and
 		a.scenariosCmd(), a.startCmd(), a.checkCmd(), a.hintCmd(), a.solveCmd(),
 		a.proxyCmd(),
 	)
+	root.AddCommand(a.evidenceCmds()...)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
 			continue

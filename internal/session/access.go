@@ -3,10 +3,8 @@ package session
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/labdojo/labdojo/internal/engine"
 	"github.com/labdojo/labdojo/internal/runtime"
@@ -43,22 +41,6 @@ func (s *Service) ConnectNode(ctx context.Context, ref, instance string, opts ss
 		return nil, inputf("instance %q has no running node %q", inst, node)
 	}
 	return &Node{Instance: inst, Name: node, Pool: pool, Target: t}, nil
-}
-
-// Recording opens a new session recording for a node, with its header
-// line written; command "" means an interactive shell.
-func (s *Service) Recording(instance, node, command string) (*os.File, error) {
-	now := time.Now().UTC()
-	f, err := s.Store().CreateRecording(instance, node, now)
-	if err != nil {
-		return nil, err
-	}
-	what := command
-	if what == "" {
-		what = "(interactive shell)"
-	}
-	fmt.Fprintf(f, "# labdojo session on %s/%s at %s: %s\n", instance, node, now.Format(time.RFC3339), what)
-	return f, nil
 }
 
 // Console runs spec on a node through the engine, without SSH.

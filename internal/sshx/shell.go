@@ -2,8 +2,10 @@ package sshx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -25,6 +27,18 @@ type ShellIO struct {
 	// (columns, rows); each is forwarded as a window-change request. See
 	// WatchResize.
 	Resize <-chan [2]int
+	// Disconnect, when closed, ends the session at once (the `~.` escape,
+	// see EscapeFilter); Shell then returns ErrDisconnected.
+	Disconnect <-chan struct{}
+	// Interrupt, when set, changes what the end of ctx does to a Command:
+	// instead of killing it, Shell sends every process of the command the
+	// signal Interrupt returns ("INT", "TERM"), as a terminal's Ctrl-C
+	// reaches its foreground process group, and waits up to Grace
+	// (default 5s) for the command to end; its exit status is returned
+	// (130 when SIGINT ended it). A command still running then is killed
+	// and Shell returns an *InterruptError.
+	Interrupt func() string
+	Grace     time.Duration
 	// Signals, when not nil, carries signals for the remote command (e.g.
 	// ssh.SIGINT when the user presses Ctrl-C without a TTY); each is
 	// forwarded as described at Pool.Signal. With a TTY, Ctrl-C travels
@@ -32,16 +46,48 @@ type ShellIO struct {
 	Signals <-chan ssh.Signal
 }
 
+// ErrDisconnected is returned by Shell when ShellIO.Disconnect closed.
+var ErrDisconnected = errors.New("disconnected")
+
+// NoAnswerError reports a session closed because the node stopped
+// answering keepalives (PoolOptions.KeepAlive).
+type NoAnswerError struct {
+	Node  string
+	After time.Duration
+}
+
+// Unwrap makes the error match ErrNodeNotAnswering.
+func (e *NoAnswerError) Unwrap() error { return ErrNodeNotAnswering }
+
+// Error implements error.
+func (e *NoAnswerError) Error() string {
+	return fmt.Sprintf("node %q stopped answering: no reply to SSH keepalives for %s, the session was closed", e.Node, e.After)
+}
+
+// InterruptError reports a command that did not end within the grace time
+// after the interrupt was forwarded, and was killed.
+type InterruptError struct {
+	Signal string
+	Grace  time.Duration
+}
+
+// Error implements error.
+func (e *InterruptError) Error() string {
+	return fmt.Sprintf("the remote command did not stop within %s of SIG%s and was killed", e.Grace, e.Signal)
+}
+
 // Shell runs an interactive session on t (`dojo ssh NODE`) and returns the
 // remote exit code. Putting the local terminal into raw mode is the caller's
 // job. When ctx ends, the remote command is sent signal KILL and the session
-// is closed.
+// is closed, unless ShellIO.Interrupt asks for the interrupt to be
+// forwarded.
 func (p *Pool) Shell(ctx context.Context, t Target, sio ShellIO) (exitCode int, err error) {
 	code, err := p.shell(ctx, t, sio)
-	if err != nil {
+	var na *NoAnswerError
+	if err != nil && !errors.As(err, &na) && !errors.Is(err, ErrDisconnected) {
 		return code, nodeErr(t, err)
 	}
-	return code, nil
+	return code, err
 }
 
 func (p *Pool) shell(ctx context.Context, t Target, sio ShellIO) (int, error) {
@@ -98,8 +144,151 @@ func (p *Pool) shell(ctx context.Context, t Target, sio ShellIO) (int, error) {
 			}
 		}
 	}()
-	code, err := p.startAndWait(ctx, c, sess, sio.Command, true, sio.Signals)
-	close(stopResize)
-	<-resizeDone
-	return code, err
+	defer func() {
+		close(stopResize)
+		<-resizeDone
+	}()
+	if sio.Interrupt == nil && sio.Disconnect == nil || sio.Signals != nil {
+		code, err := p.startAndWait(ctx, c, sess, sio.Command, true, sio.Signals)
+		return code, p.noAnswer(c, t, err)
+	}
+	return p.interactive(ctx, c, t, sess, sio)
+}
+
+// noAnswer turns the error of a session whose connection the keepalive
+// closed into a *NoAnswerError.
+func (p *Pool) noAnswer(c *conn, t Target, err error) error {
+	if err != nil && c.lostErr() != nil {
+		return &NoAnswerError{Node: t.Name, After: 2 * p.opts.KeepAlive}
+	}
+	return err
+}
+
+// interactive is startAndWait for Shell with a Disconnect channel or
+// interrupt forwarding. It owns sess and c's session slot.
+func (p *Pool) interactive(ctx context.Context, c *conn, t Target, sess *ssh.Session, sio ShellIO) (int, error) {
+	var token string
+	var err error
+	if sio.Command == "" {
+		err = sess.Shell()
+	} else {
+		token = newToken()
+		err = sess.Start(markCommand(token, sio.Command))
+	}
+	if err != nil {
+		sess.Close()
+		c.release()
+		return -1, fmt.Errorf("start: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- sess.Wait() }()
+	finish := func(err error) (int, error) {
+		sess.Close()
+		c.release()
+		code, err := exitCode(err)
+		return code, p.noAnswer(c, t, err)
+	}
+	kill := func() (int, error) {
+		_ = sess.Signal(ssh.SIGKILL)
+		_ = sess.Close()
+		p.background(c, token)
+		return -1, ctx.Err()
+	}
+	select {
+	case err := <-done:
+		return finish(err)
+	case <-sio.Disconnect:
+		_ = sess.Close()
+		if token != "" {
+			p.reap(c, token)
+		}
+		c.release()
+		return -1, ErrDisconnected
+	case <-ctx.Done():
+		if sio.Interrupt == nil || token == "" {
+			return kill()
+		}
+	}
+	// Forward the interrupt to the command's processes, then wait.
+	sig := sio.Interrupt()
+	if sig == "" {
+		sig = "INT"
+	}
+	_ = sess.Signal(ssh.Signal(sig)) // honoured by sshd for non-root users
+	p.signalMarked(c, token, sig)
+	grace := sio.Grace
+	if grace <= 0 {
+		grace = 5 * time.Second
+	}
+	timer := time.NewTimer(grace)
+	defer timer.Stop()
+	var waitErr error
+	ended := false
+	select {
+	case waitErr = <-done:
+		ended = true
+	case <-sio.Disconnect:
+	case <-timer.C:
+		// Still running, or its exit status is held back by a process
+		// that ignores SIGINT (a background job) keeping its output open:
+		// kill what is left, then collect the status.
+		p.reap(c, token)
+		select {
+		case waitErr = <-done:
+			ended = true
+		case <-time.After(3 * time.Second):
+		}
+	}
+	_ = sess.Close()
+	// Nothing of the command outlives the session, also after dojo exits:
+	// the clean-up runs before returning.
+	p.reap(c, token)
+	c.release()
+	if !ended {
+		return 128 + 9, &InterruptError{Signal: sig, Grace: grace}
+	}
+	code, err := exitCode(waitErr)
+	if err == nil && code == 128+9 {
+		return code, &InterruptError{Signal: sig, Grace: grace}
+	}
+	return code, p.noAnswer(c, t, err)
+}
+
+// background frees c's session slot after killing the processes carrying
+// token (when not ""), as startAndWait does after a cancel.
+func (p *Pool) background(c *conn, token string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		c.release()
+		return
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer c.release()
+		if token != "" {
+			p.reap(c, token)
+		}
+	}()
+}
+
+// signalMarked sends sig to the processes of the command marked token, in
+// a session of its own (bounded to a few seconds).
+func (p *Pool) signalMarked(c *conn, token, sig string) {
+	switch sig {
+	case "INT", "TERM", "HUP", "QUIT", "KILL":
+	default:
+		sig = "INT"
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+	defer cancel()
+	sess, err := c.client.NewSession()
+	if err != nil {
+		return
+	}
+	defer sess.Close()
+	stop := context.AfterFunc(ctx, func() { sess.Close() })
+	defer stop()
+	_ = sess.Run("sh -c '" + signalScript + "' labdojo-signal " + token + " " + sig)
 }
