@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/labdojo/labdojo/internal/grade"
 )
@@ -32,6 +33,7 @@ type liveGoal struct {
 	status      string // running or a goal status
 	checks      int    // checks finished
 	retries     int
+	left        time.Duration // of the goal's `within` window at its last retry
 	result      *grade.GoalResult
 }
 
@@ -62,6 +64,7 @@ func (l *LiveText) Event(e grade.Event) {
 		g.checks++
 	case grade.CheckRetry:
 		g.retries++
+		g.left = e.Left
 	case grade.GoalDone:
 		if e.Result != nil {
 			r := *e.Result
@@ -130,8 +133,11 @@ func (l *LiveText) redraw() {
 			if label == "" {
 				label = g.name
 			}
-			line = fmt.Sprintf("%s %s  %s", l.s.mark("running"), clean(label),
-				l.s.paint(ansiDim, fmt.Sprintf("(%d checks done, %d retries)", g.checks, g.retries)))
+			detail := fmt.Sprintf("(%d checks done, %d retries)", g.checks, g.retries)
+			if g.left > 0 {
+				detail = fmt.Sprintf("(waiting for it: up to %s left, %d retries)", g.left.Round(100*time.Millisecond), g.retries)
+			}
+			line = fmt.Sprintf("%s %s  %s", l.s.mark("running"), clean(label), l.s.paint(ansiDim, detail))
 		}
 		lines = append(lines, l.fit(line))
 	}
