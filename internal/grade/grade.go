@@ -43,6 +43,14 @@ type Runner interface {
 	Run(ctx context.Context, node, script string) check.Output
 }
 
+// SnapshotRunner is a Runner that can also read files of a node for
+// check.SnapshotCheck judges. The Batcher reads every file asked for in a
+// grading round with one process per node.
+type SnapshotRunner interface {
+	Runner
+	Snapshot(ctx context.Context, node string, paths []string) (*check.Snapshot, check.Output)
+}
+
 // Goal is one graded objective with its typed checks.
 type Goal struct {
 	Name   string

@@ -431,19 +431,27 @@ func (g *grader) probe(ctx context.Context, c check.Check, timeout time.Duration
 
 	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if sc, ok := c.(check.SnapshotCheck); ok {
+		if sr, ok := g.r.(SnapshotRunner); ok {
+			if paths := sc.Reads(); len(paths) > 0 {
+				snap, out := sr.Snapshot(pctx, cr.Node, paths)
+				if out.Err != nil {
+					return g.probeErr(ctx, pctx, fail, cr.Node, timeout, out.Err)
+				}
+				if res, ok := safeJudgeSnapshot(sc, snap); ok {
+					cr.Result = res
+					return cr
+				}
+				// The snapshot cannot decide: run the check's own probe.
+			}
+		}
+	}
 	out, perr := safeRun(pctx, g.r, cr.Node, script)
 	if perr != nil {
 		return fail("probe on node %q: %v", cr.Node, perr)
 	}
 	if out.Err != nil {
-		switch {
-		case ctx.Err() != nil:
-			return fail("grading cancelled while probing node %q: %v", cr.Node, out.Err)
-		case errors.Is(out.Err, context.DeadlineExceeded) || pctx.Err() != nil:
-			return fail("probe on node %q timed out after %s: %v", cr.Node, timeout, out.Err)
-		default:
-			return fail("node %q unreachable: %v", cr.Node, out.Err)
-		}
+		return g.probeErr(ctx, pctx, fail, cr.Node, timeout, out.Err)
 	}
 	res, jerr := safeJudge(c, out)
 	if jerr != nil {
@@ -455,6 +463,29 @@ func (g *grader) probe(ctx context.Context, c check.Check, timeout time.Duration
 	}
 	cr.Result = res
 	return cr
+}
+
+// probeErr turns a probe that did not run into an error result.
+func (g *grader) probeErr(ctx, pctx context.Context, fail func(string, ...any) CheckResult, node string, timeout time.Duration, err error) CheckResult {
+	switch {
+	case ctx.Err() != nil:
+		return fail("grading cancelled while probing node %q: %v", node, err)
+	case errors.Is(err, context.DeadlineExceeded) || pctx.Err() != nil:
+		return fail("probe on node %q timed out after %s: %v", node, timeout, err)
+	default:
+		return fail("node %q unreachable: %v", node, err)
+	}
+}
+
+// safeJudgeSnapshot is JudgeSnapshot with a panic turned into "cannot
+// decide", so the check's own probe runs instead.
+func safeJudgeSnapshot(c check.SnapshotCheck, s *check.Snapshot) (res check.Result, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			ok = false
+		}
+	}()
+	return c.JudgeSnapshot(s)
 }
 
 func safeRun(ctx context.Context, r Runner, node, script string) (out check.Output, err error) {
