@@ -473,7 +473,7 @@ func TestCheckTypes(t *testing.T) {
 	}()
 	// A service whose process runs at once but which opens its port three
 	// seconds later: half done, so `within` waits for it.
-	mustDojo(t, "ssh", "it-checks/b", "--", "nohup python3 -c 'import time, runpy, sys; time.sleep(3); sys.argv = [\"http.server\", \"8080\"]; runpy.run_module(\"http.server\", run_name=\"__main__\")' >/dev/null 2>&1 &")
+	mustDojo(t, "ssh", "it-checks/b", "--", `nohup python3 -c 'import os, time; time.sleep(3); os.execvp("python3", ["python3", "-m", "http.server", "8080"])' >/dev/null 2>&1 &`)
 	d, code := checkJSON(t, "it-checks")
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
