@@ -62,6 +62,12 @@ type PoolOptions struct {
 	// Dial opens the TCP connection to a target (default: net.Dialer).
 	// Test runtimes use it to reach in-process servers.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Connect, when set, is asked first for an authenticated connection
+	// to a target (a connection keeper's, see DialKeeper); the pool
+	// pins nothing itself for it and counts no handshake. An error
+	// wrapping ErrDirect makes the pool dial and authenticate the target
+	// itself (with Dial); any other error is the dial's error.
+	Connect func(ctx context.Context, t Target) (*ssh.Client, error)
 }
 
 // Result is the outcome of a command that ran to completion.
@@ -254,6 +260,15 @@ func (p *Pool) handshake(t Target) (*ssh.Client, error) {
 	ctx, cancel := context.WithTimeout(p.ctx, p.opts.DialTimeout)
 	defer cancel()
 
+	if p.opts.Connect != nil {
+		client, err := p.opts.Connect(ctx, t)
+		if err == nil {
+			return client, nil
+		}
+		if !errors.Is(err, ErrDirect) {
+			return nil, err
+		}
+	}
 	dial := p.opts.Dial
 	if dial == nil {
 		var d net.Dialer
