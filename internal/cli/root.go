@@ -135,6 +135,10 @@ type app struct {
 	errOut  *output // stderr: progress, notes, diagnostics
 	rt      runtime.Runtime
 	svc     *session.Service
+	// keep: connection keepers may be used (the default Docker runtime
+	// only: a test runtime's in-process nodes are not for a keeper
+	// process); noKeep is --no-keep.
+	keep, noKeep bool
 }
 
 // Run runs dojo with args and returns the process exit code.
@@ -145,7 +149,7 @@ func Run(ctx context.Context, streams Streams, args []string, opts Options) int 
 	if opts.Runtime == nil {
 		opts.Runtime = func(ctx context.Context) (runtime.Runtime, error) { return docker.New(ctx) }
 	}
-	a := &app{streams: streams, opts: opts}
+	a := &app{streams: streams, opts: opts, keep: opts.Runtime == nil}
 	a.out = newOutput(streams.Out, opts.Getenv)
 	a.errOut = newOutput(streams.Err, opts.Getenv)
 	root := a.rootCmd()
@@ -227,12 +231,14 @@ from containers, you configure them over SSH like real servers, and
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitUsage, err) })
 	root.PersistentFlags().BoolVarP(&a.quiet, "quiet", "q", false, "print only results and errors")
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "print every step")
+	root.PersistentFlags().BoolVar(&a.noKeep, "no-keep", false, "connect to nodes directly, without the connection keeper (also DOJO_NO_KEEP=1)")
 	root.AddCommand(
 		a.validateCmd(), a.labsCmd(),
 		a.upCmd(), a.downCmd(), a.statusCmd(),
 		a.sshCmd(), a.consoleCmd(), a.sshConfigCmd(), a.inventoryCmd(),
 		a.imageCmd(),
 		a.scenariosCmd(), a.startCmd(), a.checkCmd(), a.hintCmd(), a.solveCmd(),
+		a.keeperCmd(),
 	)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
@@ -282,7 +288,7 @@ func (a *app) service(ctx context.Context) (*session.Service, error) {
 	}); ok {
 		eng.Dial = d.Dial
 	}
-	a.svc = &session.Service{Engine: eng, Version: version()}
+	a.svc = &session.Service{Engine: eng, Version: version(), Keeper: a.keeperConfig()}
 	return a.svc, nil
 }
 

@@ -28,6 +28,8 @@ type Service struct {
 	Engine *engine.Engine
 	// Version is the dojo version recorded in reports.
 	Version string
+	// Keeper tunes the per-instance connection keeper (see KeeperConfig).
+	Keeper KeeperConfig
 }
 
 // Store is the state store of the service's engine.

@@ -260,7 +260,7 @@ func (k *Keeper) proxy(ctx context.Context, t Target, nch ssh.NewChannel) {
 		if errors.As(err, &oce) {
 			_ = nch.Reject(oce.Reason, oce.Message)
 		} else {
-			_ = nch.Reject(ssh.ConnectionFailed, nodeErr(t, err).Error())
+			_ = nch.Reject(ssh.Prohibited, nodeErr(t, err).Error()) // not ConnectionFailed, which clients retry as sshd's MaxSessions refusal
 		}
 		return
 	}
