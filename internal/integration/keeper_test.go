@@ -95,7 +95,8 @@ node "n" {
 	mustDojo(t, "ssh", "it-keep/n", "--", "true")
 	pid := keeperPID(t, sock)
 	if pid == 0 {
-		t.Fatal("no keeper after the first command")
+		log, _ := os.ReadFile(filepath.Join(filepath.Dir(sock), "keeper.log"))
+		t.Fatalf("no keeper after the first command; keeper.log:\n%s", log)
 	}
 	if st := keeperStats(t, svc, "it-keep"); st.Handshakes != 1 {
 		t.Errorf("after one command: %d handshakes, want 1", st.Handshakes)
