@@ -600,7 +600,9 @@ func BenchmarkKeeperRSS(b *testing.B) {
 		}
 		raw, _ := c.(*net.UnixConn).SyscallConn()
 		var cred *syscall.Ucred
-		_ = raw.Control(func(fd uintptr) { cred, err = syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED) })
+		_ = raw.Control(func(fd uintptr) {
+			cred, err = syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED)
+		})
 		c.Close()
 		if err != nil {
 			b.Fatal(err)

@@ -32,7 +32,9 @@ func keeperPID(t *testing.T, sock string) int {
 		t.Fatal(err)
 	}
 	var cred *syscall.Ucred
-	_ = raw.Control(func(fd uintptr) { cred, err = syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED) })
+	_ = raw.Control(func(fd uintptr) {
+		cred, err = syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
