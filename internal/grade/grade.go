@@ -65,6 +65,10 @@ type Goal struct {
 	// Timeout bounds each probe (0 = DefaultTimeout).
 	Timeout time.Duration
 	Checks  []check.Check
+	// Faults are applied before the checks and undone after them; while
+	// they are applied no other goal runs, and Within counts from the
+	// moment they are in place.
+	Faults []Fault
 }
 
 // FromScenario turns a scenario's goals into runnable goals, building each
@@ -101,6 +105,9 @@ func fromScenario(s *scenario.Scenario, build func(*scenario.CheckSpec) (check.C
 			Needs:   append([]string(nil), sg.Needs...),
 			Within:  sg.Within,
 			Timeout: sg.Timeout,
+		}
+		for _, f := range sg.Faults {
+			g.Faults = append(g.Faults, Fault{Type: f.Type, Node: f.Node, Interface: f.Interface})
 		}
 		for i, spec := range sg.Checks {
 			if spec == nil {
@@ -145,6 +152,8 @@ type Options struct {
 	// PassPercent is the percentage of points needed to pass
 	// (0 means 100: every point is needed).
 	PassPercent int
+	// Faulter applies goals' faults (default: ShellFaulter on the Runner).
+	Faulter Faulter
 
 	// after replaces time.NewTimer for backoff waits in tests.
 	after func(time.Duration) (<-chan time.Time, func())
@@ -238,6 +247,8 @@ type GoalResult struct {
 	Attempts int
 	Duration time.Duration
 	Checks   []CheckResult
+	// Faults describes the faults the checks ran under.
+	Faults []string
 }
 
 // CheckResult is the outcome of one check of a goal.

@@ -98,6 +98,9 @@ type grader struct {
 	r      Runner
 	opts   Options
 	global chan struct{}
+	// faultGate lets a goal with faults run alone: such goals hold it
+	// exclusively, every other goal shares it while its checks run.
+	faultGate sync.RWMutex
 
 	mu      sync.Mutex
 	perNode map[string]chan struct{}
@@ -225,8 +228,8 @@ func goalError(gl Goal, reason string) GoalResult {
 }
 
 // runGoal waits for the goal's needs, then runs its checks.
-func (g *grader) runGoal(ctx context.Context, runStart time.Time, gl Goal, wait func(string) (*GoalResult, error)) GoalResult {
-	gr := GoalResult{Name: gl.Name, Title: gl.Title, Points: gl.Points}
+func (g *grader) runGoal(ctx context.Context, runStart time.Time, gl Goal, wait func(string) (*GoalResult, error)) (gr GoalResult) {
+	gr = GoalResult{Name: gl.Name, Title: gl.Title, Points: gl.Points}
 	for _, need := range gl.Needs {
 		dep, err := wait(need)
 		if err != nil {
@@ -251,6 +254,27 @@ func (g *grader) runGoal(ctx context.Context, runStart time.Time, gl Goal, wait 
 		return gr
 	}
 
+	if len(gl.Faults) > 0 {
+		g.faultGate.Lock()
+		defer g.faultGate.Unlock()
+		gr.Faults = faultNames(gl.Faults)
+		undo, err := g.applyFaults(ctx, gl.Faults)
+		if err != nil {
+			gr.Status = StatusError
+			gr.Reason = err.Error()
+			return gr
+		}
+		defer func() {
+			if err := undo(); err != nil {
+				gr.Status = StatusError
+				gr.Reason = err.Error() + " (the lab may still be degraded)"
+			}
+		}()
+		runStart = g.now() // Within counts from the fault
+	} else {
+		g.faultGate.RLock()
+		defer g.faultGate.RUnlock()
+	}
 	started := g.now()
 	g.emit(Event{Kind: GoalStarted, Goal: gl.Name, Title: gl.Title, Time: started})
 	timeout := gl.Timeout

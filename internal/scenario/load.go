@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -201,8 +202,9 @@ var scriptSchema = &hcl.BodySchema{
 var goalSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "title"}, {Name: "points"}, {Name: "hints"}, {Name: "needs"}, {Name: "within"}, {Name: "timeout"},
+		{Name: "guard"},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "check", LabelNames: []string{"type"}}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "check", LabelNames: []string{"type"}}, {Type: "fault", LabelNames: []string{"type"}}},
 }
 
 // loader holds the state of one load.
@@ -420,16 +422,17 @@ func (l *loader) header(s *Scenario, b *hcl.Block) hcl.Diagnostics {
 	s.Pass, s.Level = DefaultPass, DefaultLevel
 	content, diags := b.Body.Content(scenarioSchema)
 	a := content.Attributes
-	diags = append(diags, l.str(a, "title", &s.Title)...)
+	diags = append(diags, l.text(a, "title", &s.Titles, &s.Title)...)
 	diags = append(diags, l.str(a, "lab", &s.Lab)...)
 	diags = append(diags, l.str(a, "track", &s.Track)...)
-	diags = append(diags, l.str(a, "brief", &s.Brief)...)
+	diags = append(diags, l.text(a, "brief", &s.Briefs, &s.Brief)...)
 	diags = append(diags, l.integer(a, "level", 1, 5, &s.Level)...)
 	diags = append(diags, l.integer(a, "minutes", 0, 100000, &s.Minutes)...)
 	diags = append(diags, l.integer(a, "pass", 0, 100, &s.Pass)...)
 	diags = append(diags, l.integer(a, "hint_cost", 0, 1000, &s.HintCost)...)
 	if s.Title == "" {
 		s.Title = s.Name
+		s.Titles = i18n.Plain(s.Name)
 	}
 	if at, ok := a["track"]; ok && s.Track != "" && !contains(Tracks, s.Track) {
 		diags = append(diags, &hcl.Diagnostic{
@@ -482,17 +485,12 @@ func (l *loader) goal(b *hcl.Block) (*Goal, hcl.Diagnostics) {
 	g := &Goal{Name: b.Labels[0], Points: DefaultPoints, Timeout: DefaultTimeout, Range: b.DefRange}
 	content, diags := b.Body.Content(goalSchema)
 	a := content.Attributes
-	diags = append(diags, l.str(a, "title", &g.Title)...)
+	diags = append(diags, l.text(a, "title", &g.Titles, &g.Title)...)
+	diags = append(diags, l.boolean(a, "guard", &g.Guard)...)
 	diags = append(diags, l.integer(a, "points", 0, 10000, &g.Points)...)
 	diags = append(diags, l.duration(a, "within", true, &g.Within)...)
 	diags = append(diags, l.duration(a, "timeout", false, &g.Timeout)...)
-	if at, ok := a["hints"]; ok {
-		v, d := l.eval(at, cty.List(cty.String))
-		diags = append(diags, d...)
-		if !d.HasErrors() {
-			g.Hints = stringList(v)
-		}
-	}
+	diags = append(diags, l.hints(a, g)...)
 	if at, ok := a["needs"]; ok {
 		v, d := l.eval(at, cty.List(cty.String))
 		diags = append(diags, d...)
@@ -514,15 +512,24 @@ func (l *loader) goal(b *hcl.Block) (*Goal, hcl.Diagnostics) {
 	}
 	if g.Title == "" {
 		g.Title = g.Name
+		g.Titles = i18n.Plain(g.Name)
 	}
 	for _, cb := range content.Blocks {
+		if cb.Type == "fault" {
+			f, d := l.fault(cb)
+			diags = append(diags, d...)
+			if f != nil {
+				g.Faults = append(g.Faults, *f)
+			}
+			continue
+		}
 		c, d := l.check(cb)
 		diags = append(diags, d...)
 		if c != nil {
 			g.Checks = append(g.Checks, c)
 		}
 	}
-	if len(content.Blocks) == 0 {
+	if !hasBlock(content.Blocks, "check") {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Goal without checks",
@@ -700,6 +707,9 @@ func (l *loader) nodes(s *Scenario, opts Options) hcl.Diagnostics {
 	for _, g := range s.Goals {
 		for _, c := range g.Checks {
 			bad(c.On, fmt.Sprintf("check %q of goal %q", c.Type, g.Name), c.FieldRanges["on"])
+		}
+		for _, f := range g.Faults {
+			bad(f.Node, fmt.Sprintf("fault %q of goal %q", f.Type, g.Name), f.Range)
 		}
 	}
 	return diags

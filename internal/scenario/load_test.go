@@ -212,10 +212,12 @@ func TestDiscoverAndBundled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(dirs, ",") != "first-server/scenario.hcl,static-routing/scenario.hcl" {
+	if j := strings.Join(dirs, ","); !strings.Contains(j, "first-server/scenario.hcl") || !strings.Contains(j, "static-routing/scenario.hcl") || len(dirs) < 11 {
 		t.Fatalf("Discover = %v", dirs)
 	}
-	for _, d := range dirs {
+	// The whole catalog is linted against the real labs in package
+	// scenarios; here the two the labNodes stub knows.
+	for _, d := range []string{"first-server/scenario.hcl", "static-routing/scenario.hcl"} {
 		s, files, diags := LoadFS(fsys, d, Options{LabNodes: labNodes, Checks: testCatalog})
 		if len(diags) > 0 {
 			t.Errorf("%s:\n%s", d, diagText(files, diags))

@@ -1,11 +1,14 @@
 scenario "first-server" {
-  title   = "Build your first Linux server"
+  title = {
+    en = "Build your first Linux server"
+    ja = "はじめての Linux サーバー構築"
+  }
   lab     = "single-server"
   track   = "server"
   level   = 1
   minutes = 45
   pass    = 70
-  brief   = file("BRIEF.md")
+  brief   = { en = file("BRIEF.md"), ja = file("BRIEF.ja.md") }
 }
 
 # Puts the server into a "fresh install" state: password logins allowed,
@@ -13,10 +16,17 @@ scenario "first-server" {
 setup "server" { script = file("setup/server.sh") }
 
 goal "deploy-user" {
-  title  = "An admin account 'deploy' exists"
+  title = {
+    en = "An admin account 'deploy' exists"
+    ja = "管理ユーザー deploy が存在する"
+  }
   points = 15
-  hints  = ["useradd has options for the home directory (-m), the shell (-s) and extra groups (-G).",
-            "useradd -m -s /bin/bash -G sudo deploy"]
+  hints = {
+    en = ["useradd has options for the home directory (-m), the shell (-s) and extra groups (-G).",
+          "useradd -m -s /bin/bash -G sudo deploy"]
+    ja = ["useradd にはホームディレクトリ作成（-m）、シェル（-s）、サブグループ（-G）のオプションがあります。",
+          "useradd -m -s /bin/bash -G sudo deploy"]
+  }
   check "user" {
     on     = "server"
     name   = "deploy"
@@ -33,11 +43,18 @@ goal "deploy-user" {
 }
 
 goal "deploy-ssh-dir" {
-  title  = "deploy has a private ~/.ssh directory"
+  title = {
+    en = "deploy has a private ~/.ssh directory"
+    ja = "deploy の ~/.ssh が本人専用になっている"
+  }
   points = 10
   needs  = ["deploy-user"]
-  hints  = ["sshd refuses keys when ~/.ssh is writable by others: mode 0700, owned by the user.",
-            "install -d -m 0700 -o deploy -g deploy /home/deploy/.ssh"]
+  hints = {
+    en = ["sshd refuses keys when ~/.ssh is writable by others: mode 0700, owned by the user.",
+          "install -d -m 0700 -o deploy -g deploy /home/deploy/.ssh"]
+    ja = ["~/.ssh が他ユーザーから書き込み可能だと、sshd は鍵認証を拒否します。モード 0700、所有者は本人に。",
+          "install -d -m 0700 -o deploy -g deploy /home/deploy/.ssh"]
+  }
   check "file" {
     on    = "server"
     path  = "/home/deploy/.ssh"
@@ -48,10 +65,17 @@ goal "deploy-ssh-dir" {
 }
 
 goal "ssh-hardening" {
-  title  = "SSH accepts keys only and few attempts"
+  title = {
+    en = "SSH accepts keys only and few attempts"
+    ja = "SSH は鍵認証のみ・認証試行回数を制限"
+  }
   points = 25
-  hints  = ["Run sshd -T to see the settings sshd will really use. Files in /etc/ssh/sshd_config.d are read first, and the first value found wins.",
-            "Set PasswordAuthentication no, PermitRootLogin prohibit-password and MaxAuthTries 3, check with sshd -t, then reload sshd."]
+  hints = {
+    en = ["Run sshd -T to see the settings sshd will really use. Files in /etc/ssh/sshd_config.d are read first, and the first value found wins.",
+          "Set PasswordAuthentication no, PermitRootLogin prohibit-password and MaxAuthTries 3, check with sshd -t, then reload sshd."]
+    ja = ["sshd -T で sshd が実際に使う設定を確認できます。/etc/ssh/sshd_config.d 配下のファイルが先に読まれ、最初に見つかった値が有効になります。",
+          "PasswordAuthentication no、PermitRootLogin prohibit-password、MaxAuthTries 3 を設定し、sshd -t で確認してから sshd をリロードします。"]
+  }
   check "sshd" {
     on    = "server"
     key   = "PasswordAuthentication"
@@ -70,11 +94,18 @@ goal "ssh-hardening" {
 }
 
 goal "web" {
-  title  = "nginx serves the labdojo page on port 80"
+  title = {
+    en = "nginx serves the labdojo page on port 80"
+    ja = "nginx が 80 番ポートで labdojo ページを返す"
+  }
   points = 25
   within = "10s"
-  hints  = ["There is no systemd on this server: use the service command.",
-            "Put a page containing the word labdojo in /var/www/html/index.html, then: service nginx start"]
+  hints = {
+    en = ["There is no systemd on this server: use the service command.",
+          "Put a page containing the word labdojo in /var/www/html/index.html, then: service nginx start"]
+    ja = ["このサーバーに systemd はありません。service コマンドを使います。",
+          "/var/www/html/index.html に labdojo という単語を含むページを置き、service nginx start を実行します。"]
+  }
   check "service" {
     on   = "server"
     name = "nginx"
@@ -91,10 +122,17 @@ goal "web" {
 }
 
 goal "backup-cron" {
-  title  = "The backup script runs every day"
+  title = {
+    en = "The backup script runs every day"
+    ja = "バックアップスクリプトを毎日実行する"
+  }
   points = 15
-  hints  = ["crontab -e edits root's crontab; the five time fields are minute hour day-of-month month day-of-week.",
-            "30 2 * * * /usr/local/bin/backup-etc.sh"]
+  hints = {
+    en = ["crontab -e edits root's crontab; the five time fields are minute hour day-of-month month day-of-week.",
+          "30 2 * * * /usr/local/bin/backup-etc.sh"]
+    ja = ["crontab -e で root の crontab を編集します。時刻指定の 5 フィールドは 分・時・日・月・曜日 です。",
+          "30 2 * * * /usr/local/bin/backup-etc.sh"]
+  }
   check "cron" {
     on       = "server"
     user     = "root"
@@ -112,9 +150,15 @@ goal "backup-cron" {
 }
 
 goal "motd" {
-  title  = "Logins show a warning banner"
+  title = {
+    en = "Logins show a warning banner"
+    ja = "ログイン時に警告バナーを表示する"
+  }
   points = 10
-  hints  = ["The message of the day is the file /etc/motd."]
+  hints = {
+    en = ["The message of the day is the file /etc/motd."]
+    ja = ["ログイン時のメッセージ（MOTD）は /etc/motd ファイルです。"]
+  }
   check "file" {
     on      = "server"
     path    = "/etc/motd"

@@ -1,0 +1,2 @@
+ip addr add 172.16.1.50/24 dev eth1
+ip route add default via 172.16.1.1

@@ -1,0 +1,2 @@
+ip addr add 172.16.0.11/25 dev eth1
+ip route add default via 172.16.0.1
