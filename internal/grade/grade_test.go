@@ -599,6 +599,9 @@ func TestWithinWaitsWhileObservationMoves(t *testing.T) {
 	if worthWaiting(gl, cur, nil, []int{0}) {
 		t.Error("a first failed attempt of an untouched goal should not be waited for")
 	}
+	if faulted := (Goal{Name: "f", Within: time.Hour, Faults: []Fault{{Type: "link-down", Node: "r", Interface: "eth1"}}}); !worthWaiting(faulted, cur, nil, []int{0}) {
+		t.Error("a goal under injected faults should be waited for")
+	}
 	var left []time.Duration
 	goals := []Goal{{Name: "pre", Checks: []check.Check{ok("m", "pre")}},
 		{Name: "w", Needs: []string{"pre"}, Within: 3 * time.Second, Checks: []check.Check{bad("n", "x")}}}

@@ -407,11 +407,14 @@ func (g *grader) runChecks(ctx context.Context, gl Goal, timeout time.Duration, 
 // is being worked on and may be converging: routes, ARP, a daemon
 // starting), or some of its checks already pass (half done: the service
 // runs but its port is not open yet), or a failing check observed
-// something different from its previous attempt (the node is changing).
+// something different from its previous attempt (the node is changing),
+// or the goal runs under injected faults (the lab should converge).
 // A goal of which nothing holds and nothing moves, typically one the
 // learner has not started, is not waited for.
 func worthWaiting(gl Goal, crs, prev []CheckResult, failing []int) bool {
-	if len(gl.Needs) > 0 || len(failing) < len(crs) {
+	// Under an injected fault the lab is expected to converge (failover,
+	// retries), so the whole window is waited.
+	if len(gl.Faults) > 0 || len(gl.Needs) > 0 || len(failing) < len(crs) {
 		return true
 	}
 	if prev == nil {
