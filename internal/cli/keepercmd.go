@@ -5,7 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/labdojo/labdojo/internal/engine"
 	"github.com/labdojo/labdojo/internal/session"
+	"github.com/labdojo/labdojo/internal/state"
 )
 
 // keeperConfig reads --no-keep, DOJO_NO_KEEP and DOJO_KEEP_IDLE (a Go
@@ -35,10 +37,14 @@ func (a *app) keeperCmd() *cobra.Command {
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := a.service(cmd.Context())
+			// The keeper needs the state directory and SSH, not the
+			// engine: it starts in milliseconds even when the engine is
+			// busy.
+			st, err := state.OpenEnv(a.opts.Getenv)
 			if err != nil {
-				return err
+				return withCode(ExitEnviron, err)
 			}
+			svc := &session.Service{Engine: &engine.Engine{Store: st}, Version: version()}
 			if idle <= 0 {
 				idle = session.DefaultKeeperIdle
 			}

@@ -41,6 +41,19 @@ func keeperPID(t *testing.T, sock string) int {
 	return int(cred.Pid)
 }
 
+// waitKeeper is keeperPID, waiting up to 5 s for a keeper that started
+// late (the command that started it then went direct).
+func waitKeeper(t *testing.T, sock string) int {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		if pid := keeperPID(t, sock); pid != 0 {
+			return pid
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return 0
+}
+
 func keeperStats(t *testing.T, svc *session.Service, instance string) sshx.KeeperStats {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -95,7 +108,7 @@ node "n" {
 	sock := svc.KeeperSocket("it-keep")
 
 	mustDojo(t, "ssh", "it-keep/n", "--", "true")
-	pid := keeperPID(t, sock)
+	pid := waitKeeper(t, sock)
 	if pid == 0 {
 		log, _ := os.ReadFile(filepath.Join(filepath.Dir(sock), "keeper.log"))
 		t.Fatalf("no keeper after the first command; keeper.log:\n%s", log)
@@ -137,7 +150,7 @@ node "n" {
 	if r := mustDojo(t, "ssh", "it-keep/n", "--", "echo after-kill"); r.stdout != "after-kill\n" || strings.Contains(r.stderr, "keeper") {
 		t.Errorf("after a killed keeper: %q / %q", r.stdout, r.stderr)
 	}
-	pid2 := keeperPID(t, sock)
+	pid2 := waitKeeper(t, sock)
 	if pid2 == 0 || pid2 == pid {
 		t.Fatalf("keeper not replaced: pid %d (was %d)", pid2, pid)
 	}
@@ -160,7 +173,7 @@ node "n" {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	pid3 := keeperPID(t, sock)
+	pid3 := waitKeeper(t, sock)
 	if pid3 == 0 {
 		t.Fatal("no keeper after the idle run")
 	}
@@ -170,7 +183,7 @@ node "n" {
 
 	// down stops the keeper.
 	mustDojo(t, "ssh", "it-keep/n", "--", "true")
-	pid4 := keeperPID(t, sock)
+	pid4 := waitKeeper(t, sock)
 	if pid4 == 0 {
 		t.Fatal("no keeper before down")
 	}

@@ -252,10 +252,11 @@ func (s *Service) ServeKeeper(ctx context.Context, instance string, idle time.Du
 			_, err = os.Stat(s.Store().InstanceFile(instance))
 			return err != nil
 		}}
-	err = k.Serve(ctx, ln)
+	err = k.Serve(ctx, ln) // closing the listener unlinks the socket
+	// We still hold the lock, so no other keeper wrote these meanwhile.
 	if fi, serr := os.Stat(sock); serr == nil && os.SameFile(fi, mine) {
 		_ = os.Remove(sock)
-		_ = os.Remove(pubPath)
 	}
+	_ = os.Remove(pubPath)
 	return err
 }
