@@ -113,14 +113,19 @@ node "n" {
 		log, _ := os.ReadFile(filepath.Join(filepath.Dir(sock), "keeper.log"))
 		t.Fatalf("no keeper after the first command; keeper.log:\n%s", log)
 	}
-	if st := keeperStats(t, svc, "it-keep"); st.Handshakes != 1 {
-		t.Errorf("after one command: %d handshakes, want 1", st.Handshakes)
-	}
+	// The first command may have gone direct if its keeper came up late
+	// (a loaded machine); the next ones go through the keeper, and only
+	// the first of them costs a handshake with the node.
 	if r := mustDojo(t, "ssh", "it-keep/n", "--", "echo second"); r.stdout != "second\n" {
 		t.Errorf("second run printed %q", r.stdout)
 	}
-	if st := keeperStats(t, svc, "it-keep"); st.Handshakes != 1 || st.Channels < 2 {
-		t.Errorf("after two commands: %+v, want still 1 handshake and 2+ channels", st)
+	st2 := keeperStats(t, svc, "it-keep")
+	if st2.Handshakes != 1 || st2.Channels < 1 {
+		t.Errorf("after the second command: %+v, want 1 handshake", st2)
+	}
+	mustDojo(t, "ssh", "it-keep/n", "--", "true")
+	if st := keeperStats(t, svc, "it-keep"); st.Handshakes != 1 || st.Channels <= st2.Channels {
+		t.Errorf("after the third command: %+v (was %+v), want no new handshake and more channels", st, st2)
 	}
 	if p := keeperPID(t, sock); p != pid {
 		t.Errorf("second command started another keeper (%d, was %d)", p, pid)
