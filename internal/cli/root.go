@@ -146,10 +146,11 @@ func Run(ctx context.Context, streams Streams, args []string, opts Options) int 
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
 	}
+	keep := opts.Runtime == nil // the real engine: keepers may serve its nodes
 	if opts.Runtime == nil {
 		opts.Runtime = func(ctx context.Context) (runtime.Runtime, error) { return docker.New(ctx) }
 	}
-	a := &app{streams: streams, opts: opts, keep: opts.Runtime == nil}
+	a := &app{streams: streams, opts: opts, keep: keep}
 	a.out = newOutput(streams.Out, opts.Getenv)
 	a.errOut = newOutput(streams.Err, opts.Getenv)
 	root := a.rootCmd()
