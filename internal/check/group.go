@@ -95,3 +95,36 @@ func (c *Group) Judge(out Output) Result {
 	}
 	return j.pass(obs)
 }
+
+// Reads is the local group and account files and NSS's configuration.
+func (c *Group) Reads() []string { return []string{nsswitch, etcGroup, etcPasswd} }
+
+// JudgeSnapshot judges what `getent group NAME` (and, for members,
+// `getent passwd`) print, from /etc/group and /etc/passwd; not when NSS
+// could name other sources.
+func (c *Group) JudgeSnapshot(s *Snapshot) (Result, bool) {
+	gfirst, gonly := filesFirst(s, "group")
+	pfirst, ponly := filesFirst(s, "passwd")
+	gr, _ := s.File(etcGroup)
+	e := lookup(nssEntries(gr, 4, 2), 0, c.Name)
+	if !gfirst || (e == nil && !gonly) || (len(c.Members) > 0 && (!pfirst || !ponly)) {
+		return Result{}, false
+	}
+	cmd := "getent group " + Quote(c.Name)
+	if e == nil {
+		return asTools(c, cmd, frame("group", 2, ""), etcGroup), true
+	}
+	framed := frame("group", 0, strings.Join(e, ":"))
+	from := []string{etcGroup}
+	if len(c.Members) > 0 {
+		cmd += " && getent passwd"
+		from = append(from, etcPasswd)
+		pw, _ := s.File(etcPasswd)
+		var lines []string
+		for _, p := range nssEntries(pw, 7, 2) {
+			lines = append(lines, strings.Join(p, ":"))
+		}
+		framed += frame("passwd", 0, strings.Join(lines, "\n"))
+	}
+	return asTools(c, cmd, framed, from...), true
+}

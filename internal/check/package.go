@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/labdojo/labdojo/internal/scenario"
@@ -97,4 +98,83 @@ func versionMatch(want, got string) bool {
 		return strings.HasPrefix(got, p)
 	}
 	return want == got
+}
+
+// dpkgStatus is dpkg's status database; DpkgUpdates its journal of
+// changes not yet merged into it, which dpkg-query also reads.
+const (
+	dpkgStatus  = "/var/lib/dpkg/status"
+	DpkgUpdates = "/var/lib/dpkg/updates/[0-9]*"
+)
+
+// Reads is dpkg's database; nil for an arch-qualified name.
+func (c *Package) Reads() []string {
+	if strings.Contains(c.Name, ":") {
+		return nil
+	}
+	return []string{dpkgStatus, DpkgUpdates}
+}
+
+// JudgeSnapshot judges what `dpkg-query -W -f '${Status}|${Version}\n'
+// NAME` prints, from the status database and its update journal.
+func (c *Package) JudgeSnapshot(s *Snapshot) (Result, bool) {
+	type entry struct{ status, version string }
+	found := map[string]entry{} // by architecture
+	var archs []string
+	scan := func(db string) {
+		for _, stanza := range strings.Split(db, "\n\n") {
+			var pkg, arch string
+			var e entry
+			for _, line := range strings.Split(stanza, "\n") {
+				k, v, ok := strings.Cut(line, ": ")
+				if !ok {
+					continue
+				}
+				switch k {
+				case "Package":
+					pkg = v
+				case "Architecture":
+					arch = v
+				case "Status":
+					e.status = v
+				case "Version":
+					e.version = v
+				}
+			}
+			if pkg != c.Name {
+				continue
+			}
+			if _, seen := found[arch]; !seen {
+				archs = append(archs, arch)
+			}
+			found[arch] = e
+		}
+	}
+	st, _ := s.File(dpkgStatus)
+	scan(st)
+	for _, pid := range s.dpkgUpdates() {
+		u, _ := s.File(pid)
+		scan(u)
+	}
+	cmd := "dpkg-query -W -f '${Status}|${Version}\\n' " + Quote(c.Name)
+	if len(found) == 0 {
+		return asTool(c, cmd, "pkg", 1, "dpkg-query: no packages found matching "+c.Name, dpkgStatus), true
+	}
+	var b strings.Builder
+	for _, a := range archs {
+		fmt.Fprintf(&b, "%s|%s\n", found[a].status, found[a].version)
+	}
+	return asTool(c, cmd, "pkg", 0, b.String(), dpkgStatus), true
+}
+
+// dpkgUpdates returns the snapshot's dpkg journal files in dpkg's order.
+func (s *Snapshot) dpkgUpdates() []string {
+	var out []string
+	for _, p := range s.order {
+		if n, ok := strings.CutPrefix(p, "/var/lib/dpkg/updates/"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

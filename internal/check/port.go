@@ -117,3 +117,68 @@ func (c *Port) Judge(out Output) Result {
 	}
 	return j.pass(obs)
 }
+
+// procNetFiles are the kernel's socket tables `ss -ltnu` reads.
+var procNetFiles = []string{"/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6"}
+
+// Reads is the kernel's TCP and UDP socket tables.
+func (c *Port) Reads() []string { return procNetFiles }
+
+// JudgeSnapshot judges what `ss -H -ltnu` prints, rendered from the
+// socket tables: TCP sockets in LISTEN and unconnected UDP sockets.
+func (c *Port) JudgeSnapshot(s *Snapshot) (Result, bool) {
+	var b strings.Builder
+	for _, f := range procNetFiles {
+		tab, _ := s.File(f)
+		proto := strings.TrimRight(strings.TrimPrefix(f, "/proc/net/"), "6")
+		for _, line := range strings.Split(tab, "\n") {
+			fl := strings.Fields(line)
+			if len(fl) < 4 || fl[0] == "sl" {
+				continue
+			}
+			state := "LISTEN"
+			if proto == "udp" {
+				state = "UNCONN"
+			}
+			if (proto == "tcp" && fl[3] != "0A") || (proto == "udp" && fl[3] != "07") {
+				continue
+			}
+			local, ok := procNetAddr(fl[1])
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(&b, "%s %s 0 0 %s *\n", proto, state, local)
+		}
+	}
+	return asTool(c, "ss -H -ltnu", "ss", 0, b.String(), procNetFiles...), true
+}
+
+// procNetAddr turns /proc/net/tcp's "0100007F:0050" (and tcp6's 32 hex
+// digits) into ss's "127.0.0.1:80" or "[::]:80".
+func procNetAddr(s string) (string, bool) {
+	h, p, ok := strings.Cut(s, ":")
+	if !ok {
+		return "", false
+	}
+	port, err := strconv.ParseUint(p, 16, 16)
+	if err != nil || (len(h) != 8 && len(h) != 32) {
+		return "", false
+	}
+	raw := make([]byte, len(h)/2)
+	for i := range raw {
+		v, err := strconv.ParseUint(h[2*i:2*i+2], 16, 8)
+		if err != nil {
+			return "", false
+		}
+		raw[i] = byte(v)
+	}
+	// The kernel prints each 32-bit word in host (little-endian) order.
+	for w := 0; w+4 <= len(raw); w += 4 {
+		raw[w], raw[w+1], raw[w+2], raw[w+3] = raw[w+3], raw[w+2], raw[w+1], raw[w]
+	}
+	a, _ := netip.AddrFromSlice(raw)
+	if a.Is4() {
+		return fmt.Sprintf("%s:%d", a, port), true
+	}
+	return fmt.Sprintf("[%s]:%d", a, port), true
+}

@@ -124,3 +124,51 @@ func (c *Process) Judge(out Output) Result {
 	}
 	return j.pass(obs)
 }
+
+// Reads is every process's command name and status, and the local
+// accounts (to name the effective user).
+func (c *Process) Reads() []string { return []string{ProcComm, ProcStatus, nsswitch, etcPasswd} }
+
+// JudgeSnapshot judges the `USER COMM` list the probe's /proc scan
+// prints, from the same /proc files; not when a process's user is known
+// only to NSS.
+func (c *Process) JudgeSnapshot(s *Snapshot) (Result, bool) {
+	name := c.procName()
+	pw, _ := s.File(etcPasswd)
+	users := nssEntries(pw, 7, 2)
+	_, ponly := filesFirst(s, "passwd")
+	var b strings.Builder
+	for _, pid := range s.procFiles("comm") {
+		comm, _ := s.File("/proc/" + pid + "/comm")
+		if strings.TrimSuffix(comm, "\n") != name {
+			continue
+		}
+		st, ok := s.File("/proc/" + pid + "/status")
+		if !ok {
+			continue // gone between the two reads
+		}
+		euid := ""
+		for _, line := range strings.Split(st, "\n") {
+			if f := strings.Fields(line); len(f) >= 3 && f[0] == "Uid:" {
+				euid = f[2]
+				break
+			}
+		}
+		if euid == "" {
+			continue
+		}
+		user := euid
+		if u := lookup(users, 2, euid); u != nil {
+			user = u[0]
+		} else if !ponly {
+			return Result{}, false
+		}
+		fmt.Fprintf(&b, "%s %s\n", user, name)
+	}
+	rc := 0
+	if b.Len() == 0 {
+		rc = 1
+	}
+	cmd := "ps -eo user=,comm= | grep -w -- " + Quote(name)
+	return asTool(c, cmd, "procs", rc, b.String(), ProcComm, ProcStatus, etcPasswd), true
+}

@@ -58,3 +58,31 @@ func (c *Sysctl) Judge(out Output) Result {
 	}
 	return j.pass(got)
 }
+
+// sysctlPath is the /proc/sys file of the key, or "" when the key has
+// characters sysctl treats specially ('/' swaps with '.', '*' globs).
+func (c *Sysctl) sysctlPath() string {
+	if strings.ContainsAny(c.Key, "/*") || strings.Contains(c.Key, "..") {
+		return ""
+	}
+	return "/proc/sys/" + strings.ReplaceAll(c.Key, ".", "/")
+}
+
+// Reads is the key's /proc/sys file.
+func (c *Sysctl) Reads() []string {
+	if p := c.sysctlPath(); p != "" {
+		return []string{p}
+	}
+	return nil
+}
+
+// JudgeSnapshot judges what `sysctl -n KEY` prints: the file's content.
+func (c *Sysctl) JudgeSnapshot(s *Snapshot) (Result, bool) {
+	p := c.sysctlPath()
+	cmd := "sysctl -n " + Quote(c.Key)
+	v, ok := s.File(p)
+	if !ok {
+		return asTool(c, cmd, "sysctl", 255, "sysctl: cannot stat "+p+": No such file or directory", p), true
+	}
+	return asTool(c, cmd, "sysctl", 0, v, p), true
+}

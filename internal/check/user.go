@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -108,4 +109,49 @@ func (c *User) Judge(out Output) Result {
 		bad = append(bad, fmt.Sprintf("home %s, want %s", f[5], c.Home))
 	}
 	return j.verdict(obs, bad)
+}
+
+// Reads is the local account files and NSS's configuration.
+func (c *User) Reads() []string {
+	if len(c.Groups) > 0 {
+		return []string{nsswitch, etcPasswd, etcGroup}
+	}
+	return []string{nsswitch, etcPasswd}
+}
+
+// JudgeSnapshot judges what `getent passwd NAME` and `id -nG NAME` print,
+// from /etc/passwd and /etc/group; not when NSS could name other sources.
+func (c *User) JudgeSnapshot(s *Snapshot) (Result, bool) {
+	pfirst, ponly := filesFirst(s, "passwd")
+	gfirst, gonly := filesFirst(s, "group")
+	pw, _ := s.File(etcPasswd)
+	e := lookup(nssEntries(pw, 7, 2), 0, c.Name)
+	if !pfirst || (e == nil && !ponly) || (len(c.Groups) > 0 && (!gfirst || !gonly)) {
+		return Result{}, false
+	}
+	cmd := "getent passwd " + Quote(c.Name)
+	if e == nil {
+		return asTools(c, cmd, frame("passwd", 2, ""), etcPasswd), true
+	}
+	framed := frame("passwd", 0, strings.Join(e, ":"))
+	from := []string{etcPasswd}
+	if len(c.Groups) > 0 {
+		cmd += " && id -nG " + Quote(c.Name)
+		from = append(from, etcGroup)
+		gr, _ := s.File(etcGroup)
+		groups := nssEntries(gr, 4, 2)
+		var names []string
+		if g := lookup(groups, 2, e[3]); g != nil {
+			names = append(names, g[0])
+		} else {
+			names = append(names, e[3])
+		}
+		for _, g := range groups {
+			if slices.Contains(strings.Split(g[3], ","), c.Name) && !slices.Contains(names, g[0]) {
+				names = append(names, g[0])
+			}
+		}
+		framed += frame("groups", 0, strings.Join(names, " "))
+	}
+	return asTools(c, cmd, framed, from...), true
 }

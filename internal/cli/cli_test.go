@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labdojo/labdojo/internal/runtime"
 )
@@ -97,5 +98,25 @@ func TestRenderMarkdown(t *testing.T) {
 	want := "TITLE\n\nUse bold and code.\n  • item\n    raw *x*\ndocs (http://x)\n"
 	if got != want {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+func TestKeeperConfig(t *testing.T) {
+	for _, c := range []struct {
+		keep, noKeep bool
+		env          map[string]string
+		enabled      bool
+		idle         time.Duration
+	}{
+		{keep: true, enabled: true},
+		{keep: false, enabled: false},
+		{keep: true, noKeep: true, enabled: false},
+		{keep: true, env: map[string]string{"DOJO_NO_KEEP": "1"}, enabled: false},
+		{keep: true, env: map[string]string{"DOJO_NO_KEEP": "0", "DOJO_KEEP_IDLE": "90s"}, enabled: true, idle: 90 * time.Second},
+	} {
+		a := &app{keep: c.keep, noKeep: c.noKeep, opts: Options{Getenv: func(k string) string { return c.env[k] }}}
+		if got := a.keeperConfig(); got.Enabled != c.enabled || got.Idle != c.idle {
+			t.Errorf("%+v: got %+v", c, got)
+		}
 	}
 }

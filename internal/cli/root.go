@@ -145,6 +145,10 @@ type app struct {
 	svc      *session.Service
 	// transport is the global --transport flag (see transportcmds.go).
 	transport string
+	// keep: connection keepers may be used (the default Docker runtime
+	// only: a test runtime's in-process nodes are not for a keeper
+	// process); noKeep is --no-keep.
+	keep, noKeep bool
 }
 
 // Run runs dojo with args and returns the process exit code.
@@ -152,10 +156,11 @@ func Run(ctx context.Context, streams Streams, args []string, opts Options) int 
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
 	}
+	keep := opts.Runtime == nil // the real engine: keepers may serve its nodes
 	if opts.Runtime == nil {
 		opts.Runtime = func(ctx context.Context) (runtime.Runtime, error) { return docker.New(ctx) }
 	}
-	a := &app{streams: streams, opts: opts}
+	a := &app{streams: streams, opts: opts, keep: keep}
 	a.out = newOutput(streams.Out, opts.Getenv)
 	a.errOut = newOutput(streams.Err, opts.Getenv)
 	root := a.rootCmd()
@@ -247,6 +252,7 @@ from containers, you configure them over SSH like real servers, and
 		return nil
 	}
 	a.addTransportFlag(root)
+	root.PersistentFlags().BoolVar(&a.noKeep, "no-keep", false, "connect to nodes directly, without the connection keeper (also DOJO_NO_KEEP=1)")
 	root.AddCommand(
 		a.validateCmd(), a.labsCmd(),
 		a.upCmd(), a.downCmd(), a.statusCmd(),
@@ -254,6 +260,7 @@ from containers, you configure them over SSH like real servers, and
 		a.imageCmd(),
 		a.scenariosCmd(), a.startCmd(), a.checkCmd(), a.hintCmd(), a.solveCmd(),
 		a.proxyCmd(),
+		a.keeperCmd(),
 	)
 	root.AddCommand(a.evidenceCmds()...)
 	for _, c := range root.Commands() {
@@ -304,7 +311,7 @@ func (a *app) service(ctx context.Context) (*session.Service, error) {
 	}); ok {
 		eng.Dial = d.Dial
 	}
-	svc := &session.Service{Engine: eng, Version: version(), Lang: a.lang}
+	svc := &session.Service{Engine: eng, Version: version(), Lang: a.lang, Keeper: a.keeperConfig()}
 	if err := a.useEngine(ctx, svc); err != nil {
 		return nil, err
 	}

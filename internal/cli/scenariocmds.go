@@ -226,14 +226,13 @@ func (a *app) grade(ctx context.Context, g *session.Grader, format string, all, 
 			a.infof("Warning: %v", w)
 		}
 		g.Warnings = nil
-		if res.Cancelled {
-			if round > 0 {
-				return withCode(code, nil)
-			}
-			return withCode(130, fmt.Errorf("interrupted: %w", context.Canceled))
+		if res.Cancelled && round > 0 {
+			return withCode(code, nil)
 		}
 		var buf bytes.Buffer
-		code, err = report.Write(ctx, &buf, format, res, g.Meta, ropts)
+		// An interrupted first round still shows what is known so far
+		// (finished goals, the rest as errors), then exits 130.
+		code, err = report.Write(context.WithoutCancel(ctx), &buf, format, res, g.Meta, ropts)
 		if err != nil {
 			return err
 		}
@@ -248,6 +247,9 @@ func (a *app) grade(ctx context.Context, g *session.Grader, format string, all, 
 			live.Replace(buf.Bytes())
 		} else {
 			a.out.text(buf.String())
+		}
+		if res.Cancelled {
+			return withCode(130, fmt.Errorf("interrupted: %w", context.Canceled))
 		}
 		if finished {
 			break

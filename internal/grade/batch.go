@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,12 +53,29 @@ type nodeQueue struct {
 type probeReq struct {
 	ctx    context.Context
 	script string
-	done   chan check.Output
+	// paths, when set, asks for a snapshot of these files instead of a
+	// script: the batch reads every snapshot request's files at once.
+	paths []string
+	done  chan check.Output
 }
 
 // Run queues script for node and waits for its batch.
 func (b *Batcher) Run(ctx context.Context, node, script string) check.Output {
-	req := &probeReq{ctx: ctx, script: script, done: make(chan check.Output, 1)}
+	return b.queue(ctx, node, &probeReq{ctx: ctx, script: script, done: make(chan check.Output, 1)})
+}
+
+// Snapshot queues a read of paths on node and waits for its batch. Every
+// snapshot request of a batch shares one read of the union of their files
+// by one process (check.SnapshotScript).
+func (b *Batcher) Snapshot(ctx context.Context, node string, paths []string) (*check.Snapshot, check.Output) {
+	out := b.queue(ctx, node, &probeReq{ctx: ctx, paths: paths, done: make(chan check.Output, 1)})
+	if out.Err != nil {
+		return nil, out
+	}
+	return check.ParseSnapshot(out.Stdout), out
+}
+
+func (b *Batcher) queue(ctx context.Context, node string, req *probeReq) check.Output {
 	b.mu.Lock()
 	q := b.nodes[node]
 	if q == nil {
@@ -133,6 +151,29 @@ func (b *Batcher) runBatch(node string, batch []*probeReq) {
 	var scripts []string
 	slot := make([]int, len(live))
 	index := map[string]int{}
+	var union []string
+	for _, r := range live {
+		for _, p := range r.paths {
+			if !slices.Contains(union, p) {
+				union = append(union, p)
+			}
+		}
+	}
+	if len(union) > 0 {
+		slices.Sort(union)
+		snap, err := check.SnapshotScript(union)
+		if err != nil {
+			for _, r := range live {
+				r.done <- check.Output{Err: err}
+			}
+			return
+		}
+		for _, r := range live {
+			if r.paths != nil {
+				r.script = snap
+			}
+		}
+	}
 	for i, r := range live {
 		j, ok := index[r.script]
 		if !ok {

@@ -43,6 +43,14 @@ type Runner interface {
 	Run(ctx context.Context, node, script string) check.Output
 }
 
+// SnapshotRunner is a Runner that can also read files of a node for
+// check.SnapshotCheck judges. The Batcher reads every file asked for in a
+// grading round with one process per node.
+type SnapshotRunner interface {
+	Runner
+	Snapshot(ctx context.Context, node string, paths []string) (*check.Snapshot, check.Output)
+}
+
 // Goal is one graded objective with its typed checks.
 type Goal struct {
 	Name   string
@@ -51,7 +59,8 @@ type Goal struct {
 	// Needs names goals that must pass before this one is evaluated.
 	Needs []string
 	// Within keeps retrying failing checks until this long after the run
-	// started (0 = a single attempt).
+	// started (0 = a single attempt), while waiting can help: the goal's
+	// needs passed, some of its checks pass, or an observation changed.
 	Within time.Duration
 	// Timeout bounds each probe (0 = DefaultTimeout).
 	Timeout time.Duration
@@ -187,6 +196,11 @@ type Event struct {
 	Check *CheckResult
 	// Result is set for GoalDone.
 	Result *GoalResult
+	// Until and Left are set for CheckRetry: the goal's `within` deadline
+	// and how long is left of it, so a display can say which goal is
+	// being waited for and for how long at most.
+	Until time.Time
+	Left  time.Duration
 }
 
 // Result is the outcome of one grading run.

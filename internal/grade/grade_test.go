@@ -143,13 +143,14 @@ func (c *fakeClock) after(d time.Duration) (<-chan time.Time, func()) {
 func TestWithinRetriesUntilPass(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	var calls atomic.Int32
-	r := funcRunner(func(_ context.Context, _, script string) check.Output {
-		if calls.Add(1) < 4 {
+	r := funcRunner(func(_ context.Context, node, script string) check.Output {
+		if node == "n" && calls.Add(1) < 4 {
 			return check.Output{Stdout: []byte("not yet")}
 		}
 		return check.Output{Stdout: []byte(script)}
 	})
-	goals := []Goal{{Name: "w", Points: 10, Within: 20 * time.Second, Checks: []check.Check{ok("n", "up")}}}
+	// A sibling check already passes (half done), so waiting can help.
+	goals := []Goal{{Name: "w", Points: 10, Within: 20 * time.Second, Checks: []check.Check{ok("n", "up"), ok("m", "base")}}}
 	var retries int
 	res := runBounded(t, context.Background(), r, goals, Options{Now: clk.Now, after: clk.after,
 		Progress: func(e Event) {
@@ -172,9 +173,11 @@ func TestWithinRetriesUntilPass(t *testing.T) {
 
 func TestWithinGivesUpAtDeadline(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	goals := []Goal{{Name: "w", Points: 10, Within: 10 * time.Second, Checks: []check.Check{bad("n", "x")}}}
+	// Needs met: the learner works on this goal, so it is waited for.
+	goals := []Goal{{Name: "pre", Checks: []check.Check{ok("n", "pre")}},
+		{Name: "w", Points: 10, Needs: []string{"pre"}, Within: 10 * time.Second, Checks: []check.Check{bad("n", "x")}}}
 	res := runBounded(t, context.Background(), echoRunner, goals, Options{Now: clk.Now, after: clk.after})
-	g := res.Goals[0]
+	g := res.Goals[1]
 	if g.Status != StatusFailed {
 		t.Fatalf("status %s, want failed", g.Status)
 	}
@@ -223,8 +226,13 @@ func TestWithinRealTimers(t *testing.T) {
 		}
 		return check.Output{Stdout: []byte(script)}
 	})
-	goals := []Goal{{Name: "w", Within: 5 * time.Second, Checks: []check.Check{ok("n", "up")}}}
-	res := runBounded(t, context.Background(), r, goals, Options{})
+	goals := []Goal{{Name: "w", Within: 5 * time.Second, Checks: []check.Check{ok("n", "up"), ok("m", "base")}}}
+	res := runBounded(t, context.Background(), funcRunner(func(ctx context.Context, node, script string) check.Output {
+		if node == "m" {
+			return echoRunner(ctx, node, script)
+		}
+		return r(ctx, node, script)
+	}), goals, Options{})
 	if res.Goals[0].Status != StatusPassed || res.Goals[0].Attempts != 2 {
 		t.Fatalf("got %s after %d attempts", res.Goals[0].Status, res.Goals[0].Attempts)
 	}
@@ -358,7 +366,7 @@ func TestCancelStopsPromptly(t *testing.T) {
 		{Name: "a", Points: 10, Checks: []check.Check{ok("n", "a"), ok("n", "b")}},
 		{Name: "b", Points: 10, Needs: []string{"a"}, Checks: []check.Check{ok("n", "c")}},
 		// This one keeps retrying on a one-hour window until cancelled.
-		{Name: "c", Points: 10, Within: time.Hour, Checks: []check.Check{bad("m", "c")}},
+		{Name: "c", Points: 10, Within: time.Hour, Checks: []check.Check{bad("m", "c"), ok("m", "c2")}},
 	}
 	retrying := make(chan struct{})
 	var once sync.Once
@@ -547,5 +555,70 @@ func TestFromScenarioBuildsRealChecks(t *testing.T) {
 	s.Goals[0].Checks[0].Type = "bogus"
 	if _, err := FromScenario(s); err == nil || !strings.Contains(err.Error(), "Unknown check type") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestWithinDoesNotWaitForNothing(t *testing.T) {
+	// An untouched goal (no needs, nothing holds, nothing moves) gets one
+	// attempt however long its window.
+	clk := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	goals := []Goal{{Name: "w", Points: 10, Within: time.Hour, Checks: []check.Check{bad("n", "x"), bad("n", "y")}}}
+	var retries int
+	res := runBounded(t, context.Background(), echoRunner, goals, Options{Now: clk.Now, after: clk.after,
+		Progress: func(e Event) {
+			if e.Kind == CheckRetry {
+				retries++
+			}
+		}})
+	if g := res.Goals[0]; g.Status != StatusFailed || g.Attempts != 1 || retries != 0 || len(clk.delays) != 0 {
+		t.Fatalf("status %s attempts %d retries %d waits %v: want failed at once", g.Status, g.Attempts, retries, clk.delays)
+	}
+}
+
+func TestWithinWaitsWhileObservationMoves(t *testing.T) {
+	// worthWaiting on its own: a changing observation is worth waiting
+	// for, a standing one (or a first attempt) of an untouched goal is not.
+	// Then a goal whose needs passed is waited for, and the retry events
+	// carry its deadline and the time left.
+	obs := []string{"1", "2", "3", "3", "3"}
+	var calls atomic.Int32
+	r := funcRunner(func(_ context.Context, _, script string) check.Output {
+		i := int(calls.Add(1)) - 1
+		return check.Output{Stdout: []byte(obs[min(i, len(obs)-1)])}
+	})
+	clk := &fakeClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	prev := []CheckResult{{Result: check.Result{Status: check.Fail, Observed: "1"}}}
+	cur := []CheckResult{{Result: check.Result{Status: check.Fail, Observed: "2"}}}
+	gl := Goal{Name: "w", Within: time.Hour, Checks: []check.Check{bad("n", "x")}}
+	if !worthWaiting(gl, cur, prev, []int{0}) {
+		t.Error("a changed observation should be worth waiting for")
+	}
+	if worthWaiting(gl, cur, cur, []int{0}) {
+		t.Error("a standing observation of a goal with nothing passing should not be waited for")
+	}
+	if worthWaiting(gl, cur, nil, []int{0}) {
+		t.Error("a first failed attempt of an untouched goal should not be waited for")
+	}
+	if faulted := (Goal{Name: "f", Within: time.Hour, Faults: []Fault{{Type: "link-down", Node: "r", Interface: "eth1"}}}); !worthWaiting(faulted, cur, nil, []int{0}) {
+		t.Error("a goal under injected faults should be waited for")
+	}
+	var left []time.Duration
+	goals := []Goal{{Name: "pre", Checks: []check.Check{ok("m", "pre")}},
+		{Name: "w", Needs: []string{"pre"}, Within: 3 * time.Second, Checks: []check.Check{bad("n", "x")}}}
+	res := runBounded(t, context.Background(), funcRunner(func(ctx context.Context, node, script string) check.Output {
+		if node == "m" {
+			return echoRunner(ctx, node, script)
+		}
+		return r(ctx, node, script)
+	}), goals, Options{Now: clk.Now, after: clk.after, Progress: func(e Event) {
+		if e.Kind == CheckRetry {
+			if e.Until.IsZero() || e.Left <= 0 {
+				t.Errorf("retry event without deadline: %+v", e)
+			}
+			left = append(left, e.Left)
+		}
+	}})
+	if res.Goals[1].Status != StatusFailed || len(left) == 0 || left[0] != 3*time.Second {
+		t.Fatalf("status %s, waits left %v", res.Goals[1].Status, left)
 	}
 }

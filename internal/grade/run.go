@@ -286,16 +286,7 @@ func (g *grader) runGoal(ctx context.Context, runStart time.Time, gl Goal, wait 
 		deadline = runStart.Add(gl.Within)
 	}
 
-	gr.Checks = make([]CheckResult, len(gl.Checks))
-	var wg sync.WaitGroup
-	for i, c := range gl.Checks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			gr.Checks[i] = g.runCheck(ctx, gl, c, timeout, deadline)
-		}()
-	}
-	wg.Wait()
+	gr.Checks = g.runChecks(ctx, gl, timeout, deadline)
 	gr.Duration = g.now().Sub(started)
 
 	var failed, errored []*CheckResult
@@ -350,33 +341,91 @@ func reasonFor(crs []*CheckResult, total int, verb string) string {
 	return s
 }
 
-// runCheck runs one check, retrying failures with backoff until deadline
-// (zero deadline: one attempt).
-func (g *grader) runCheck(ctx context.Context, gl Goal, c check.Check, timeout time.Duration, deadline time.Time) CheckResult {
+// runChecks runs a goal's checks concurrently. With a `within` deadline
+// it runs the checks that did not pass again, with backoff, but only while
+// waiting can help (see worthWaiting): a goal nobody has started on is
+// judged at once instead of being retried until its window closes.
+func (g *grader) runChecks(ctx context.Context, gl Goal, timeout time.Duration, deadline time.Time) []CheckResult {
+	crs := make([]CheckResult, len(gl.Checks))
+	pending := make([]int, len(gl.Checks))
+	for i := range pending {
+		pending[i] = i
+	}
+	var prev []CheckResult
 	delay := backoffStart
 	for attempt := 1; ; attempt++ {
-		cr := g.probe(ctx, c, timeout)
-		cr.Attempts = attempt
-		if cr.Status == check.Pass || deadline.IsZero() || ctx.Err() != nil {
-			g.emit(Event{Kind: CheckDone, Goal: gl.Name, Title: gl.Title, Check: &cr})
-			return cr
+		var wg sync.WaitGroup
+		for _, i := range pending {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cr := g.probe(ctx, gl.Checks[i], timeout)
+				cr.Attempts = attempt
+				crs[i] = cr
+			}()
 		}
-		left := deadline.Sub(g.now())
-		if left <= 0 {
-			g.emit(Event{Kind: CheckDone, Goal: gl.Name, Title: gl.Title, Check: &cr})
-			return cr
+		wg.Wait()
+		var failing []int
+		for _, i := range pending {
+			if crs[i].Status == check.Pass {
+				g.emit(Event{Kind: CheckDone, Goal: gl.Name, Title: gl.Title, Check: &crs[i]})
+			} else {
+				failing = append(failing, i)
+			}
 		}
-		g.emit(Event{Kind: CheckRetry, Goal: gl.Name, Title: gl.Title, Check: &cr})
+		left := time.Duration(0)
+		if !deadline.IsZero() {
+			left = deadline.Sub(g.now())
+		}
+		if len(failing) == 0 || left <= 0 || ctx.Err() != nil || !worthWaiting(gl, crs, prev, failing) {
+			for _, i := range failing {
+				g.emit(Event{Kind: CheckDone, Goal: gl.Name, Title: gl.Title, Check: &crs[i]})
+			}
+			return crs
+		}
+		for _, i := range failing {
+			g.emit(Event{Kind: CheckRetry, Goal: gl.Name, Title: gl.Title, Check: &crs[i], Until: deadline, Left: left})
+		}
+		prev = append(prev[:0], crs...)
 		ch, stop := g.opts.after(min(delay, left))
 		select {
 		case <-ch:
 		case <-ctx.Done():
 			stop()
-			g.emit(Event{Kind: CheckDone, Goal: gl.Name, Title: gl.Title, Check: &cr})
-			return cr
+			for _, i := range failing {
+				g.emit(Event{Kind: CheckDone, Goal: gl.Name, Title: gl.Title, Check: &crs[i]})
+			}
+			return crs
 		}
+		pending = failing
 		delay = min(time.Duration(float64(delay)*backoffFactor), backoffCap)
 	}
+}
+
+// worthWaiting says whether retrying the failing checks of a goal can
+// change the verdict: the learner has met the goal's needs (so the goal
+// is being worked on and may be converging: routes, ARP, a daemon
+// starting), or some of its checks already pass (half done: the service
+// runs but its port is not open yet), or a failing check observed
+// something different from its previous attempt (the node is changing),
+// or the goal runs under injected faults (the lab should converge).
+// A goal of which nothing holds and nothing moves, typically one the
+// learner has not started, is not waited for.
+func worthWaiting(gl Goal, crs, prev []CheckResult, failing []int) bool {
+	// Under an injected fault the lab is expected to converge (failover,
+	// retries), so the whole window is waited.
+	if len(gl.Faults) > 0 || len(gl.Needs) > 0 || len(failing) < len(crs) {
+		return true
+	}
+	if prev == nil {
+		return false
+	}
+	for _, i := range failing {
+		if crs[i].Status != prev[i].Status || crs[i].Observed != prev[i].Observed {
+			return true
+		}
+	}
+	return false
 }
 
 // probe runs c's script once within the concurrency bounds and judges it.
@@ -409,19 +458,27 @@ func (g *grader) probe(ctx context.Context, c check.Check, timeout time.Duration
 
 	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if sc, ok := c.(check.SnapshotCheck); ok {
+		if sr, ok := g.r.(SnapshotRunner); ok {
+			if paths := sc.Reads(); len(paths) > 0 {
+				snap, out := sr.Snapshot(pctx, cr.Node, paths)
+				if out.Err != nil {
+					return g.probeErr(ctx, pctx, fail, cr.Node, timeout, out.Err)
+				}
+				if res, ok := safeJudgeSnapshot(sc, snap); ok {
+					cr.Result = res
+					return cr
+				}
+				// The snapshot cannot decide: run the check's own probe.
+			}
+		}
+	}
 	out, perr := safeRun(pctx, g.r, cr.Node, script)
 	if perr != nil {
 		return fail("probe on node %q: %v", cr.Node, perr)
 	}
 	if out.Err != nil {
-		switch {
-		case ctx.Err() != nil:
-			return fail("grading cancelled while probing node %q: %v", cr.Node, out.Err)
-		case errors.Is(out.Err, context.DeadlineExceeded) || pctx.Err() != nil:
-			return fail("probe on node %q timed out after %s: %v", cr.Node, timeout, out.Err)
-		default:
-			return fail("node %q unreachable: %v", cr.Node, out.Err)
-		}
+		return g.probeErr(ctx, pctx, fail, cr.Node, timeout, out.Err)
 	}
 	res, jerr := safeJudge(c, out)
 	if jerr != nil {
@@ -433,6 +490,29 @@ func (g *grader) probe(ctx context.Context, c check.Check, timeout time.Duration
 	}
 	cr.Result = res
 	return cr
+}
+
+// probeErr turns a probe that did not run into an error result.
+func (g *grader) probeErr(ctx, pctx context.Context, fail func(string, ...any) CheckResult, node string, timeout time.Duration, err error) CheckResult {
+	switch {
+	case ctx.Err() != nil:
+		return fail("grading cancelled while probing node %q: %v", node, err)
+	case errors.Is(err, context.DeadlineExceeded) || pctx.Err() != nil:
+		return fail("probe on node %q timed out after %s: %v", node, timeout, err)
+	default:
+		return fail("node %q unreachable: %v", node, err)
+	}
+}
+
+// safeJudgeSnapshot is JudgeSnapshot with a panic turned into "cannot
+// decide", so the check's own probe runs instead.
+func safeJudgeSnapshot(c check.SnapshotCheck, s *check.Snapshot) (res check.Result, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			ok = false
+		}
+	}()
+	return c.JudgeSnapshot(s)
 }
 
 func safeRun(ctx context.Context, r Runner, node, script string) (out check.Output, err error) {

@@ -45,6 +45,7 @@ const (
 	MsgFieldError     Key = "report.error"    //
 	MsgFieldCommand   Key = "report.command"  //
 	MsgLiveGoal       Key = "live.goal"       // checks done, retries (goal being graded)
+	MsgLiveWaiting    Key = "live.waiting"    // time left (string), retries (goal waited for)
 	MsgLiveProgress   Key = "live.progress"   // goals done, running
 	MsgStartSetup     Key = "start.setup"     // (no args) progress note
 )
@@ -134,6 +135,7 @@ var catalog = map[Key]map[string]string{
 	MsgFieldError:     {English: "error", Japanese: "エラー"},
 	MsgFieldCommand:   {English: "command", Japanese: "コマンド"},
 	MsgLiveGoal:       {English: "(%d checks done, %d retries)", Japanese: "（チェック完了 %d・リトライ %d）"},
+	MsgLiveWaiting:    {English: "(waiting for it: up to %s left, %d retries)", Japanese: "（反映待ち: 残り最大 %s・リトライ %d）"},
 	MsgLiveProgress:   {English: "grading: %d done, %d running", Japanese: "採点中: 完了 %d・実行中 %d"},
 	MsgStartSetup:     {English: "Running the scenario's setup...", Japanese: "シナリオの初期設定（セットアップ）を実行しています..."},
 	MsgListSummary: {

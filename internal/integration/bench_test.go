@@ -3,12 +3,15 @@ package integration
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,6 +26,7 @@ import (
 	"github.com/labdojo/labdojo/internal/image"
 	"github.com/labdojo/labdojo/internal/runtime"
 	"github.com/labdojo/labdojo/internal/scenario"
+	"github.com/labdojo/labdojo/internal/session"
 	"github.com/labdojo/labdojo/internal/sshx"
 	"github.com/labdojo/labdojo/internal/state"
 )
@@ -435,4 +439,184 @@ func BenchmarkBareProbes(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCheck100Keeper runs `dojo check` (the binary, JSON output) of
+// the 100-check scenario of BenchmarkCheck100 three ways, interleaved in
+// every iteration: the first run with no keeper alive (it starts one), a
+// run on the warm keeper, and Testinfra on the same probes. It reports
+// the keeper's node handshakes per node after all runs (1 means every
+// later run reused the first run's connections).
+// Run: go test ./internal/integration -run '^$' -bench Check100Keeper -benchtime 3x
+func BenchmarkCheck100Keeper(b *testing.B) {
+	const n = 5
+	if _, err := exec.LookPath("py.test-3"); err != nil {
+		b.Fatal("the Testinfra comparison needs python3-testinfra: apt-get install python3-testinfra")
+	}
+	dir := b.TempDir()
+	var lab, goals strings.Builder
+	lab.WriteString("lab \"checkbench\" {}\nnetwork \"lan\" {\n  subnet = \"10.70.0.0/24\"\n}\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&lab, "node \"n%d\" {\n  interface \"lan\" {\n    address = \"10.70.0.%d/24\"\n  }\n  exec = [\"service nginx start\"]\n}\n", i, i)
+		goals.WriteString(checkBenchGoals(i, n))
+	}
+	must := func(err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(dir, "lab.hcl"), []byte(lab.String()), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "scenario.hcl"), []byte(fmt.Sprintf(checkBenchScenario, goals.String())), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "test_bench.py"), []byte(testinfraTests), 0o644))
+	timeCmd(b, bin, "start", dir, "--name", "itcheckk", "-q")
+	defer timeCmd(b, bin, "down", "itcheckk", "-q", "--purge")
+	cfg := filepath.Join(dir, "ssh_config")
+	sc := exec.Command(bin, "ssh-config", "itcheckk")
+	sc.Env = env()
+	out, err := sc.Output()
+	must(err)
+	must(os.WriteFile(cfg, out, 0o600))
+	hosts := make([]string, 0, n)
+	for i := 1; i <= n; i++ {
+		hosts = append(hosts, fmt.Sprintf("paramiko://n%d", i))
+	}
+	svc := &session.Service{Engine: &engine.Engine{RT: rt, Store: &state.Store{Root: stateDir}}}
+	check := func() time.Duration {
+		cmd := exec.Command(bin, "check", "itcheckk", "--format", "json")
+		cmd.Env = env()
+		start := time.Now()
+		o, err := cmd.Output()
+		took := time.Since(start)
+		var doc struct {
+			Goals []struct{ Status string } `json:"goals"`
+		}
+		if jerr := json.Unmarshal(o, &doc); jerr != nil || len(doc.Goals) != 5*20 {
+			b.Fatalf("dojo check: %v %v\n%s", err, jerr, o)
+		}
+		for _, g := range doc.Goals {
+			if g.Status == "error" {
+				b.Fatalf("dojo check: a goal in error\n%s", o)
+			}
+		}
+		return took
+	}
+	var first, warm, tiT []time.Duration
+	var hs int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		svc.StopKeeper(context.Background(), "itcheckk")
+		first = append(first, check())
+		warm = append(warm, check())
+		p, err := svc.KeeperStats(context.Background(), "itcheckk")
+		must(err)
+		var st sshx.KeeperStats
+		must(json.Unmarshal(p, &st))
+		hs = st.Handshakes
+		cmd := exec.Command("py.test-3", "-q", "-p", "no:cacheprovider", "--ssh-config="+cfg, "--hosts="+strings.Join(hosts, ","), filepath.Join(dir, "test_bench.py"))
+		cmd.Dir = dir
+		start := time.Now()
+		o, err := cmd.CombinedOutput()
+		tiT = append(tiT, time.Since(start))
+		if err != nil {
+			b.Fatalf("testinfra: %v\n%s", err, o)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(median(first), "first-s")
+	b.ReportMetric(median(warm), "warm-s")
+	b.ReportMetric(median(tiT), "testinfra-s")
+	b.ReportMetric(median(tiT)/median(warm), "speedup")
+	b.ReportMetric(float64(hs)/n, "keeper-handshakes/node")
+}
+
+// BenchmarkWatchRound times one `dojo check --watch` round of the bundled
+// static-routing scenario on an untouched lab: a grading round on a warm
+// Grader (its connections open), as every round after the first is.
+// Run: go test ./internal/integration -run '^$' -bench WatchRound -benchtime 3x
+func BenchmarkWatchRound(b *testing.B) {
+	timeCmd(b, bin, "start", "static-routing", "--name", "itwatch", "-q")
+	defer timeCmd(b, bin, "down", "itwatch", "-q", "--purge")
+	svc := &session.Service{Engine: &engine.Engine{RT: rt, Store: &state.Store{Root: stateDir}}}
+	ctx := context.Background()
+	g, err := svc.Grader(ctx, "itwatch")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer g.Close()
+	start := time.Now()
+	if _, err := g.Round(ctx, nil); err != nil { // the first round connects
+		b.Fatal(err)
+	}
+	firstRound := time.Since(start)
+	var rounds []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		res, err := g.Round(ctx, nil)
+		rounds = append(rounds, time.Since(start))
+		if err != nil || res.Cancelled {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(firstRound.Seconds()*1000, "first-round-ms")
+	b.ReportMetric(median(rounds)*1000, "round-ms")
+}
+
+// BenchmarkKeeperRSS brings up 20 nodes, runs a command on each through
+// the instance's keeper (started by the benchmark as dojo would), and
+// reports the keeper process's peak resident memory (VmHWM).
+// Run: go test ./internal/integration -run '^$' -bench KeeperRSS -benchtime 1x
+func BenchmarkKeeperRSS(b *testing.B) {
+	const n = 20
+	timeCmd(b, bin, "up", benchLab(b, n), "--name", "itkeeprss", "-q")
+	defer timeCmd(b, bin, "down", "itkeeprss", "-q", "--purge")
+	svc := &session.Service{Engine: &engine.Engine{RT: rt, Store: &state.Store{Root: stateDir}},
+		Keeper: session.KeeperConfig{Enabled: true, Exe: bin}}
+	ctx := context.Background()
+	var peak float64
+	for i := 0; i < b.N; i++ {
+		for node := 1; node <= n; node++ {
+			nd, err := svc.ConnectNode(ctx, fmt.Sprintf("itkeeprss/n%d", node), "", sshx.PoolOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := nd.Pool.Run(ctx, nd.Target, "echo ok", nil); err != nil {
+				b.Fatal(err)
+			}
+			nd.Close()
+		}
+		p, err := svc.KeeperStats(ctx, "itkeeprss")
+		if err != nil {
+			b.Fatal(err)
+		}
+		var st sshx.KeeperStats
+		if err := json.Unmarshal(p, &st); err != nil || st.Handshakes != n {
+			b.Fatalf("keeper stats %s: want %d handshakes", p, n)
+		}
+		c, err := net.Dial("unix", svc.KeeperSocket("itkeeprss"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw, _ := c.(*net.UnixConn).SyscallConn()
+		var cred *syscall.Ucred
+		_ = raw.Control(func(fd uintptr) {
+			cred, err = syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED)
+		})
+		c.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cred.Pid))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			if f := strings.Fields(line); len(f) == 3 && f[0] == "VmHWM:" {
+				kb, _ := strconv.Atoi(f[1])
+				peak = max(peak, float64(kb)/1024)
+			}
+		}
+	}
+	b.ReportMetric(peak, "keeper-peak-rss-MB")
 }

@@ -446,6 +446,10 @@ goal "cron-fail" {
 }
 goal "late-service" {
   within = "20s"
+  check "process" {
+    on   = "b"
+    name = "python3"
+  }
   check "port" {
     on   = "b"
     port = 8080
@@ -469,8 +473,9 @@ func TestCheckTypes(t *testing.T) {
 		mustDojo(t, "down", "it-checks", "--purge")
 		requireGone(t, "it-checks")
 	}()
-	// A service that starts three seconds after grading begins.
-	mustDojo(t, "ssh", "it-checks/b", "--", "nohup sh -c 'sleep 3; exec python3 -m http.server 8080' >/dev/null 2>&1 &")
+	// A service whose process runs at once but which opens its port three
+	// seconds later: half done, so `within` waits for it.
+	mustDojo(t, "ssh", "it-checks/b", "--", `nohup python3 -c 'import os, time; time.sleep(3); os.execvp("python3", ["python3", "-m", "http.server", "8080"])' >/dev/null 2>&1 &`)
 	d, code := checkJSON(t, "it-checks")
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/labdojo/labdojo/internal/grade"
 	"github.com/labdojo/labdojo/internal/i18n"
@@ -33,6 +34,7 @@ type liveGoal struct {
 	status      string // running or a goal status
 	checks      int    // checks finished
 	retries     int
+	left        time.Duration // of the goal's `within` window at its last retry
 	result      *grade.GoalResult
 }
 
@@ -63,6 +65,7 @@ func (l *LiveText) Event(e grade.Event) {
 		g.checks++
 	case grade.CheckRetry:
 		g.retries++
+		g.left = e.Left
 	case grade.GoalDone:
 		if e.Result != nil {
 			r := *e.Result
@@ -131,8 +134,11 @@ func (l *LiveText) redraw() {
 			if label == "" {
 				label = g.name
 			}
-			line = fmt.Sprintf("%s %s  %s", l.s.mark("running"), clean(label),
-				l.s.paint(ansiDim, l.s.word(i18n.MsgLiveGoal, g.checks, g.retries)))
+			detail := l.s.word(i18n.MsgLiveGoal, g.checks, g.retries)
+			if g.left > 0 {
+				detail = l.s.word(i18n.MsgLiveWaiting, g.left.Round(100*time.Millisecond).String(), g.retries)
+			}
+			line = fmt.Sprintf("%s %s  %s", l.s.mark("running"), clean(label), l.s.paint(ansiDim, detail))
 		}
 		lines = append(lines, l.fit(line))
 	}

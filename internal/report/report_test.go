@@ -480,6 +480,18 @@ func TestLiveText(t *testing.T) {
 	if !strings.Contains(frames[2], "(1 checks done, 0 retries)") {
 		t.Errorf("third frame %q", frames[2])
 	}
+	// A retry names the goal being waited for and how long at most.
+	b.Reset()
+	l.Event(grade.Event{Kind: grade.CheckRetry, Goal: "client-reaches-web", Check: &gr[1].Checks[0], Left: 19750 * time.Millisecond})
+	if !strings.Contains(b.String(), "The client reaches the web server  (waiting for it: up") {
+		t.Errorf("waiting frame %q", b.String())
+	}
+	var wide bytes.Buffer
+	lw := NewLiveText(&wide, Options{Width: 200}, true)
+	lw.Event(grade.Event{Kind: grade.CheckRetry, Goal: "g", Title: "G", Check: &gr[1].Checks[0], Left: 19750 * time.Millisecond})
+	if !strings.Contains(wide.String(), "G  (waiting for it: up to 19.8s left, 1 retries)") {
+		t.Errorf("wide waiting frame %q", wide.String())
+	}
 	// Replace erases the 3-line frame and remembers the new text's height.
 	b.Reset()
 	l.Replace([]byte("line1\nline2"))

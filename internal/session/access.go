@@ -31,7 +31,7 @@ func (s *Service) ConnectNode(ctx context.Context, ref, instance string, opts ss
 	if err := s.requireKnown(ctx, inst); err != nil {
 		return nil, err
 	}
-	pool, targets, err := s.Engine.Connect(ctx, inst, opts)
+	pool, targets, err := s.connect(ctx, inst, opts)
 	if err != nil {
 		return nil, err
 	}

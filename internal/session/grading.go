@@ -46,7 +46,7 @@ func (s *Service) Grader(ctx context.Context, name string) (*Grader, error) {
 	if err := s.Store().CheckWritable(is.Instance); err != nil {
 		return nil, err
 	}
-	pool, targets, err := s.Engine.Connect(ctx, is.Instance, sshx.PoolOptions{MaxOutput: 64 << 20})
+	pool, targets, err := s.connect(ctx, is.Instance, sshx.PoolOptions{MaxOutput: 64 << 20})
 	if err != nil {
 		return nil, err
 	}

@@ -160,7 +160,7 @@ func (s *Service) RunScripts(ctx context.Context, instance string, scripts []sce
 	if len(scripts) == 0 {
 		return nil
 	}
-	pool, targets, err := s.Engine.Connect(ctx, instance, sshx.PoolOptions{})
+	pool, targets, err := s.connect(ctx, instance, sshx.PoolOptions{})
 	if err != nil {
 		return err
 	}
@@ -227,6 +227,7 @@ func (s *Service) Down(ctx context.Context, names []string, all, purge bool) ([]
 	var out []DownResult
 	for _, n := range names {
 		start := time.Now()
+		s.StopKeeper(ctx, n)
 		found, err := s.Engine.Down(ctx, n, purge)
 		if err != nil {
 			return out, err

@@ -34,6 +34,8 @@ type Service struct {
 	// Executable is dojo's own path, for the ProxyCommand of client
 	// configurations when nodes are reached through the engine.
 	Executable string
+	// Keeper tunes the per-instance connection keeper (see KeeperConfig).
+	Keeper KeeperConfig
 }
 
 // Store is the state store of the service's engine.

@@ -70,6 +70,12 @@ type PoolOptions struct {
 	// DialTarget, when set, opens the stream to a target instead of Dial,
 	// by any transport (see Dialer.DialTarget).
 	DialTarget func(ctx context.Context, t Target) (net.Conn, error)
+	// Connect, when set, is asked first for an authenticated connection
+	// to a target (a connection keeper's, see DialKeeper); the pool
+	// pins nothing itself for it and counts no handshake. An error
+	// wrapping ErrDirect makes the pool dial and authenticate the target
+	// itself (with Dial); any other error is the dial's error.
+	Connect func(ctx context.Context, t Target) (*ssh.Client, error)
 }
 
 // Result is the outcome of a command that ran to completion.
@@ -275,6 +281,15 @@ func (p *Pool) handshake(t Target) (*ssh.Client, error) {
 	ctx, cancel := context.WithTimeout(p.ctx, p.opts.DialTimeout)
 	defer cancel()
 
+	if p.opts.Connect != nil {
+		client, err := p.opts.Connect(ctx, t)
+		if err == nil {
+			return client, nil
+		}
+		if !errors.Is(err, ErrDirect) {
+			return nil, err
+		}
+	}
 	dial := p.opts.Dial
 	if dial == nil {
 		d := net.Dialer{KeepAlive: 15 * time.Second}

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/session"
+	"github.com/labdojo/labdojo/internal/state"
+)
+
+// keeperConfig reads --no-keep, DOJO_NO_KEEP and DOJO_KEEP_IDLE (a Go
+// duration, e.g. 30m; default 10m).
+func (a *app) keeperConfig() session.KeeperConfig {
+	off := !a.keep || a.noKeep
+	if v := a.opts.Getenv("DOJO_NO_KEEP"); v != "" && v != "0" && v != "false" {
+		off = true
+	}
+	var idle time.Duration
+	if v := a.opts.Getenv("DOJO_KEEP_IDLE"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			idle = d
+		}
+	}
+	return session.KeeperConfig{Enabled: !off, Idle: idle}
+}
+
+// keeperCmd is the hidden `dojo keeper INSTANCE`: the connection keeper
+// process that check, ssh, solve and friends start and use. It prints
+// nothing; its state directory's keeper.log gets its errors.
+func (a *app) keeperCmd() *cobra.Command {
+	var idle time.Duration
+	cmd := &cobra.Command{
+		Use:    "keeper INSTANCE",
+		Short:  "Keep an instance's SSH connections warm for other dojo commands (started automatically)",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// The keeper needs the state directory and SSH, not the
+			// engine: it starts in milliseconds even when the engine is
+			// busy.
+			st, err := state.OpenEnv(a.opts.Getenv)
+			if err != nil {
+				return withCode(ExitEnviron, err)
+			}
+			svc := &session.Service{Engine: &engine.Engine{Store: st}, Version: version()}
+			if idle <= 0 {
+				idle = session.DefaultKeeperIdle
+			}
+			return svc.ServeKeeper(cmd.Context(), args[0], idle)
+		},
+	}
+	cmd.Flags().DurationVar(&idle, "idle", session.DefaultKeeperIdle, "exit after this long without clients")
+	return cmd
+}
