@@ -417,7 +417,10 @@ func TestTAPStructure(t *testing.T) {
 	if len(diags) != 2 {
 		t.Fatalf("%d diagnostic blocks, want 2", len(diags))
 	}
-	var d tapDiag
+	var d struct {
+		Severity string
+		Checks   []struct{ Observed, Command string }
+	}
 	if err := yaml.Unmarshal([]byte(strings.Join(diags[0], "\n")), &d); err != nil {
 		t.Fatalf("diagnostic is not YAML: %v", err)
 	}
