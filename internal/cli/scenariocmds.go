@@ -102,6 +102,7 @@ func (a *app) printStart(res *session.StartResult, format string) error {
 func (a *app) checkCmd() *cobra.Command {
 	var watch time.Duration
 	var all bool
+	var reports []string
 	cmd := &cobra.Command{
 		Use:   "check [NAME]",
 		Short: "Grade the instance against its scenario's goals",
@@ -109,14 +110,32 @@ func (a *app) checkCmd() *cobra.Command {
 what was expected and what was observed. Formats: text, json (documented in
 docs/check-json.md), junit, tap. Exit status 0 when the pass mark is reached,
 1 when not. --watch re-grades every interval (default 3s) until everything
-passes or Ctrl-C.`,
+passes or Ctrl-C.
+
+--report FORMAT:FILE (repeatable) also writes the result to FILE in FORMAT,
+beside what is printed (as InSpec reporters do), e.g.
+  dojo check --report junit:check.xml --report json:check.json
+Files are replaced atomically. An interrupted check (Ctrl-C, SIGTERM) still
+writes every report, and the --format output, marked cancelled.`,
 		Args: cobra.MaximumNArgs(1),
 	}
 	format := formatFlag(cmd, report.Formats()...)
 	cmd.Flags().DurationVar(&watch, "watch", 3*time.Second, "re-grade every interval until all goals pass (--watch or --watch=5s)")
 	cmd.Flags().Lookup("watch").NoOptDefVal = "3s"
 	cmd.Flags().BoolVar(&all, "all", false, "also list the checks of passing goals")
+	cmd.Flags().StringArrayVar(&reports, "report", nil, "also write the result as FORMAT:FILE ("+strings.Join(report.Formats(), ", ")+"); repeatable")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		var targets []report.Target
+		for _, r := range reports {
+			t, err := report.ParseTarget(r)
+			if err != nil {
+				return withCode(ExitUsage, err)
+			}
+			if err := report.Prepare(t); err != nil {
+				return withCode(ExitEnviron, err)
+			}
+			targets = append(targets, t)
+		}
 		watching := cmd.Flags().Changed("watch")
 		if watching && format.value != "text" {
 			return usageErr("--watch works with the text format only")
@@ -133,7 +152,7 @@ passes or Ctrl-C.`,
 			return err
 		}
 		defer g.Close()
-		return a.grade(cmd.Context(), g, format.value, all, watching, watch)
+		return a.grade(cmd.Context(), g, gradeOpts{format: format.value, all: all, watching: watching, every: watch, reports: targets})
 	}
 	return cmd
 }
@@ -145,9 +164,20 @@ func firstArg(args []string) string {
 	return ""
 }
 
+// gradeOpts are check's choices about rounds and output.
+type gradeOpts struct {
+	format        string
+	all, watching bool
+	every         time.Duration
+	reports       []report.Target
+}
+
 // grade runs grading rounds (one, or until all pass with --watch) and
-// renders each.
-func (a *app) grade(ctx context.Context, g *session.Grader, format string, all, watching bool, every time.Duration) error {
+// renders each, to the screen and to the --report files. A round cut
+// short by a signal is still rendered and written, marked cancelled,
+// unless an earlier --watch round already was.
+func (a *app) grade(ctx context.Context, g *session.Grader, o gradeOpts) error {
+	format, all, watching, every := o.format, o.all, o.watching, o.every
 	tty := report.IsTerminal(a.streams.Out)
 	ropts := report.Options{Color: a.out.color, Unicode: true, Verbose: all || a.verbose}
 	if f, ok := a.streams.Out.(*os.File); ok && tty {
@@ -174,16 +204,26 @@ func (a *app) grade(ctx context.Context, g *session.Grader, format string, all, 
 			a.infof("Warning: %v", w)
 		}
 		g.Warnings = nil
-		if res.Cancelled {
-			if round > 0 {
-				return withCode(code, nil)
-			}
-			return withCode(130, fmt.Errorf("interrupted: %w", context.Canceled))
+		if res.Cancelled && round > 0 {
+			return withCode(code, nil)
 		}
 		var buf bytes.Buffer
 		code, err = report.Write(ctx, &buf, format, res, g.Meta, ropts)
 		if err != nil {
 			return err
+		}
+		for _, t := range o.reports {
+			if err := report.WriteFile(ctx, t, res, g.Meta); err != nil {
+				return withCode(ExitEnviron, err)
+			}
+		}
+		if res.Cancelled {
+			if live != nil {
+				live.Replace(buf.Bytes())
+			} else {
+				a.out.text(buf.String())
+			}
+			return withCode(130, fmt.Errorf("interrupted: %w", context.Canceled))
 		}
 		finished := !watching || res.Count(grade.StatusPassed) == len(res.Goals)
 		if live != nil {

@@ -148,8 +148,18 @@ func TestExitCodesAndFormats(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if code, err := Write(ctx, &bytes.Buffer{}, "text", res, meta, Options{}); err == nil || code != ExitFailed {
-		t.Errorf("cancelled ctx: code %d err %v", code, err)
+	cres := fixture()
+	cres.Cancelled = true
+	for _, f := range Formats() {
+		var b bytes.Buffer
+		code, err := Write(ctx, &b, f, cres, meta, Options{})
+		if err != nil || code != ExitFailed {
+			t.Errorf("%s, cancelled ctx: code %d err %v", f, code, err)
+		}
+		if mark := map[string]string{"json": `"cancelled": true`, "junit": `name="cancelled" value="true"`,
+			"tap": "# cancelled", "text": "interrupted"}[f]; !strings.Contains(b.String(), mark) {
+			t.Errorf("%s report of a cancelled run lacks %q:\n%s", f, mark, b.String())
+		}
 	}
 	if code, err := Write(context.Background(), failWriter{}, "json", res, meta, Options{}); err == nil || code != ExitFailed {
 		t.Errorf("write error: code %d err %v", code, err)

@@ -41,6 +41,9 @@ func writeTAP(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 			}
 		}
 	}
+	if res.Cancelled {
+		bw.WriteString("# cancelled: grading was interrupted, the result is incomplete\n")
+	}
 	verdict := "PASSED"
 	if !res.Passed {
 		verdict = "FAILED"
