@@ -458,7 +458,7 @@ func TestLiveText(t *testing.T) {
 	if l.Err() != nil {
 		t.Fatal(l.Err())
 	}
-	want := "✔ The router forwards IPv4    10/10\n✘ The client reaches the web server     0/20  (5 attempts)\n"
+	want := "✔ forwarding  The router forwards IPv4    10/10\n✘ client-reaches-web  The client reaches the web server     0/20  (5 attempts)\n"
 	if b.String() != want {
 		t.Errorf("append mode:\n%q\nwant\n%q", b.String(), want)
 	}
