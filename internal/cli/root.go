@@ -233,7 +233,9 @@ from containers, you configure them over SSH like real servers, and
 		a.sshCmd(), a.consoleCmd(), a.sshConfigCmd(), a.inventoryCmd(),
 		a.imageCmd(),
 		a.scenariosCmd(), a.startCmd(), a.checkCmd(), a.hintCmd(), a.solveCmd(),
+		a.versionCmd(), a.historyCmd(), a.execCmd(),
 	)
+	a.addCompletions(root)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
 			continue
@@ -282,7 +284,7 @@ func (a *app) service(ctx context.Context) (*session.Service, error) {
 	}); ok {
 		eng.Dial = d.Dial
 	}
-	a.svc = &session.Service{Engine: eng, Version: version()}
+	a.svc = &session.Service{Engine: eng, Version: version(), DefaultInstance: a.opts.Getenv("DOJO_INSTANCE")}
 	return a.svc, nil
 }
 

@@ -35,7 +35,7 @@ func (a *app) scenariosCmd() *cobra.Command {
 			return err
 		}
 		if format.value == "json" {
-			return a.out.json(rows)
+			return a.out.json(scenariosJSON(rows))
 		}
 		var cells [][]string
 		for _, r := range rows {
@@ -89,7 +89,7 @@ func (a *app) printStart(res *session.StartResult, format string) error {
 		a.infof("Note: the scenario file changed since this instance started; its setup is not run again (run `dojo down %s` for a fresh start).", res.Instance)
 	}
 	if format == "json" {
-		return a.out.json(map[string]any{"instance": res.Instance, "scenario": sc.Name, "nodes": res.Up.Nodes, "brief": sc.Brief})
+		return a.out.json(startJSON(res))
 	}
 	a.printNodes(a.errOut, res.Instance, res.Up.Nodes, false)
 	a.out.printf("\n")
@@ -103,6 +103,7 @@ func (a *app) checkCmd() *cobra.Command {
 	var watch time.Duration
 	var all bool
 	var reports []string
+	var name string
 	cmd := &cobra.Command{
 		Use:   "check [NAME]",
 		Short: "Grade the instance against its scenario's goals",
@@ -123,6 +124,7 @@ writes every report, and the --format output, marked cancelled.`,
 	cmd.Flags().DurationVar(&watch, "watch", 3*time.Second, "re-grade every interval until all goals pass (--watch or --watch=5s)")
 	cmd.Flags().Lookup("watch").NoOptDefVal = "3s"
 	cmd.Flags().BoolVar(&all, "all", false, "also list the checks of passing goals")
+	nameFlag(cmd, &name)
 	cmd.Flags().StringArrayVar(&reports, "report", nil, "also write the result as FORMAT:FILE ("+strings.Join(report.Formats(), ", ")+"); repeatable")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		var targets []report.Target
@@ -147,7 +149,11 @@ writes every report, and the --format output, marked cancelled.`,
 		if err != nil {
 			return err
 		}
-		g, err := svc.Grader(cmd.Context(), firstArg(args))
+		inst, err := instanceName(name, firstArg(args))
+		if err != nil {
+			return err
+		}
+		g, err := svc.Grader(cmd.Context(), inst)
 		if err != nil {
 			return err
 		}
@@ -255,15 +261,26 @@ func (a *app) grade(ctx context.Context, g *session.Grader, o gradeOpts) error {
 func (a *app) hintCmd() *cobra.Command {
 	var name string
 	cmd := &cobra.Command{
-		Use:   "hint GOAL",
+		Use:   "hint [NAME] GOAL",
 		Short: "Reveal the next hint of a goal (recorded; may cost points)",
-		Args:  cobra.ExactArgs(1),
+		Long: `Reveal the next hint of GOAL (the id shown by ` + "`dojo check`" + `) on the instance
+NAME (or --name, $DOJO_INSTANCE, the only running instance). Hints are
+recorded and may cost points.`,
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			arg, goal := "", args[0]
+			if len(args) == 2 {
+				arg, goal = args[0], args[1]
+			}
+			inst, err := instanceName(name, arg)
+			if err != nil {
+				return err
+			}
 			svc, err := a.service(cmd.Context())
 			if err != nil {
 				return err
 			}
-			h, err := svc.Hint(cmd.Context(), name, args[0])
+			h, err := svc.Hint(cmd.Context(), inst, goal)
 			if err != nil {
 				return err
 			}
@@ -287,12 +304,13 @@ func (a *app) hintCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&name, "name", "", "instance (default: the only running instance)")
+	nameFlag(cmd, &name)
 	return cmd
 }
 
 func (a *app) solveCmd() *cobra.Command {
 	var yes bool
+	var name string
 	cmd := &cobra.Command{
 		Use:   "solve [NAME]",
 		Short: "Apply the scenario's reference solution (instructors, tests)",
@@ -302,7 +320,11 @@ func (a *app) solveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sol, err := svc.Solution(cmd.Context(), firstArg(args))
+			inst, err := instanceName(name, firstArg(args))
+			if err != nil {
+				return err
+			}
+			sol, err := svc.Solution(cmd.Context(), inst)
 			if err != nil {
 				return err
 			}
@@ -321,5 +343,6 @@ func (a *app) solveCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	nameFlag(cmd, &name)
 	return cmd
 }

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"slices"
 
 	"github.com/labdojo/labdojo/internal/engine"
 )
@@ -51,6 +52,61 @@ func (s *Service) Overview(ctx context.Context, names []string) (*Overview, erro
 			return nil, err
 		}
 		out.Others = append(out.Others, st)
+	}
+	return out, nil
+}
+
+// Known lists the running instances this state directory knows, for
+// completion.
+func (s *Service) Known(ctx context.Context) ([]string, error) {
+	running, err := s.Engine.Instances(ctx)
+	if err != nil {
+		return nil, err
+	}
+	known, _ := s.splitKnown(running)
+	return known, nil
+}
+
+// NodeRefs lists the nodes of the known running instances as "node" (when
+// the name is unique among them) and "instance/node", for completion.
+func (s *Service) NodeRefs(ctx context.Context, instance string) ([]string, error) {
+	byInst, err := s.Engine.NodesByInstance(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if instance == "" {
+		instance = s.DefaultInstance
+	}
+	count := map[string]int{}
+	var out []string
+	for inst, nodes := range byInst {
+		if _, err := s.Store().Load(inst); err != nil || (instance != "" && inst != instance) {
+			continue
+		}
+		for _, n := range nodes {
+			count[n]++
+			out = append(out, inst+"/"+n)
+		}
+	}
+	for n, c := range count {
+		if c == 1 {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// GoalNames lists the goals of the named instance's (or the only one's)
+// scenario, for completion.
+func (s *Service) GoalNames(ctx context.Context, name string) ([]string, error) {
+	is, err := s.scenarioOf(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, g := range is.Loaded.Scenario.Goals {
+		out = append(out, g.Name)
 	}
 	return out, nil
 }
