@@ -51,15 +51,12 @@ func (a *app) addCompletions(root *cobra.Command) {
 			continue
 		}
 		c.ValidArgsFunction = func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			if cmd.ArgsLenAtDash() >= 0 {
-				return nil, cobra.ShellCompDirectiveDefault // the remote command
-			}
 			if len(args) >= len(fns) && c.Name() != "exec" {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
 			return fns[min(len(args), len(fns)-1)](cmd, args, toComplete)
 		}
-		if c.Flags().Lookup("name") != nil {
+		if c.Flags().Lookup("name") != nil && c.Name() != "up" && c.Name() != "start" {
 			_ = c.RegisterFlagCompletionFunc("name", a.completeInstances)
 		}
 	}

@@ -12,7 +12,6 @@ const nameUsage = "instance (same as the NAME argument; default: $DOJO_INSTANCE,
 // the default for both (session.Service.DefaultInstance).
 func nameFlag(cmd *cobra.Command, p *string) {
 	cmd.Flags().StringVar(p, "name", "", nameUsage)
-	_ = cmd.RegisterFlagCompletionFunc("name", nil)
 }
 
 // instanceName is the instance named by the positional argument arg

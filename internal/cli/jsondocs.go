@@ -23,7 +23,6 @@ const (
 	schemaStatus    = "labdojo.status/v1"
 	schemaVersion   = "labdojo.version/v1"
 	schemaHistory   = "labdojo.history/v1"
-	schemaExec      = "labdojo.exec/v1"
 )
 
 type upDoc struct {

@@ -39,6 +39,8 @@ import (
 //	sigterm             the next dojo runs as if SIGTERM had arrived
 //	sigtermafter DUR    SIGTERM arrives DUR into the next dojo (mid-run)
 //	grep REGEXP FILE    a file's content matches (with !: does not)
+//	jsonschema DEF      the last stdout is valid against docs/cli-json.schema.json#/$defs/DEF
+//	                    (DEF "check": docs/check-json.schema.json), checked with a JSON Schema library
 //	stopnode CONTAINER  stop a fake node as if its process ended
 //	unavailable         the engine stops answering
 func TestScripts(t *testing.T) {
@@ -186,6 +188,10 @@ func (s *scriptState) exec(line string, neg bool) {
 			t.Fatal(err)
 		}
 		s.cancelIn = d
+	case "jsonschema":
+		if err := validateJSONDoc(rest, s.stdout); err != nil {
+			t.Errorf("jsonschema %s: %v", rest, err)
+		}
 	case "grep":
 		i := strings.LastIndex(rest, " ")
 		pat, p := strings.Trim(rest[:i], "'"), rest[i+1:]
