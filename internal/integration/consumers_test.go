@@ -18,7 +18,6 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/labdojo/labdojo/internal/engine"
 	"github.com/labdojo/labdojo/internal/image"
 	"github.com/labdojo/labdojo/internal/runtime"
 )
@@ -63,29 +62,29 @@ func consumerImage(t *testing.T) string {
 	return ref
 }
 
-// consumer is a running container of the consumer image, attached to an
-// instance's management network, with dir bind-mounted at the same path.
+// consumer is a running container of the consumer image in the host's
+// network namespace (it reaches the nodes exactly as a program on this
+// machine does; lab nodes do not talk to each other over management),
+// with dir bind-mounted at the same path.
 type consumer struct {
 	t  *testing.T
 	id string
 }
 
-func newConsumer(t *testing.T, instance, dir string) *consumer {
+func newConsumer(t *testing.T, dir string) *consumer {
 	t.Helper()
 	ctx := context.Background()
 	ref := consumerImage(t)
 	name := fmt.Sprintf("labdojo-it-consumer-%d", time.Now().UnixNano())
 	id, err := rt.CreateContainer(ctx, runtime.ContainerSpec{
 		Name: name, Image: ref, Cmd: []string{"sleep", "infinity"}, Init: true,
-		Networks: []runtime.NetworkAttachment{{Network: engine.MgmtNetworkName(instance)}},
-		Binds:    []string{dir + ":" + dir},
-		Labels:   map[string]string{"io.labdojo.test": "consumer"},
+		NetworkModeHost: true,
+		Binds:           []string{dir + ":" + dir},
+		Labels:          map[string]string{"io.labdojo.test": "consumer"},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Registered after the instance's down, so it runs first: the
-	// network cannot be removed while this container is attached.
 	t.Cleanup(func() { _ = rt.RemoveContainer(context.Background(), id) })
 	if err := rt.StartContainer(ctx, id); err != nil {
 		t.Fatal(err)
@@ -273,7 +272,7 @@ print "passed ", join(",", $p->passed), "\n";
 func TestConsumersReports(t *testing.T) {
 	const inst = "it-consumers"
 	state, reports := consumerSetup(t, inst)
-	c := newConsumer(t, inst, filepath.Dir(state))
+	c := newConsumer(t, filepath.Dir(state))
 	xsd := filepath.Join(filepath.Dir(state), "junit-10.xsd")
 	data, err := os.ReadFile(filepath.Join(repoRoot, "internal", "report", "testdata", "xsd", "junit-10.xsd"))
 	if err != nil {
@@ -406,7 +405,7 @@ func TestConsumersReports(t *testing.T) {
 func TestConsumersSSHAndAnsible(t *testing.T) {
 	const inst = "it-consumers2"
 	state, _ := consumerSetup(t, inst)
-	c := newConsumer(t, inst, filepath.Dir(state))
+	c := newConsumer(t, filepath.Dir(state))
 	dir := filepath.Dir(state)
 
 	cfg := dojoIn(t, state, "ssh-config", inst)
