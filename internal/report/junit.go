@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -124,6 +125,9 @@ func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 	return err
 }
 
+// shWrapped matches a probe that is one `sh -c 'CMD'`.
+var shWrapped = regexp.MustCompile(`^sh -c '((?:[^']|'\\'')*)'$`)
+
 // personCommand is the command a person would type to see what a probe
 // saw (check.CommandSummary): the tools a probe script runs, never the
 // framing wrapper (`_s() { … @@labdojo … }`) it runs them in.
@@ -132,6 +136,10 @@ func personCommand(script string) string {
 		return ""
 	}
 	cmd := check.CommandSummary(script)
+	if m := shWrapped.FindStringSubmatch(cmd); m != nil {
+		// A command check's probe: `sh -c 'CMD'` is CMD as typed.
+		return strings.ReplaceAll(m[1], `'\''`, "'")
+	}
 	if !strings.Contains(cmd, "@@labdojo") {
 		return cmd
 	}

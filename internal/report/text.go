@@ -250,7 +250,7 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 			field(name, c.Message)
 		}
 		if c.Evidence.Command != "" {
-			field("command", firstLine(clean(check.CommandSummary(c.Evidence.Command)), maxDetailWidth, s.ell()))
+			field("command", firstLine(clean(personCommand(c.Evidence.Command)), maxDetailWidth, s.ell()))
 		}
 	}
 }
