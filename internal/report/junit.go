@@ -135,7 +135,7 @@ func personCommand(script string) string {
 	if script == "" {
 		return ""
 	}
-	cmd := check.CommandSummary(script)
+	cmd := strings.TrimSpace(check.CommandSummary(script))
 	if m := shWrapped.FindStringSubmatch(cmd); m != nil {
 		// A command check's probe: `sh -c 'CMD'` is CMD as typed.
 		return strings.ReplaceAll(m[1], `'\''`, "'")
