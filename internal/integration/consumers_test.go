@@ -333,7 +333,7 @@ func TestConsumersReports(t *testing.T) {
 		t.Errorf("TAP::Parser parse errors:\n%s", out)
 	}
 	x, _ := os.ReadFile(filepath.Join(reports, "mixed", "check.xml"))
-	for _, want := range []string{`<failure message=`, `<error message=`, `command: test -f /root/marker`} {
+	for _, want := range []string{`<failure message=`, `<error message=`, `command:  test -f /root/marker`} {
 		if !strings.Contains(string(x), want) {
 			t.Errorf("JUnit lacks %q:\n%s", want, x)
 		}
