@@ -86,8 +86,12 @@ func TestCatalogListings(t *testing.T) {
 		}
 	}
 	out, _, code = run(t, "scenarios", "--format", "json")
-	var rows []struct{ Name, Track, Lab string }
-	if err := json.Unmarshal([]byte(out), &rows); err != nil || code != 0 || len(rows) < 2 {
+	var doc struct {
+		Schema    string
+		Scenarios []struct{ Name, Track, Lab string }
+	}
+	err := json.Unmarshal([]byte(out), &doc)
+	if rows := doc.Scenarios; err != nil || code != 0 || len(rows) < 2 || doc.Schema != "labdojo.scenarios/v1" {
 		t.Errorf("scenarios json: %v %d %s", err, code, out)
 	}
 }

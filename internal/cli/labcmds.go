@@ -105,7 +105,7 @@ func validateJSON(results []session.FileResult, bad int) any {
 		}
 		files = append(files, fileResult{Path: r.Path, Kind: r.Kind, Valid: r.Valid(), Diagnostics: jd})
 	}
-	return map[string]any{"valid": bad == 0, "files": files}
+	return map[string]any{"schema": schemaValidate, "valid": bad == 0, "files": files}
 }
 
 func (a *app) labsCmd() *cobra.Command {
@@ -121,7 +121,7 @@ func (a *app) labsCmd() *cobra.Command {
 			return err
 		}
 		if format.value == "json" {
-			return a.out.json(entries)
+			return a.out.json(labsJSON(entries))
 		}
 		var rows [][]string
 		for _, e := range entries {
@@ -211,7 +211,7 @@ first use. Running up again on an unchanged instance changes nothing.`,
 
 func (a *app) printUp(res *engine.UpResult, format string) error {
 	if format == "json" {
-		return a.out.json(res)
+		return a.out.json(upJSON(res))
 	}
 	if res.Unchanged {
 		a.infof("Instance %s is already up and unchanged.", res.Instance)
@@ -257,8 +257,9 @@ func (a *app) printNodes(o *output, instance string, nodes []engine.NodeStatus, 
 
 func (a *app) downCmd() *cobra.Command {
 	var all, purge bool
+	var name string
 	cmd := &cobra.Command{
-		Use:   "down [NAME | --all]",
+		Use:   "down [NAME | --name NAME | --all]",
 		Short: "Remove everything an instance created",
 		Long: `Remove every container and network of an instance (found by their labels,
 so it works even when the lab file is gone). The instance's state directory
@@ -270,7 +271,15 @@ instance is removed.`,
 			if err != nil {
 				return err
 			}
-			results, err := svc.Down(cmd.Context(), args, all, purge)
+			inst, err := instanceName(name, firstArg(args))
+			if err != nil {
+				return err
+			}
+			var names []string
+			if inst != "" {
+				names = []string{inst}
+			}
+			results, err := svc.Down(cmd.Context(), names, all, purge)
 			for _, r := range results {
 				if r.Found {
 					a.infof("Removed %s (%s).", r.Instance, r.Elapsed.Round(10*time.Millisecond))
@@ -286,32 +295,50 @@ instance is removed.`,
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "remove every labdojo instance")
 	cmd.Flags().BoolVar(&purge, "purge", false, "also delete the instance's state directory (keys, history, hints)")
+	nameFlag(cmd, &name)
 	return cmd
 }
 
 func (a *app) statusCmd() *cobra.Command {
+	var name string
 	cmd := &cobra.Command{
 		Use:   "status [NAME]",
 		Short: "Show running instances, their nodes and SSH health",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `Show the instances this state directory knows, their nodes and SSH health.
+Instances started from another state directory (another user, another
+DOJO_STATE_DIR) that run on the same engine are listed apart: dojo has no
+keys for them, and they never count as the default instance.`,
+		Args: cobra.MaximumNArgs(1),
 	}
 	format := formatFlag(cmd, "text", "json")
+	nameFlag(cmd, &name)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		inst, err := instanceName(name, firstArg(args))
+		if err != nil {
+			return err
+		}
 		svc, err := a.service(cmd.Context())
 		if err != nil {
 			return err
 		}
-		out, err := svc.Status(cmd.Context(), args)
+		var names []string
+		if inst != "" {
+			names = []string{inst}
+		}
+		ov, err := svc.Overview(cmd.Context(), names)
 		if err != nil {
 			return err
 		}
 		if format.value == "json" {
-			return a.out.json(map[string]any{"instances": out})
+			return a.out.json(statusJSON(ov))
 		}
-		if len(out) == 0 {
+		switch {
+		case len(ov.Instances) == 0 && len(ov.Others) == 0:
 			a.infof("No instances are running.")
+		case len(ov.Instances) == 0:
+			a.infof("No instances of this state directory are running.")
 		}
-		for i, st := range out {
+		for i, st := range ov.Instances {
 			if i > 0 {
 				a.out.printf("\n")
 			}
@@ -322,6 +349,20 @@ func (a *app) statusCmd() *cobra.Command {
 			a.out.printf("Instance %s (lab %s)\n", st.Name, st.Lab)
 			a.printEngine(st)
 			a.printNodes(a.out, st.Name, st.Nodes, true)
+		}
+		if len(ov.Others) > 0 {
+			a.out.printf("\nFrom another state directory (no keys here; not a default):\n")
+			var rows [][]string
+			for _, st := range ov.Others {
+				running := 0
+				for _, n := range st.Nodes {
+					if n.State == "running" {
+						running++
+					}
+				}
+				rows = append(rows, []string{st.Name, st.Lab, fmt.Sprintf("%d/%d", running, len(st.Nodes))})
+			}
+			_ = a.out.table([]string{"INSTANCE", "LAB", "RUNNING"}, rows)
 		}
 		return nil
 	}

@@ -261,8 +261,10 @@ from containers, you configure them over SSH like real servers, and
 		a.scenariosCmd(), a.startCmd(), a.checkCmd(), a.hintCmd(), a.solveCmd(),
 		a.proxyCmd(),
 		a.keeperCmd(),
+		a.versionCmd(), a.historyCmd(), a.execCmd(),
 	)
 	root.AddCommand(a.evidenceCmds()...)
+	a.addCompletions(root)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
 			continue
@@ -311,7 +313,8 @@ func (a *app) service(ctx context.Context) (*session.Service, error) {
 	}); ok {
 		eng.Dial = d.Dial
 	}
-	svc := &session.Service{Engine: eng, Version: version(), Lang: a.lang, Keeper: a.keeperConfig()}
+	svc := &session.Service{Engine: eng, Version: version(), Lang: a.lang, Keeper: a.keeperConfig(),
+		DefaultInstance: a.opts.Getenv("DOJO_INSTANCE")}
 	if err := a.useEngine(ctx, svc); err != nil {
 		return nil, err
 	}

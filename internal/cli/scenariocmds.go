@@ -57,10 +57,7 @@ state directory) marked. --track shows one track.`,
 			}
 		}
 		if format.value == "json" {
-			if rows == nil {
-				rows = []session.ScenarioEntry{}
-			}
-			return a.out.json(rows)
+			return a.out.json(scenariosJSON(rows))
 		}
 		return a.scenarioTable(rows)
 	}
@@ -141,7 +138,7 @@ func (a *app) printStart(res *session.StartResult, format string) error {
 		a.infof("%s", a.msg(i18n.MsgStartChanged, res.Instance))
 	}
 	if format == "json" {
-		return a.out.json(map[string]any{"instance": res.Instance, "scenario": sc.Name, "nodes": res.Up.Nodes, "brief": sc.Brief})
+		return a.out.json(startJSON(res))
 	}
 	a.printNodes(a.errOut, res.Instance, res.Up.Nodes, false)
 	a.out.printf("\n")
@@ -154,6 +151,8 @@ func (a *app) printStart(res *session.StartResult, format string) error {
 func (a *app) checkCmd() *cobra.Command {
 	var watch time.Duration
 	var all bool
+	var reports []string
+	var name string
 	cmd := &cobra.Command{
 		Use:   "check [NAME]",
 		Short: "Grade the instance against its scenario's goals",
@@ -161,14 +160,33 @@ func (a *app) checkCmd() *cobra.Command {
 what was expected and what was observed. Formats: text, json (documented in
 docs/check-json.md), junit, tap. Exit status 0 when the pass mark is reached,
 1 when not. --watch re-grades every interval (default 3s) until everything
-passes or Ctrl-C.`,
+passes or Ctrl-C.
+
+--report FORMAT:FILE (repeatable) also writes the result to FILE in FORMAT,
+beside what is printed (as InSpec reporters do), e.g.
+  dojo check --report junit:check.xml --report json:check.json
+Files are replaced atomically. An interrupted check (Ctrl-C, SIGTERM) still
+writes every report, and the --format output, marked cancelled.`,
 		Args: cobra.MaximumNArgs(1),
 	}
 	format := formatFlag(cmd, report.Formats()...)
 	cmd.Flags().DurationVar(&watch, "watch", 3*time.Second, "re-grade every interval until all goals pass (--watch or --watch=5s)")
 	cmd.Flags().Lookup("watch").NoOptDefVal = "3s"
 	cmd.Flags().BoolVar(&all, "all", false, "also list the checks of passing goals")
+	nameFlag(cmd, &name)
+	cmd.Flags().StringArrayVar(&reports, "report", nil, "also write the result as FORMAT:FILE ("+strings.Join(report.Formats(), ", ")+"); repeatable")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		var targets []report.Target
+		for _, r := range reports {
+			t, err := report.ParseTarget(r)
+			if err != nil {
+				return withCode(ExitUsage, err)
+			}
+			if err := report.Prepare(t); err != nil {
+				return withCode(ExitEnviron, err)
+			}
+			targets = append(targets, t)
+		}
 		watching := cmd.Flags().Changed("watch")
 		if watching && format.value != "text" {
 			return usageErr("--watch works with the text format only")
@@ -180,12 +198,16 @@ passes or Ctrl-C.`,
 		if err != nil {
 			return err
 		}
-		g, err := svc.Grader(cmd.Context(), firstArg(args))
+		inst, err := instanceName(name, firstArg(args))
+		if err != nil {
+			return err
+		}
+		g, err := svc.Grader(cmd.Context(), inst)
 		if err != nil {
 			return err
 		}
 		defer g.Close()
-		return a.grade(cmd.Context(), g, format.value, all, watching, watch)
+		return a.grade(cmd.Context(), g, gradeOpts{format: format.value, all: all, watching: watching, every: watch, reports: targets})
 	}
 	return cmd
 }
@@ -197,9 +219,20 @@ func firstArg(args []string) string {
 	return ""
 }
 
+// gradeOpts are check's choices about rounds and output.
+type gradeOpts struct {
+	format        string
+	all, watching bool
+	every         time.Duration
+	reports       []report.Target
+}
+
 // grade runs grading rounds (one, or until all pass with --watch) and
-// renders each.
-func (a *app) grade(ctx context.Context, g *session.Grader, format string, all, watching bool, every time.Duration) error {
+// renders each, to the screen and to the --report files. A round cut
+// short by a signal is still rendered and written, marked cancelled,
+// unless an earlier --watch round already was.
+func (a *app) grade(ctx context.Context, g *session.Grader, o gradeOpts) error {
+	format, all, watching, every := o.format, o.all, o.watching, o.every
 	tty := report.IsTerminal(a.streams.Out)
 	ropts := report.Options{Color: a.out.color, Unicode: true, Verbose: all || a.verbose, Lang: a.lang}
 	if f, ok := a.streams.Out.(*os.File); ok && tty {
@@ -236,6 +269,19 @@ func (a *app) grade(ctx context.Context, g *session.Grader, format string, all, 
 		if err != nil {
 			return err
 		}
+		for _, t := range o.reports {
+			if err := report.WriteFile(ctx, t, res, g.Meta); err != nil {
+				return withCode(ExitEnviron, err)
+			}
+		}
+		if res.Cancelled {
+			if live != nil {
+				live.Replace(buf.Bytes())
+			} else {
+				a.out.text(buf.String())
+			}
+			return withCode(130, fmt.Errorf("interrupted: %w", context.Canceled))
+		}
 		finished := !watching || res.Count(grade.StatusPassed) == len(res.Goals)
 		if live != nil {
 			switch {
@@ -269,15 +315,26 @@ func (a *app) grade(ctx context.Context, g *session.Grader, format string, all, 
 func (a *app) hintCmd() *cobra.Command {
 	var name string
 	cmd := &cobra.Command{
-		Use:   "hint GOAL",
+		Use:   "hint [NAME] GOAL",
 		Short: "Reveal the next hint of a goal (recorded; may cost points)",
-		Args:  cobra.ExactArgs(1),
+		Long: `Reveal the next hint of GOAL (the id shown by ` + "`dojo check`" + `) on the instance
+NAME (or --name, $DOJO_INSTANCE, the only running instance). Hints are
+recorded and may cost points.`,
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			arg, goal := "", args[0]
+			if len(args) == 2 {
+				arg, goal = args[0], args[1]
+			}
+			inst, err := instanceName(name, arg)
+			if err != nil {
+				return err
+			}
 			svc, err := a.service(cmd.Context())
 			if err != nil {
 				return err
 			}
-			h, err := svc.Hint(cmd.Context(), name, args[0])
+			h, err := svc.Hint(cmd.Context(), inst, goal)
 			if err != nil {
 				return err
 			}
@@ -301,12 +358,13 @@ func (a *app) hintCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&name, "name", "", "instance (default: the only running instance)")
+	nameFlag(cmd, &name)
 	return cmd
 }
 
 func (a *app) solveCmd() *cobra.Command {
 	var yes bool
+	var name string
 	cmd := &cobra.Command{
 		Use:   "solve [NAME]",
 		Short: "Apply the scenario's reference solution (instructors, tests)",
@@ -316,7 +374,11 @@ func (a *app) solveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sol, err := svc.Solution(cmd.Context(), firstArg(args))
+			inst, err := instanceName(name, firstArg(args))
+			if err != nil {
+				return err
+			}
+			sol, err := svc.Solution(cmd.Context(), inst)
 			if err != nil {
 				return err
 			}
@@ -335,5 +397,6 @@ func (a *app) solveCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	nameFlag(cmd, &name)
 	return cmd
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/runtime"
@@ -38,6 +39,10 @@ import (
 //	mkdir PATH, rm PATH make a directory, remove a file or tree
 //	append PATH TEXT    append TEXT (\n for newlines) to a file
 //	sigterm             the next dojo runs as if SIGTERM had arrived
+//	sigtermafter DUR    SIGTERM arrives DUR into the next dojo (mid-run)
+//	grep REGEXP FILE    a file's content matches (with !: does not)
+//	jsonschema DEF      the last stdout is valid against docs/cli-json.schema.json#/$defs/DEF
+//	                    (DEF "check": docs/check-json.schema.json), checked with a JSON Schema library
 //	stopnode CONTAINER  stop a fake node as if its process ended
 //	unavailable         the engine stops answering
 //	aligned             the last stdout is a table (header, rows, a last
@@ -65,6 +70,7 @@ type scriptState struct {
 	stderr     string
 	code       int
 	ctxCancel  error
+	cancelIn   time.Duration
 	lineNumber int
 }
 
@@ -192,6 +198,26 @@ func (s *scriptState) exec(line string, neg bool) {
 		s.rt.Key, s.rt.Endpoint, s.rt.Remote = key, "fake://"+key, remote == "remote"
 	case "sigterm":
 		s.ctxCancel = &SignalError{Signal: syscall.SIGTERM}
+	case "sigtermafter":
+		d, err := time.ParseDuration(rest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.cancelIn = d
+	case "jsonschema":
+		if err := validateJSONDoc(rest, s.stdout); err != nil {
+			t.Errorf("jsonschema %s: %v", rest, err)
+		}
+	case "grep":
+		i := strings.LastIndex(rest, " ")
+		pat, p := strings.Trim(rest[:i], "'"), rest[i+1:]
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatalf("grep: %v", err)
+		}
+		if regexp.MustCompile("(?m)"+pat).Match(data) == neg {
+			t.Errorf("grep %q %s: no; file holds:\n%s", pat, p, data)
+		}
 	default:
 		t.Fatalf("unknown script command %q", verb)
 	}
@@ -204,6 +230,11 @@ func (s *scriptState) dojo(args []string) {
 	if s.ctxCancel != nil {
 		cancel(s.ctxCancel)
 		s.ctxCancel = nil
+	}
+	if s.cancelIn > 0 {
+		timer := time.AfterFunc(s.cancelIn, func() { cancel(&SignalError{Signal: syscall.SIGTERM}) })
+		defer timer.Stop()
+		s.cancelIn = 0
 	}
 	opts := Options{
 		Runtime: func(context.Context) (runtime.Runtime, error) { return s.rt, s.rtErr() },

@@ -240,16 +240,21 @@ func consoleResize(ctx context.Context) <-chan [2]uint {
 }
 
 func (a *app) sshConfigCmd() *cobra.Command {
-	return &cobra.Command{
+	var name string
+	cmd := &cobra.Command{
 		Use:   "ssh-config [NAME]",
 		Short: "Print an OpenSSH client config for the instance (ssh -F, scp, rsync, editors)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			inst, err := instanceName(name, firstArg(args))
+			if err != nil {
+				return err
+			}
 			svc, err := a.service(cmd.Context())
 			if err != nil {
 				return err
 			}
-			text, err := svc.SSHConfig(cmd.Context(), firstArg(args))
+			text, err := svc.SSHConfig(cmd.Context(), inst)
 			if err != nil {
 				return err
 			}
@@ -257,19 +262,30 @@ func (a *app) sshConfigCmd() *cobra.Command {
 			return nil
 		},
 	}
+	nameFlag(cmd, &name)
+	return cmd
 }
 
 func (a *app) inventoryCmd() *cobra.Command {
-	return &cobra.Command{
+	var name string
+	cmd := &cobra.Command{
 		Use:   "inventory [NAME]",
 		Short: "Print an Ansible inventory (YAML) for the instance",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `Print an Ansible YAML inventory for the instance. Groups: every node in
+"all"; one group per lab network ("net_<network>"), one per node block
+("<block>" for nodes made with count, web -> web-1, web-2), and one per
+label ("label_<key>_<value>") when the lab sets labels.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			inst, err := instanceName(name, firstArg(args))
+			if err != nil {
+				return err
+			}
 			svc, err := a.service(cmd.Context())
 			if err != nil {
 				return err
 			}
-			text, err := svc.Inventory(cmd.Context(), firstArg(args))
+			text, err := svc.Inventory(cmd.Context(), inst)
 			if err != nil {
 				return err
 			}
@@ -277,4 +293,6 @@ func (a *app) inventoryCmd() *cobra.Command {
 			return nil
 		},
 	}
+	nameFlag(cmd, &name)
+	return cmd
 }

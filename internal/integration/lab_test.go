@@ -211,7 +211,7 @@ func TestTwoSubnets(t *testing.T) {
 		if err := yaml.Unmarshal([]byte(inv), &doc); err != nil {
 			t.Fatalf("inventory is not YAML: %v\n%s", err, inv)
 		}
-		if len(doc.All.Hosts) != 3 || len(doc.All.Children["office"].Hosts) != 2 {
+		if len(doc.All.Hosts) != 3 || len(doc.All.Children["net_office"].Hosts) != 2 {
 			t.Errorf("inventory: %+v", doc.All)
 		}
 	})

@@ -85,7 +85,10 @@ type JSONCheck struct {
 
 // JSONEvidence is what a check's probe ran and returned.
 type JSONEvidence struct {
+	// Command is the probe script as run; Summary the commands in it a
+	// person would type to see the same (no framing wrapper).
 	Command  string `json:"command"`
+	Summary  string `json:"summary"`
 	ExitCode int    `json:"exit_code"`
 	Output   string `json:"output"`
 }
@@ -130,7 +133,7 @@ func NewJSONReport(res *grade.Result, meta Meta) *JSONReport {
 			jg.Checks = append(jg.Checks, JSONCheck{
 				Node: c.Node, Type: c.Type, Describe: c.Describe, Status: c.Status.String(),
 				Expected: c.Expected, Observed: c.Observed, Message: c.Message, Attempts: c.Attempts,
-				Evidence: JSONEvidence{Command: c.Evidence.Command, ExitCode: c.Evidence.ExitCode, Output: c.Evidence.Output},
+				Evidence: JSONEvidence{Command: c.Evidence.Command, Summary: personCommand(c.Evidence.Command), ExitCode: c.Evidence.ExitCode, Output: c.Evidence.Output},
 			})
 		}
 		doc.Goals = append(doc.Goals, jg)

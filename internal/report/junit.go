@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -12,14 +13,15 @@ import (
 )
 
 type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
+	XMLName  xml.Name `xml:"testsuites"`
+	Name     string   `xml:"name,attr"`
+	Tests    int      `xml:"tests,attr"`
+	Failures int      `xml:"failures,attr"`
+	Errors   int      `xml:"errors,attr"`
+	// No skipped attribute: Jenkins xunit's junit-10.xsd (and other
+	// consumers' schemas) allow it on testsuite only.
+	Time   string       `xml:"time,attr"`
+	Suites []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
@@ -81,6 +83,7 @@ func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 		{"percent", fmt.Sprintf("%.1f", res.Percent)},
 		{"pass_percent", fmt.Sprint(passMark(res, meta))},
 		{"passed", fmt.Sprint(res.Passed)},
+		{"cancelled", fmt.Sprint(res.Cancelled)},
 	}
 	for _, p := range props {
 		if p[1] != "" {
@@ -108,7 +111,7 @@ func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 	}
 	doc := junitSuites{
 		Name: "labdojo", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
-		Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite},
+		Time: suite.Time, Suites: []junitSuite{suite},
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
@@ -120,6 +123,35 @@ func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// shWrapped matches a probe that is one `sh -c 'CMD'`.
+var shWrapped = regexp.MustCompile(`^sh -c '((?:[^']|'\\'')*)'$`)
+
+// personCommand is the command a person would type to see what a probe
+// saw (check.CommandSummary): the tools a probe script runs, never the
+// framing wrapper (`_s() { … @@labdojo … }`) it runs them in.
+func personCommand(script string) string {
+	if script == "" {
+		return ""
+	}
+	cmd := strings.TrimSpace(check.CommandSummary(script))
+	if m := shWrapped.FindStringSubmatch(cmd); m != nil {
+		// A command check's probe: `sh -c 'CMD'` is CMD as typed.
+		return strings.ReplaceAll(m[1], `'\''`, "'")
+	}
+	if !strings.Contains(cmd, "@@labdojo") {
+		return cmd
+	}
+	// A script whose steps the summary did not recognise: drop the
+	// framing function's lines and keep the rest.
+	var keep []string
+	for _, l := range strings.Split(cmd, "\n") {
+		if !strings.Contains(l, "@@labdojo") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.TrimSpace(strings.Join(keep, "\n"))
 }
 
 // checkDetails is a plain-text account of a goal's non-passing checks:
@@ -137,7 +169,7 @@ func checkDetails(g *grade.GoalResult) string {
 		fmt.Fprintf(&b, "\n[%s] %s (on %s)\n", c.Status, c.Describe, c.Node)
 		for _, kv := range [][2]string{
 			{"expected", c.Expected}, {"observed", c.Observed}, {"message", c.Message},
-			{"command", c.Evidence.Command},
+			{"command", personCommand(c.Evidence.Command)},
 		} {
 			if kv[1] != "" {
 				fmt.Fprintf(&b, "  %-9s %s\n", kv[0]+":", indentRest(kv[1], "            "))

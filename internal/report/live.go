@@ -41,7 +41,7 @@ type liveGoal struct {
 // NewLiveText returns a progress renderer writing to w; inPlace selects
 // redraw-in-place mode (use it only when w is a terminal).
 func NewLiveText(w io.Writer, opts Options, inPlace bool) *LiveText {
-	return &LiveText{w: w, s: style{opts}, inPlace: inPlace, index: map[string]int{}}
+	return &LiveText{w: w, s: style{Options: opts}, inPlace: inPlace, index: map[string]int{}}
 }
 
 // Err returns the first write error, if any. Event and Replace stop writing

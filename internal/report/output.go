@@ -1,10 +1,15 @@
 package report
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
+
+	"github.com/labdojo/labdojo/internal/grade"
 
 	"golang.org/x/term"
 )
@@ -46,4 +51,70 @@ func UseColor(w io.Writer, getenv func(string) string) bool {
 func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// Target is where one extra report goes: `--report FORMAT:FILE`.
+type Target struct {
+	Format string
+	Path   string
+}
+
+// ParseTarget parses "FORMAT:FILE" (as in `--report junit:out/check.xml`),
+// naming the formats in the error.
+func ParseTarget(s string) (Target, error) {
+	format, path, ok := strings.Cut(s, ":")
+	if !ok || path == "" {
+		return Target{}, fmt.Errorf("--report %q: want FORMAT:FILE (formats: %s)", s, strings.Join(Formats(), ", "))
+	}
+	if _, known := formatters[format]; !known {
+		return Target{}, fmt.Errorf("--report %q: unknown format %q (want one of %s)", s, format, strings.Join(Formats(), ", "))
+	}
+	return Target{Format: format, Path: path}, nil
+}
+
+// Prepare makes sure t's file can be written before any grading runs: it
+// creates the file's directory if needed and tries a temporary file there.
+func Prepare(t Target) error {
+	dir := filepath.Dir(t.Path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("report %s: %w", t.Path, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(t.Path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("report %s: %w", t.Path, err)
+	}
+	tmp.Close()
+	return os.Remove(tmp.Name())
+}
+
+// WriteFile renders res in t's format into t's file atomically: it writes
+// a temporary file in the same directory, syncs it and renames it over the
+// target, so a reader (a CI step, a second Ctrl-C) never sees half a
+// report. Machine formats only see opts' defaults (no colour).
+func WriteFile(ctx context.Context, t Target, res *grade.Result, meta Meta) error {
+	dir := filepath.Dir(t.Path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(t.Path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("report %s: %w", t.Path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := Write(ctx, tmp, t.Format, res, meta, Options{Unicode: true}); err != nil {
+		tmp.Close()
+		return fmt.Errorf("report %s: %w", t.Path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("report %s: %w", t.Path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("report %s: %w", t.Path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("report %s: %w", t.Path, err)
+	}
+	if err := os.Rename(tmp.Name(), t.Path); err != nil {
+		return fmt.Errorf("report %s: %w", t.Path, err)
+	}
+	return nil
 }

@@ -75,7 +75,9 @@ func Formats() []string {
 
 // Write renders res in the named format to w and returns the exit code:
 // ExitPassed when the run passed, ExitFailed when it did not (or writing
-// failed), ExitUsage for an unknown format.
+// failed), ExitUsage for an unknown format. A cancelled ctx does not stop
+// it: an interrupted run's result (Result.Cancelled) is rendered like any
+// other, marked cancelled, so CI still gets a well-formed report.
 func Write(ctx context.Context, w io.Writer, format string, res *grade.Result, meta Meta, opts Options) (exitCode int, err error) {
 	f, ok := formatters[format]
 	if !ok {
@@ -83,9 +85,6 @@ func Write(ctx context.Context, w io.Writer, format string, res *grade.Result, m
 	}
 	if res == nil {
 		return ExitFailed, fmt.Errorf("report %s: no result", format)
-	}
-	if err := ctx.Err(); err != nil {
-		return ExitFailed, fmt.Errorf("report %s: %w", format, err)
 	}
 	if err := f(w, res, meta, opts); err != nil {
 		return ExitFailed, fmt.Errorf("report %s: %w", format, err)

@@ -148,8 +148,18 @@ func TestExitCodesAndFormats(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if code, err := Write(ctx, &bytes.Buffer{}, "text", res, meta, Options{}); err == nil || code != ExitFailed {
-		t.Errorf("cancelled ctx: code %d err %v", code, err)
+	cres := fixture()
+	cres.Cancelled = true
+	for _, f := range Formats() {
+		var b bytes.Buffer
+		code, err := Write(ctx, &b, f, cres, meta, Options{})
+		if err != nil || code != ExitFailed {
+			t.Errorf("%s, cancelled ctx: code %d err %v", f, code, err)
+		}
+		if mark := map[string]string{"json": `"cancelled": true`, "junit": `name="cancelled" value="true"`,
+			"tap": "# cancelled", "text": "interrupted"}[f]; !strings.Contains(b.String(), mark) {
+			t.Errorf("%s report of a cancelled run lacks %q:\n%s", f, mark, b.String())
+		}
 	}
 	if code, err := Write(context.Background(), failWriter{}, "json", res, meta, Options{}); err == nil || code != ExitFailed {
 		t.Errorf("write error: code %d err %v", code, err)
@@ -424,7 +434,10 @@ func TestTAPStructure(t *testing.T) {
 	if len(diags) != 2 {
 		t.Fatalf("%d diagnostic blocks, want 2", len(diags))
 	}
-	var d tapDiag
+	var d struct {
+		Severity string
+		Checks   []struct{ Observed, Command string }
+	}
 	if err := yaml.Unmarshal([]byte(strings.Join(diags[0], "\n")), &d); err != nil {
 		t.Fatalf("diagnostic is not YAML: %v", err)
 	}
@@ -452,7 +465,7 @@ func TestLiveText(t *testing.T) {
 	if l.Err() != nil {
 		t.Fatal(l.Err())
 	}
-	want := "✔ The router forwards IPv4    10/10\n✘ The client reaches the web server     0/20  (5 attempts)\n"
+	want := "✔ forwarding  The router forwards IPv4    10/10\n✘ client-reaches-web  The client reaches the web server     0/20  (5 attempts)\n"
 	if b.String() != want {
 		t.Errorf("append mode:\n%q\nwant\n%q", b.String(), want)
 	}

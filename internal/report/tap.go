@@ -8,33 +8,7 @@ import (
 
 	"github.com/labdojo/labdojo/internal/check"
 	"github.com/labdojo/labdojo/internal/grade"
-	"gopkg.in/yaml.v3"
 )
-
-// tapDiag is the YAML diagnostic block under a "not ok" line.
-type tapDiag struct {
-	Message     string        `yaml:"message"`
-	Severity    string        `yaml:"severity"`
-	Points      int           `yaml:"points"`
-	Awarded     int           `yaml:"awarded"`
-	HintPenalty int           `yaml:"hint_penalty,omitempty"`
-	Attempts    int           `yaml:"attempts,omitempty"`
-	DurationMS  int64         `yaml:"duration_ms"`
-	Checks      []tapDiagItem `yaml:"checks,omitempty"`
-}
-
-type tapDiagItem struct {
-	Node     string `yaml:"node"`
-	Type     string `yaml:"type"`
-	Describe string `yaml:"describe"`
-	Status   string `yaml:"status"`
-	Expected string `yaml:"expected,omitempty"`
-	Observed string `yaml:"observed,omitempty"`
-	Message  string `yaml:"message,omitempty"`
-	Command  string `yaml:"command,omitempty"`
-	ExitCode int    `yaml:"exit_code"`
-	Output   string `yaml:"output,omitempty"`
-}
 
 // tapText makes s safe for a TAP test line: one line, '#' escaped.
 func tapText(s string) string {
@@ -67,6 +41,9 @@ func writeTAP(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 			}
 		}
 	}
+	if res.Cancelled {
+		bw.WriteString("# cancelled: grading was interrupted, the result is incomplete\n")
+	}
 	verdict := "PASSED"
 	if !res.Passed {
 		verdict = "FAILED"
@@ -76,39 +53,85 @@ func writeTAP(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 	return bw.Flush()
 }
 
+// writeTAPDiag writes the YAML diagnostic block under a "not ok" line in
+// the subset of YAML that TAP::Parser's YAMLish reader (prove) and full
+// YAML parsers both read: a mapping of plain keys whose string values are
+// always one-line double-quoted scalars (newlines as \n), so no block
+// scalar (`|-`) and no blank line can end the block early.
 func writeTAPDiag(w io.Writer, g *grade.GoalResult) error {
-	d := tapDiag{
-		Message: g.Reason, Severity: "fail", Points: g.Points, Awarded: g.Awarded,
-		HintPenalty: g.HintPenalty, Attempts: g.Attempts, DurationMS: g.Duration.Milliseconds(),
-	}
+	severity := "fail"
 	if g.Status == grade.StatusError {
-		d.Severity = "error"
+		severity = "error"
 	}
+	var b strings.Builder
+	b.WriteString("  ---\n")
+	kv := func(indent, key, value string) { fmt.Fprintf(&b, "%s%s: %s\n", indent, key, value) }
+	kv("  ", "goal", yamlString(g.Name))
+	kv("  ", "message", yamlString(g.Reason))
+	kv("  ", "severity", severity)
+	kv("  ", "points", fmt.Sprint(g.Points))
+	kv("  ", "awarded", fmt.Sprint(g.Awarded))
+	if g.HintPenalty != 0 {
+		kv("  ", "hint_penalty", fmt.Sprint(g.HintPenalty))
+	}
+	if g.Attempts != 0 {
+		kv("  ", "attempts", fmt.Sprint(g.Attempts))
+	}
+	kv("  ", "duration_ms", fmt.Sprint(g.Duration.Milliseconds()))
+	first := true
 	for _, c := range g.Checks {
 		if c.Status == check.Pass {
 			continue
 		}
-		d.Checks = append(d.Checks, tapDiagItem{
-			Node: c.Node, Type: c.Type, Describe: c.Describe, Status: c.Status.String(),
-			Expected: c.Expected, Observed: c.Observed, Message: c.Message,
-			Command: c.Evidence.Command, ExitCode: c.Evidence.ExitCode, Output: c.Evidence.Output,
-		})
-	}
-	var out strings.Builder
-	enc := yaml.NewEncoder(&out)
-	enc.SetIndent(2)
-	if err := enc.Encode(d); err != nil {
-		return fmt.Errorf("yaml diagnostic: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return fmt.Errorf("yaml diagnostic: %w", err)
-	}
-	var b strings.Builder
-	b.WriteString("  ---\n")
-	for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
-		b.WriteString("  " + line + "\n")
+		if first {
+			b.WriteString("  checks:\n")
+			first = false
+		}
+		fmt.Fprintf(&b, "    - node: %s\n", yamlString(c.Node))
+		const in = "      "
+		kv(in, "type", yamlString(c.Type))
+		kv(in, "describe", yamlString(c.Describe))
+		kv(in, "status", yamlString(c.Status.String()))
+		for _, f := range [][2]string{{"expected", c.Expected}, {"observed", c.Observed}, {"message", c.Message},
+			{"command", personCommand(c.Evidence.Command)}} {
+			if f[1] != "" {
+				kv(in, f[0], yamlString(f[1]))
+			}
+		}
+		kv(in, "exit_code", fmt.Sprint(c.Evidence.ExitCode))
+		if c.Evidence.Output != "" {
+			kv(in, "output", yamlString(c.Evidence.Output))
+		}
 	}
 	b.WriteString("  ...\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// yamlString is s as a one-line YAML double-quoted scalar. Escapes are
+// those YAML and TAP::Parser::YAMLish::Reader share: \\ \" \n \t \r and
+// \xNN for other control characters; invalid UTF-8 becomes U+FFFD.
+func yamlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

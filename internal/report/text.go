@@ -12,13 +12,18 @@ import (
 )
 
 const (
-	maxLabelWidth   = 50
+	maxIDWidth      = 24
+	maxLabelWidth   = 72
 	maxDetailWidth  = 160
 	maxObservedRows = 5
 )
 
 // style applies marks, colours and typography per Options.
-type style struct{ Options }
+type style struct {
+	Options
+	// idWidth aligns the titles after goal ids (0: no alignment).
+	idWidth int
+}
 
 const (
 	ansiReset  = "\x1b[0m"
@@ -93,9 +98,17 @@ func checkStatus(st check.Status) string {
 // as two, so Japanese goal titles line up.
 func pad(s string, width int) string { return i18n.PadRight(s, width) }
 
-// goalLine is the one-line summary of a goal: mark, label, points.
+// goalText is a goal's id (what `dojo hint GOAL` takes), then its title.
+func (s style) goalText(g *grade.GoalResult) string {
+	if g.Title == "" || g.Title == g.Name {
+		return clean(g.Name)
+	}
+	return pad(clean(g.Name), s.idWidth) + "  " + clean(g.Title)
+}
+
+// goalLine is the one-line summary of a goal: mark, id and title, points.
 func (s style) goalLine(g *grade.GoalResult, labelWidth int) string {
-	label := pad(truncate(clean(goalLabel(g)), labelWidth, s.ell()), labelWidth)
+	label := pad(truncate(s.goalText(g), labelWidth, s.ell()), labelWidth)
 	pts := fmt.Sprintf("%d/%d", g.Awarded, g.Points)
 	line := fmt.Sprintf("%s %s  %7s", s.mark(g.Status), label, pts)
 	var notes []string
@@ -111,16 +124,24 @@ func (s style) goalLine(g *grade.GoalResult, labelWidth int) string {
 	return strings.TrimRight(line, " ")
 }
 
-func labelWidth(res *grade.Result) int {
+func (s style) labelWidth(res *grade.Result) int {
 	w := 0
 	for i := range res.Goals {
-		w = max(w, i18n.Width(clean(goalLabel(&res.Goals[i]))))
+		w = max(w, i18n.Width(s.goalText(&res.Goals[i])))
 	}
 	return min(w, maxLabelWidth)
 }
 
+func idWidth(res *grade.Result) int {
+	w := 0
+	for i := range res.Goals {
+		w = max(w, i18n.Width(clean(res.Goals[i].Name)))
+	}
+	return min(w, maxIDWidth)
+}
+
 func writeText(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
-	s := style{opts}
+	s := style{Options: opts, idWidth: idWidth(res)}
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format+"\n", a...) }
 
@@ -145,7 +166,7 @@ func writeText(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 		p("")
 	}
 
-	lw := labelWidth(res)
+	lw := s.labelWidth(res)
 	for i := range res.Goals {
 		g := &res.Goals[i]
 		p("%s", s.goalLine(g, lw))
@@ -246,7 +267,7 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 			field(name, c.Message)
 		}
 		if c.Evidence.Command != "" {
-			field(s.word(i18n.MsgFieldCommand), firstLine(clean(check.CommandSummary(c.Evidence.Command)), maxDetailWidth, s.ell()))
+			field(s.word(i18n.MsgFieldCommand), firstLine(clean(personCommand(c.Evidence.Command)), maxDetailWidth, s.ell()))
 		}
 	}
 }

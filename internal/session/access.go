@@ -3,6 +3,8 @@ package session
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -86,6 +88,14 @@ func (s *Service) SSHConfig(ctx context.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	key, err := sshConfigPath(s.Store().UserKeyFile(inst))
+	if err != nil {
+		return "", err
+	}
+	known, err := sshConfigPath(s.Store().KnownHostsFile(inst))
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# OpenSSH client configuration for labdojo instance %q.\n# Use: ssh -F THIS_FILE NODE   (also scp -F, rsync -e 'ssh -F THIS_FILE')\n", inst)
 	nodes := make([]string, 0, len(targets))
@@ -110,8 +120,8 @@ func (s *Service) SSHConfig(ctx context.Context, name string) (string, error) {
 			fmt.Fprintf(&b, "  ProxyCommand %s\n", pc)
 		}
 		fmt.Fprintf(&b, "  HostName %s\n  Port %s\n  User root\n", host, port)
-		fmt.Fprintf(&b, "  IdentityFile %s\n  IdentitiesOnly yes\n", s.Store().UserKeyFile(inst))
-		fmt.Fprintf(&b, "  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n", s.Store().KnownHostsFile(inst))
+		fmt.Fprintf(&b, "  IdentityFile %s\n  IdentitiesOnly yes\n", key)
+		fmt.Fprintf(&b, "  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n", known)
 		fmt.Fprintf(&b, "  HostKeyAlias %s\n  GlobalKnownHostsFile /dev/null\n  UpdateHostKeys no\n  LogLevel ERROR\n", engine.HostAlias(inst, n))
 	}
 	return b.String(), nil
@@ -119,7 +129,10 @@ func (s *Service) SSHConfig(ctx context.Context, name string) (string, error) {
 
 // Inventory renders an Ansible YAML inventory for the named instance (or
 // the only one): group "all" with every node, plus one group per lab
-// network.
+// network ("net_" + network, so a network cannot collide with a node
+// block) and one per node block made with count ("web" for web-1, web-2).
+// Every path is quoted for YAML and, inside ssh arguments, for shlex and
+// ssh_config.
 func (s *Service) Inventory(ctx context.Context, name string) (string, error) {
 	inst, targets, st, err := s.access(ctx, name)
 	if err != nil {
@@ -129,13 +142,16 @@ func (s *Service) Inventory(ctx context.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	known, err := sshOption("UserKnownHostsFile", s.Store().KnownHostsFile(inst))
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Ansible inventory for labdojo instance %q: ansible -i THIS_FILE all -m ping\n", inst)
 	b.WriteString("all:\n  vars:\n    ansible_user: root\n")
-	fmt.Fprintf(&b, "    ansible_ssh_private_key_file: %q\n", s.Store().UserKeyFile(inst))
-	fmt.Fprintf(&b, "    ansible_ssh_common_args: %q\n", "-o IdentitiesOnly=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="+s.Store().KnownHostsFile(inst))
+	fmt.Fprintf(&b, "    ansible_ssh_private_key_file: %s\n", yamlQuote(s.Store().UserKeyFile(inst)))
+	fmt.Fprintf(&b, "    ansible_ssh_common_args: %s\n", yamlQuote("-o IdentitiesOnly=yes -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null "+known))
 	b.WriteString("    ansible_python_interpreter: /usr/bin/python3\n  hosts:\n")
-	groups := map[string][]string{}
 	for _, n := range st.Nodes {
 		t, ok := targets[n.Name]
 		if !ok {
@@ -148,11 +164,10 @@ func (s *Service) Inventory(ctx context.Context, name string) (string, error) {
 				return "", err
 			}
 		}
-		fmt.Fprintf(&b, "    %s:\n      ansible_host: %s\n      ansible_port: %s\n      ansible_ssh_extra_args: %q\n", n.Name, host, port, extra)
-		for _, d := range n.Data {
-			groups[d.Network] = append(groups[d.Network], n.Name)
-		}
+		fmt.Fprintf(&b, "    %s:\n      ansible_host: %s\n      ansible_port: %s\n      ansible_ssh_extra_args: %s\n",
+			n.Name, yamlQuote(host), port, yamlQuote(extra))
 	}
+	groups := nodeGroups(st.Nodes, targets)
 	if len(groups) > 0 {
 		b.WriteString("  children:\n")
 		names := make([]string, 0, len(groups))
@@ -161,7 +176,7 @@ func (s *Service) Inventory(ctx context.Context, name string) (string, error) {
 		}
 		sort.Strings(names)
 		for _, g := range names {
-			fmt.Fprintf(&b, "    %s:\n      hosts:\n", strings.ReplaceAll(g, "-", "_"))
+			fmt.Fprintf(&b, "    %s:\n      hosts:\n", g)
 			for _, n := range groups[g] {
 				fmt.Fprintf(&b, "        %s: {}\n", n)
 			}
@@ -169,3 +184,38 @@ func (s *Service) Inventory(ctx context.Context, name string) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// nodeGroups are the inventory's groups of the nodes that have a target:
+// "net_<network>" per lab network, "<block>" per node block made with
+// count (prefixed "block_" when that would clash with a host or another
+// group kind).
+func nodeGroups(nodes []engine.NodeStatus, targets map[string]sshx.Target) map[string][]string {
+	groups := map[string][]string{}
+	hosts := map[string]bool{}
+	for _, n := range nodes {
+		hosts[n.Name] = true
+	}
+	for _, n := range nodes {
+		if _, ok := targets[n.Name]; !ok {
+			continue
+		}
+		for _, d := range n.Data {
+			g := groupName("net_", d.Network)
+			if !slices.Contains(groups[g], n.Name) {
+				groups[g] = append(groups[g], n.Name)
+			}
+		}
+		if m := countedNode.FindStringSubmatch(n.Name); m != nil {
+			g := groupName("", m[1])
+			if hosts[g] || g == "all" || g == "ungrouped" || strings.HasPrefix(g, "net_") {
+				g = "block_" + g // a group may not share a host's name
+			}
+			groups[g] = append(groups[g], n.Name)
+		}
+	}
+	return groups
+}
+
+// countedNode matches the names a node block with count gives its nodes
+// (web-1, web-2 for block "web").
+var countedNode = regexp.MustCompile(`^(.+)-[0-9]+$`)

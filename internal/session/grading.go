@@ -71,10 +71,10 @@ func (g *Grader) Round(ctx context.Context, progress func(grade.Event)) (*grade.
 	}
 	opts := grade.BatchOptions(grade.Options{PassPercent: g.Scenario.Pass, HintPenalty: penalty, Progress: progress})
 	res := grade.Run(ctx, g.runner, g.goals, opts)
+	g.Meta.Generated = time.Now().UTC()
 	if res.Cancelled {
 		return res, nil
 	}
-	g.Meta.Generated = time.Now().UTC()
 	return res, g.s.Store().AppendHistory(g.Instance, historyOf(g.Scenario, g.labSum, res))
 }
 

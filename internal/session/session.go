@@ -36,6 +36,9 @@ type Service struct {
 	Executable string
 	// Keeper tunes the per-instance connection keeper (see KeeperConfig).
 	Keeper KeeperConfig
+	// DefaultInstance names the instance when a command names none
+	// (DOJO_INSTANCE); empty means the only running one.
+	DefaultInstance string
 }
 
 // Store is the state store of the service's engine.
@@ -79,16 +82,23 @@ func CountErrors(d hcl.Diagnostics) int {
 	return n
 }
 
-// ResolveInstance returns name when set, else the only running instance
-// (preferring instances that have nodes over network-only leftovers).
+// ResolveInstance returns name when set, else Service.DefaultInstance
+// (DOJO_INSTANCE), else the only running instance this state directory
+// knows (preferring instances that have nodes over network-only
+// leftovers). Instances created from another state directory never count
+// for the default; they are named in the error when nothing else runs.
 func (s *Service) ResolveInstance(ctx context.Context, name string) (string, error) {
 	if name != "" {
 		return name, nil
 	}
-	names, err := s.Engine.Instances(ctx)
+	if s.DefaultInstance != "" {
+		return s.DefaultInstance, nil
+	}
+	running, err := s.Engine.Instances(ctx)
 	if err != nil {
 		return "", err
 	}
+	names, others := s.splitKnown(running)
 	if len(names) > 1 {
 		nodes, err := s.Engine.NodesByInstance(ctx)
 		if err != nil {
@@ -106,19 +116,40 @@ func (s *Service) ResolveInstance(ctx context.Context, name string) (string, err
 	}
 	switch len(names) {
 	case 0:
+		if len(others) > 0 {
+			return "", inputf("no instance of this state directory is running (running from another state directory: %s; name one, or set DOJO_STATE_DIR)", strings.Join(others, ", "))
+		}
 		return "", inputf("no instance is running (start one with `dojo up LAB` or `dojo start SCENARIO`)")
 	case 1:
 		return names[0], nil
 	}
-	return "", inputf("several instances are running (%s): name one", strings.Join(names, ", "))
+	return "", inputf("several instances are running (%s): name one (argument, --name or DOJO_INSTANCE)", strings.Join(names, ", "))
+}
+
+// splitKnown splits instance names into those this state directory knows
+// (it holds their instance file) and the others, each sorted.
+func (s *Service) splitKnown(names []string) (known, others []string) {
+	for _, n := range names {
+		if _, err := s.Store().Load(n); err == nil {
+			known = append(known, n)
+		} else {
+			others = append(others, n)
+		}
+	}
+	slices.Sort(known)
+	slices.Sort(others)
+	return known, others
 }
 
 // ResolveNode turns "node" or "instance/node" into an instance and a node
-// name. Without an instance (in ref or instance), the only running
-// instance that has the node is used.
+// name. Without an instance (in ref, instance or DefaultInstance), the
+// only running instance of this state directory that has the node is used.
 func (s *Service) ResolveNode(ctx context.Context, ref, instance string) (string, string, error) {
 	if inst, node, ok := strings.Cut(ref, "/"); ok {
 		return inst, node, nil
+	}
+	if instance == "" {
+		instance = s.DefaultInstance
 	}
 	if instance != "" {
 		return instance, ref, nil
@@ -127,21 +158,26 @@ func (s *Service) ResolveNode(ctx context.Context, ref, instance string) (string
 	if err != nil {
 		return "", "", err
 	}
-	var with, names []string
-	for inst, ns := range nodes {
-		names = append(names, inst)
-		if slices.Contains(ns, ref) {
+	all := make([]string, 0, len(nodes))
+	for inst := range nodes {
+		all = append(all, inst)
+	}
+	names, others := s.splitKnown(all)
+	var with []string
+	for _, inst := range names {
+		if slices.Contains(nodes[inst], ref) {
 			with = append(with, inst)
 		}
 	}
-	slices.Sort(names)
-	slices.Sort(with)
 	switch len(with) {
 	case 1:
 		return with[0], ref, nil
 	case 0:
-		if len(names) == 0 {
+		if len(names) == 0 && len(others) == 0 {
 			return "", "", inputf("no instance is running (start one with `dojo up LAB`)")
+		}
+		if len(names) == 0 {
+			return "", "", inputf("no instance of this state directory is running (running from another state directory: %s)", strings.Join(others, ", "))
 		}
 		return "", "", inputf("no running instance has a node %q (instances: %s)", ref, strings.Join(names, ", "))
 	}

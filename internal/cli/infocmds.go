@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func (a *app) versionCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print dojo's version (and with --format json, the schema versions it writes)",
+		Args:  cobra.NoArgs,
+	}
+	format := formatFlag(cmd, "text", "json")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		v := versionJSON()
+		if format.value == "json" {
+			return a.out.json(v)
+		}
+		a.out.printf("dojo %s (%s, %s)\n", v.Version, v.GoVersion, v.Platform)
+		return nil
+	}
+	return cmd
+}
+
+func (a *app) historyCmd() *cobra.Command {
+	var name string
+	cmd := &cobra.Command{
+		Use:   "history [NAME]",
+		Short: "List the graded runs of an instance (from its state directory)",
+		Long: `List every graded run (dojo check) of the instance, oldest first: when, the
+score, whether it passed, and which goals passed. Read-only; the record is
+history.jsonl in the instance's state directory.`,
+		Args: cobra.MaximumNArgs(1),
+	}
+	format := formatFlag(cmd, "text", "json")
+	nameFlag(cmd, &name)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		inst, err := instanceName(name, firstArg(args))
+		if err != nil {
+			return err
+		}
+		svc, err := a.service(cmd.Context())
+		if err != nil {
+			return err
+		}
+		inst, recs, bad, err := svc.History(cmd.Context(), inst)
+		if err != nil {
+			return err
+		}
+		if format.value == "json" {
+			return a.out.json(historyJSON(inst, recs, bad))
+		}
+		for _, b := range bad {
+			a.infof("Warning: %v", b)
+		}
+		if len(recs) == 0 {
+			a.infof("Instance %s has no graded runs yet (grade with `dojo check`).", inst)
+			return nil
+		}
+		var rows [][]string
+		for i, r := range recs {
+			verdict := "failed"
+			if r.Passed {
+				verdict = "PASSED"
+			}
+			var passed []string
+			for g, st := range r.Goals {
+				if st == "passed" {
+					passed = append(passed, g)
+				}
+			}
+			sort.Strings(passed)
+			rows = append(rows, []string{fmt.Sprint(i + 1), r.Time.Local().Format(time.DateTime), r.Scenario,
+				fmt.Sprintf("%d/%d", r.Score, r.Max), fmt.Sprintf("%.1f%%", r.Percent), verdict,
+				fmt.Sprintf("%d/%d", len(passed), len(r.Goals)), strings.Join(passed, " ")})
+		}
+		return a.out.table([]string{"RUN", "TIME", "SCENARIO", "SCORE", "PERCENT", "RESULT", "GOALS", "PASSING"}, rows)
+	}
+	return cmd
+}
