@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labdojo/labdojo/internal/check"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/labdojo/labdojo/scenarios"
 )
@@ -33,7 +34,7 @@ func TestCatalog(t *testing.T) {
 	}
 	var times []string
 	for _, p := range paths {
-		s, _, diags := scenario.LoadFS(scenarios.Bundled(), p, scenario.Options{})
+		s, _, diags := scenario.LoadFS(scenarios.Bundled(), p, scenario.Options{Checks: check.Catalog()})
 		if diags.HasErrors() {
 			t.Fatalf("%s: %s", p, diags.Error())
 		}

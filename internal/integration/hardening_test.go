@@ -149,7 +149,9 @@ node "set" {
 	// 400 background processes in a node limited to 300: the forks stop
 	// at the limit (the host's view of the node's cgroup says so) and the
 	// node survives.
-	nodeExec(t, "it-limits", "set", "for i in $(seq 400); do sleep 6 & done 2>/dev/null")
+	// Long sleeps: on a loaded machine the loop itself can take seconds,
+	// and short ones would end before the last forks.
+	nodeExec(t, "it-limits", "set", "for i in $(seq 400); do sleep 120 & done 2>/dev/null")
 	var id string
 	cs, _ := rt.ListContainers(context.Background(), engine.InstanceLabels("it-limits"))
 	for _, c := range cs {
@@ -169,7 +171,8 @@ node "set" {
 	if err != nil || procs < 250 || procs > 300 {
 		t.Errorf("processes in a node limited to 300 after 400 forks: %d (%v)", procs, err)
 	}
-	time.Sleep(7 * time.Second)
+	// The node still answers once the sleeps are gone.
+	nodeExec(t, "it-limits", "set", "pkill -x sleep; true")
 	nodeExec(t, "it-limits", "set", "true")
 }
 
