@@ -28,6 +28,9 @@ type Grader struct {
 	runner grade.Runner
 	pool   *sshx.Pool
 	labSum string
+	// changed: the scenario file is not the one the instance was started
+	// from; every run is marked so in the history.
+	changed bool
 }
 
 // Grader prepares grading of the named instance (or the only one): it
@@ -50,12 +53,17 @@ func (s *Service) Grader(ctx context.Context, name string) (*Grader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Grader{
+	g := &Grader{
 		s: s, Instance: is.Instance, Scenario: sc, goals: goals, pool: pool, labSum: is.Meta.LabHash,
 		runner: grade.NewBatcher(grade.SSHExec(pool, targets)),
 		Meta: report.Meta{Scenario: sc.Name, Title: sc.Title, Instance: is.Instance, Lab: sc.Lab, Track: sc.Track,
 			PassPercent: sc.Pass, ToolVersion: s.Version},
-	}, nil
+	}
+	if started := is.Meta.ScenarioHash; started != "" && started != is.Loaded.Scenario.Hash {
+		g.changed = true
+		g.Warnings = append(g.Warnings, fmt.Errorf("scenario %q changed since instance %q was started from it: runs are graded against the file as it is now and marked as such in the history (start a fresh instance to grade the exercise as published)", sc.Name, is.Instance))
+	}
+	return g, nil
 }
 
 // Close releases the SSH connections.
@@ -75,7 +83,9 @@ func (g *Grader) Round(ctx context.Context, progress func(grade.Event)) (*grade.
 	if res.Cancelled {
 		return res, nil
 	}
-	return res, g.s.Store().AppendHistory(g.Instance, historyOf(g.Scenario, g.labSum, res))
+	h := historyOf(g.Scenario, g.labSum, res)
+	h.ScenarioChanged = g.changed
+	return res, g.s.Store().AppendHistory(g.Instance, h)
 }
 
 func historyOf(sc *scenario.Scenario, labHash string, res *grade.Result) state.HistoryRecord {

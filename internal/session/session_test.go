@@ -189,3 +189,40 @@ func TestSetupFailureNamesTheScript(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestChangedScenarioMarksRuns: a scenario edited after `start` is graded
+// as it now is, with a warning, and every such run is marked in the
+// history (issue 9: records could be forged by editing the scenario).
+func TestChangedScenarioMarksRuns(t *testing.T) {
+	s, _, dir := newService(t)
+	ctx := context.Background()
+	ref := filepath.Join(dir, "drill")
+	if _, err := s.Start(ctx, ref, UpRequest{MgmtSubnet: "172.30.5.0/24"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	grade := func() (*Grader, bool) {
+		g, err := s.Grader(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer g.Close()
+		if _, err := g.Round(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		return g, len(g.Warnings) > 0
+	}
+	if _, warned := grade(); warned {
+		t.Fatal("warned before any edit")
+	}
+	if err := os.WriteFile(filepath.Join(ref, "scenario.hcl"), []byte(testScenario+"\n# edited\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, warned := grade()
+	if !warned || !strings.Contains(g.Warnings[0].Error(), "changed since") {
+		t.Fatalf("no warning after an edit: %v", g.Warnings)
+	}
+	_, recs, _, err := s.History(ctx, "")
+	if err != nil || len(recs) != 2 || recs[0].ScenarioChanged || !recs[1].ScenarioChanged || recs[0].ScenarioHash == recs[1].ScenarioHash {
+		t.Errorf("history: %+v %v", recs, err)
+	}
+}

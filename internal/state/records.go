@@ -63,6 +63,10 @@ type HistoryRecord struct {
 	Passed       bool              `json:"passed"`
 	Goals        map[string]string `json:"goals"`
 	Duration     float64           `json:"duration_seconds"`
+	// ScenarioChanged marks a run graded against a scenario file that
+	// changed since the instance was started (its hash is ScenarioHash;
+	// the start's is in instance.json).
+	ScenarioChanged bool `json:"scenario_changed,omitempty"`
 }
 
 // HintRecord is one line of hints.jsonl: one revealed hint.
