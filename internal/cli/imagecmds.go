@@ -85,10 +85,7 @@ func (a *app) imageLsCmd() *cobra.Command {
 				return err
 			}
 			if format.value == "json" {
-				if list == nil {
-					list = []image.Info{}
-				}
-				return a.out.json(list)
+				return a.out.json(imageLsDoc{Schema: schemaImage, Images: nonNil(list)})
 			}
 			return a.out.table(imageRows(list))
 		},
@@ -237,4 +234,14 @@ func (a *app) ensureVariants(ctx context.Context, l *lab.Lab, base string) error
 		return withCode(ExitUsage, err)
 	}
 	return err
+}
+
+// schemaImage names the layout of `dojo image ls --format json`
+// (docs/cli-json.schema.json, $defs/image).
+const schemaImage = "labdojo.image/v1"
+
+// imageLsDoc is the `dojo image ls --format json` document.
+type imageLsDoc struct {
+	Schema string       `json:"schema"`
+	Images []image.Info `json:"images"`
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labdojo/labdojo/internal/engine"
 	"github.com/labdojo/labdojo/internal/report"
+	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/labdojo/labdojo/internal/session"
 	"github.com/labdojo/labdojo/internal/state"
 )
@@ -47,9 +48,11 @@ type startDoc struct {
 	Brief    string              `json:"brief"`
 }
 
-func startJSON(res *session.StartResult) startDoc {
-	return startDoc{Schema: schemaStart, Instance: res.Instance, Scenario: res.Scenario.Name,
-		Title: res.Scenario.Title, Nodes: nonNil(res.Up.Nodes), Brief: res.Scenario.Brief}
+// startJSON builds the start document; sc is the scenario localized to
+// the learner's language (title and brief).
+func startJSON(res *session.StartResult, sc *scenario.Scenario) startDoc {
+	return startDoc{Schema: schemaStart, Instance: res.Instance, Scenario: sc.Name,
+		Title: sc.Title, Nodes: nonNil(res.Up.Nodes), Brief: sc.Brief}
 }
 
 type statusDoc struct {

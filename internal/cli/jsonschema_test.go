@@ -32,7 +32,7 @@ func validateJSONDoc(def, doc string) error {
 	schemaOnce.Do(func() {
 		c := jsonschema.NewCompiler()
 		c.AssertFormat()
-		for _, f := range []string{"cli-json.schema.json", "check-json.schema.json"} {
+		for _, f := range []string{"cli-json.schema.json", "check-json.schema.json", "report-json.schema.json"} {
 			data, err := os.ReadFile(filepath.Join(docsDir(), f))
 			if err != nil {
 				schemaErr = err
@@ -43,7 +43,12 @@ func validateJSONDoc(def, doc string) error {
 				schemaErr = fmt.Errorf("%s: %w", f, err)
 				return
 			}
-			if err := c.AddResource("mem://labdojo/"+f, v); err != nil {
+			url := "mem://labdojo/" + f
+			if f == "report-json.schema.json" {
+				// cli-json.schema.json's $defs/report refers to it by its $id.
+				url = "https://labdojo.dev/schema/report-json/v1"
+			}
+			if err := c.AddResource(url, v); err != nil {
 				schemaErr = err
 				return
 			}

@@ -138,7 +138,7 @@ func (a *app) printStart(res *session.StartResult, format string) error {
 		a.infof("%s", a.msg(i18n.MsgStartChanged, res.Instance))
 	}
 	if format == "json" {
-		return a.out.json(startJSON(res))
+		return a.out.json(startJSON(res, sc))
 	}
 	a.printNodes(a.errOut, res.Instance, res.Up.Nodes, false)
 	a.out.printf("\n")
