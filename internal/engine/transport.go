@@ -19,8 +19,12 @@ func (e *Engine) Dialer() *sshx.Dialer {
 		e.dialer = &sshx.Dialer{
 			Mode:   e.Transport,
 			TCP:    e.Dial,
-			Exec:   sshx.ExecFunc(e.RT.ExecStream),
 			Remote: e.Identity.Endpoint != "" && (!e.Identity.Local || e.Identity.Key != ""),
+		}
+		// The connection keeper's engine has no runtime: it dials
+		// directly (an exec stream needs the engine's API).
+		if e.RT != nil {
+			e.dialer.Exec = sshx.ExecFunc(e.RT.ExecStream)
 		}
 	})
 	return e.dialer

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"testing"
 
 	"github.com/labdojo/labdojo/internal/runtime"
 )
@@ -16,4 +17,13 @@ func (f *fakeRT) ExecStream(context.Context, string, []string) (io.ReadWriteClos
 // Identity implements runtime.Runtime.
 func (f *fakeRT) Identity(context.Context) (runtime.EngineIdentity, error) {
 	return runtime.EngineIdentity{Endpoint: "fake://", Local: true}, nil
+}
+
+// TestDialerWithoutRuntime: the connection keeper's engine has no runtime;
+// its dialer dials directly instead of panicking on the missing exec API.
+func TestDialerWithoutRuntime(t *testing.T) {
+	e := &Engine{}
+	if d := e.Dialer(); d == nil || d.Exec != nil {
+		t.Fatalf("dialer %+v", d)
+	}
 }
