@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/labdojo/labdojo/internal/shellquote"
 	"io/fs"
 	"net/netip"
 	"path"
@@ -142,8 +143,8 @@ func (p *Plan) bootFirst(np *NodePlan, w func(string, ...any)) {
 	w("  [ -s %s ] || fail 'the SSH host key was not placed'", HostKeyPath)
 	for _, f := range np.Node.Files {
 		if f.Owner != "" {
-			w("  chown %s %s || fail %s", shellQuote(f.Owner), shellQuote(f.Path), shellQuote("cannot chown "+f.Path+" to "+f.Owner))
-			w("  chmod %s %s", fileMode(f), shellQuote(f.Path))
+			w("  chown %s %s || fail %s", shellquote.Quote(f.Owner), shellquote.Quote(f.Path), shellquote.Quote("cannot chown "+f.Path+" to "+f.Owner))
+			w("  chmod %s %s", fileMode(f), shellquote.Quote(f.Path))
 		}
 	}
 	w("  mkdir -p %s && : >%s", path.Dir(PlacedMarker), PlacedMarker)
@@ -246,7 +247,7 @@ func (p *Plan) hostsArgs(np *NodePlan) string {
 	var out []string
 	for _, l := range strings.Split(p.hostsLines(np), "\n") {
 		if l != "" {
-			out = append(out, shellQuote(l))
+			out = append(out, shellquote.Quote(l))
 		}
 	}
 	return strings.Join(out, " ")
@@ -272,9 +273,4 @@ func (p *Plan) hostsLines(self *NodePlan) string {
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-// shellQuote quotes s for POSIX sh.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

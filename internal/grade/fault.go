@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/labdojo/labdojo/internal/shellquote"
 	"regexp"
 	"strings"
 	"time"
@@ -122,7 +123,7 @@ func faultDownScript(id, ifaces string) string {
 	return `set -u
 d=/run/labdojo-faults
 mkdir -p "$d" || exit 1
-ids=` + shellQuote(ifaces) + `
+ids=` + shellquote.Quote(ifaces) + `
 if [ -z "$ids" ]; then
 	for p in /sys/class/net/eth*; do
 		i=${p##*/}
@@ -163,10 +164,6 @@ done <"$d/` + id + `.routes"
 rm -f "$d/` + id + `.links" "$d/` + id + `.routes"
 exit $rc
 `
-}
-
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // applyFaults applies gl's faults in order. On failure it undoes those

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/labdojo/labdojo/internal/shellquote"
 	"io"
 	"net/http"
 	"os"
@@ -334,7 +335,7 @@ func writeFiles(dir string) error {
 // stdout, with the image files installed and the tree cleaned by hooks.
 // filesDir holds the files written by writeFiles.
 func mmdebstrapArgs(filesDir, mirror string) []string {
-	q := func(name string) string { return shellQuote(filepath.Join(filesDir, name)) }
+	q := func(name string) string { return shellquote.Quote(filepath.Join(filesDir, name)) }
 	args := []string{
 		"--variant=minbase",
 		"--include=" + strings.Join(Packages, ","),
@@ -420,9 +421,4 @@ func (b *builder) mirror() string {
 		return strings.TrimRight(m, "/")
 	}
 	return hostMirror(b.sourcesRoot)
-}
-
-// shellQuote quotes s for sh.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
