@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,26 +32,41 @@ func (a *app) keeperConfig() session.KeeperConfig {
 // nothing; its state directory's keeper.log gets its errors.
 func (a *app) keeperCmd() *cobra.Command {
 	var idle time.Duration
+	var engineKey string
 	cmd := &cobra.Command{
 		Use:    "keeper INSTANCE",
 		Short:  "Keep an instance's SSH connections warm for other dojo commands (started automatically)",
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// The keeper needs the state directory and SSH, not the
-			// engine: it starts in milliseconds even when the engine is
-			// busy.
-			st, err := state.OpenEnv(a.opts.Getenv)
-			if err != nil {
-				return withCode(ExitEnviron, err)
-			}
-			svc := &session.Service{Engine: &engine.Engine{Store: st}, Version: version()}
 			if idle <= 0 {
 				idle = session.DefaultKeeperIdle
 			}
-			return svc.ServeKeeper(cmd.Context(), args[0], idle)
+			ctx := cmd.Context()
+			if (a.transport == "" || a.transport == "direct") && engineKey == "" {
+				// Direct TCP to the default engine's nodes needs the
+				// state directory and SSH, not the engine: the keeper
+				// starts in milliseconds even when the engine is busy.
+				st, err := state.OpenEnv(a.opts.Getenv)
+				if err != nil {
+					return withCode(ExitEnviron, err)
+				}
+				svc := &session.Service{Engine: &engine.Engine{Store: st}, Version: version()}
+				return svc.ServeKeeper(ctx, args[0], idle)
+			}
+			// The exec transport, or another engine's state: the
+			// engine the starting command used (same environment).
+			svc, err := a.service(ctx)
+			if err != nil {
+				return err
+			}
+			if got := svc.Engine.Identity.Key; got != engineKey {
+				return fmt.Errorf("keeper for engine %q started against engine %q", engineKey, got)
+			}
+			return svc.ServeKeeper(ctx, args[0], idle)
 		},
 	}
 	cmd.Flags().DurationVar(&idle, "idle", session.DefaultKeeperIdle, "exit after this long without clients")
+	cmd.Flags().StringVar(&engineKey, "engine-key", "", "the engine's state key (set by the starting command)")
 	return cmd
 }

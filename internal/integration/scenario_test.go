@@ -544,7 +544,10 @@ func TestCheckTypes(t *testing.T) {
 
 	t.Run("sshd-stopped-gives-errors", func(t *testing.T) {
 		ctx := context.Background()
-		res, err := rt.Exec(ctx, engine.ContainerName("it-checks", "b"), runtime.ExecSpec{Cmd: []string{"sh", "-c", "service ssh stop"}})
+		// Stopping the listener alone leaves established connections
+		// (the connection keeper's) serving, as OpenSSH's
+		// ControlPersist would: end them too, as a crashed sshd would.
+		res, err := rt.Exec(ctx, engine.ContainerName("it-checks", "b"), runtime.ExecSpec{Cmd: []string{"sh", "-c", "service ssh stop; pkill -x sshd; true"}})
 		if err != nil || res.ExitCode != 0 {
 			t.Fatalf("stopping sshd: %v %d", err, res.ExitCode)
 		}

@@ -87,7 +87,7 @@ func (s *Service) viaKeeper(instance string, signer ssh.Signer) func(context.Con
 		if err == nil {
 			return cl, nil
 		}
-		once.Do(func() { spawnErr = s.spawnKeeper(instance) })
+		once.Do(func() { spawnErr = s.spawnKeeper(ctx, instance, t) })
 		if spawnErr != nil {
 			return nil, errors.Join(spawnErr, sshx.ErrDirect)
 		}
@@ -115,7 +115,7 @@ func (s *Service) dialKeeper(ctx context.Context, instance string, signer ssh.Si
 	if err != nil {
 		return nil, err
 	}
-	return sshx.DialKeeper(ctx, s.KeeperSocket(instance), signer, key, t)
+	return sshx.DialKeeper(ctx, s.KeeperSocket(instance), signer, key, t, s.Engine.Dialer().Chosen())
 }
 
 func (s *Service) keeperKey(instance string) (ssh.PublicKey, error) {
@@ -128,11 +128,16 @@ func (s *Service) keeperKey(instance string) (ssh.PublicKey, error) {
 }
 
 // spawnKeeper starts `dojo keeper INSTANCE` in its own session, detached
-// from the terminal, logging to keeper.log in the state directory.
-func (s *Service) spawnKeeper(instance string) error {
+// from the terminal, logging to keeper.log in the state directory. The
+// keeper reaches nodes by the transport this process uses for t (deciding
+// it first in auto mode), on the same engine.
+func (s *Service) spawnKeeper(ctx context.Context, instance string, t sshx.Target) error {
+	tr, err := s.Engine.Dialer().Resolve(ctx, t)
+	if err != nil {
+		return err
+	}
 	exe := s.Keeper.Exe
 	if exe == "" {
-		var err error
 		if exe, err = os.Executable(); err != nil {
 			return err
 		}
@@ -142,7 +147,8 @@ func (s *Service) spawnKeeper(instance string) error {
 		return err
 	}
 	defer logf.Close()
-	cmd := exec.Command(exe, "keeper", instance, "--idle", s.keeperIdle().String())
+	cmd := exec.Command(exe, "keeper", instance, "--idle", s.keeperIdle().String(),
+		"--transport", string(tr), "--engine-key", s.Engine.Identity.Key)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Dir = "/"
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -244,6 +250,7 @@ func (s *Service) ServeKeeper(ctx context.Context, instance string, idle time.Du
 	}
 	pool := sshx.NewPool(signer, s.Engine.PoolOptions(sshx.PoolOptions{}))
 	k := &sshx.Keeper{Pool: pool, HostKey: hostKey, Authorized: signer.PublicKey(), Idle: idle,
+		Transport: s.Engine.Dialer().Chosen(),
 		Gone: func() bool {
 			fi, err := os.Stat(sock)
 			if err != nil || !os.SameFile(fi, mine) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,7 +37,45 @@ const (
 	KeeperExitRequest = "exit@labdojo"
 	// KeeperStatsRequest returns the keeper's counters as JSON (KeeperStats).
 	KeeperStatsRequest = "stats@labdojo"
+	// keeperConnectRequest, sent by DialKeeper right after the handshake,
+	// makes the keeper reach the node before the client relies on it; a
+	// refusal carries a keeperConnectReply.
+	keeperConnectRequest = "connect@labdojo"
+	// keepAliveRequest is OpenSSH's keepalive. A keeper relays a client's
+	// keepalive to the node's connection and answers when the node does,
+	// so a client notices a silent node as it would connected directly.
+	keepAliveRequest = "keepalive@openssh.com"
 )
+
+// keeperConnectReply is the payload of a refused keeperConnectRequest.
+type keeperConnectReply struct {
+	Error   string `json:"error"`
+	Timeout bool   `json:"timeout,omitempty"`
+}
+
+// KeeperDialError reports that a keeper could not reach the node. When
+// the node did not answer in time it is final (dialling again directly
+// would wait as long); otherwise it wraps ErrDirect, so a pool dials the
+// node itself and reports that dial's own error (connection refused, a
+// changed host key, a refused login) with its type intact.
+type KeeperDialError struct {
+	Node    string
+	Msg     string
+	Timeout bool
+}
+
+// Error implements error.
+func (e *KeeperDialError) Error() string {
+	return fmt.Sprintf("node %q through the connection keeper: %s", e.Node, e.Msg)
+}
+
+// Unwrap makes a non-timeout error match ErrDirect.
+func (e *KeeperDialError) Unwrap() error {
+	if e.Timeout {
+		return nil
+	}
+	return ErrDirect
+}
 
 // ErrDirect is returned (wrapped) by a PoolOptions.Connect hook that
 // cannot serve a target: the pool then dials the node itself.
@@ -102,6 +141,9 @@ type Keeper struct {
 	Gone func() bool
 	// Poll is how often idleness and Gone are looked at (default 1s).
 	Poll time.Duration
+	// Transport is how Pool reaches nodes. A client that wants another
+	// transport (DialKeeper's want) is refused and connects itself.
+	Transport Transport
 
 	clients  atomic.Int64
 	channels atomic.Int64
@@ -229,7 +271,36 @@ func (k *Keeper) serveConn(ctx context.Context, nc net.Conn, cfg *ssh.ServerConf
 			case KeeperStatsRequest:
 				b, _ := json.Marshal(k.Stats())
 				_ = r.Reply(true, b)
-			default: // keepalives and the rest
+			case keeperConnectRequest:
+				// A client sends one request at a time and waits for
+				// its answer, so answering from a goroutine keeps
+				// replies in order.
+				go func() {
+					if terr != nil {
+						b, _ := json.Marshal(keeperConnectReply{Error: terr.Error()})
+						_ = r.Reply(false, b)
+						return
+					}
+					if want := Transport(r.Payload); want != "" && want != TransportAuto && k.Transport != "" && want != k.Transport {
+						b, _ := json.Marshal(keeperConnectReply{Error: fmt.Sprintf("the keeper uses the %s transport, not %s", k.Transport, want)})
+						_ = r.Reply(false, b)
+						return
+					}
+					if _, err := k.Pool.getConn(ctx, t); err != nil {
+						b, _ := json.Marshal(keeperConnectReply{Error: err.Error(), Timeout: isTimeout(err)})
+						_ = r.Reply(false, b)
+						return
+					}
+					_ = r.Reply(true, nil)
+				}()
+			case keepAliveRequest:
+				go func() {
+					if terr == nil && !k.Pool.ping(ctx, t) {
+						return // the node did not answer: neither does the keeper
+					}
+					_ = r.Reply(true, nil)
+				}()
+			default:
 				if r.WantReply {
 					_ = r.Reply(false, nil)
 				}
@@ -355,10 +426,103 @@ func (p *Pool) openChannel(ctx context.Context, t Target, typ string, extra []by
 	}
 }
 
+// ping sends a keepalive on t's pooled connection and reports whether
+// the node answered. With no connection to t (none yet, or being dialled)
+// there is nothing to ask, and it reports true. It gives up after the
+// pool's keepalive interval times four, or when ctx ends.
+func (p *Pool) ping(ctx context.Context, t Target) bool {
+	if t.HostKey == nil {
+		return true
+	}
+	key := connKey{addr: t.Addr, container: t.Container, user: t.user(), hostKey: string(t.HostKey.Marshal())}
+	p.mu.Lock()
+	c := p.conns[key]
+	p.mu.Unlock()
+	if c == nil {
+		return true
+	}
+	select {
+	case <-c.ready:
+	default:
+		return true
+	}
+	if c.client == nil {
+		return true
+	}
+	wait := 4 * p.opts.KeepAlive
+	if wait <= 0 {
+		wait = 4 * DefaultKeepAlive
+	}
+	answered := make(chan error, 1)
+	go func() {
+		_, _, err := c.client.SendRequest(keepAliveRequest, true, nil)
+		answered <- err
+	}()
+	select {
+	case err := <-answered:
+		return err == nil
+	case <-time.After(wait):
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// isTimeout reports whether err is a dial or handshake that ran out of
+// time (as opposed to one refused or failed at once).
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) ||
+		strings.Contains(err.Error(), "timed out")
+}
+
 // DialKeeper connects to the keeper listening on the Unix socket path,
-// authenticating with signer and accepting only keeperKey, for target t.
-// The returned client's sessions run on t through the keeper.
-func DialKeeper(ctx context.Context, path string, signer ssh.Signer, keeperKey ssh.PublicKey, t Target) (*ssh.Client, error) {
+// authenticating with signer and accepting only keeperKey, for target t,
+// and has the keeper reach t's node before returning: when it cannot, or
+// when want is a transport ("" or TransportAuto: any) other than the
+// keeper's, the error is a *KeeperDialError. The returned client's
+// sessions run on t through the keeper.
+func DialKeeper(ctx context.Context, path string, signer ssh.Signer, keeperKey ssh.PublicKey, t Target, want Transport) (*ssh.Client, error) {
+	cl, err := dialKeeper(ctx, path, signer, keeperKey, t)
+	if err != nil {
+		return nil, err
+	}
+	type answer struct {
+		ok      bool
+		payload []byte
+		err     error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		ok, payload, err := cl.SendRequest(keeperConnectRequest, true, []byte(want))
+		ch <- answer{ok, payload, err}
+	}()
+	var a answer
+	select {
+	case a = <-ch:
+	case <-ctx.Done():
+		cl.Close()
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, &KeeperDialError{Node: t.Name, Msg: "the node's sshd timed out", Timeout: true}
+		}
+		return nil, ctx.Err()
+	}
+	if a.err != nil {
+		cl.Close()
+		return nil, fmt.Errorf("keeper at %s: %w", path, a.err)
+	}
+	if !a.ok {
+		cl.Close()
+		var r keeperConnectReply
+		if json.Unmarshal(a.payload, &r) != nil || r.Error == "" {
+			r.Error = "refused"
+		}
+		return nil, &KeeperDialError{Node: t.Name, Msg: r.Error, Timeout: r.Timeout}
+	}
+	return cl, nil
+}
+
+func dialKeeper(ctx context.Context, path string, signer ssh.Signer, keeperKey ssh.PublicKey, t Target) (*ssh.Client, error) {
 	var d net.Dialer
 	nc, err := d.DialContext(ctx, "unix", path)
 	if err != nil {
@@ -389,7 +553,7 @@ func DialKeeper(ctx context.Context, path string, signer ssh.Signer, keeperKey s
 // KeeperRequest sends a global request (KeeperExitRequest,
 // KeeperStatsRequest) to the keeper at path and returns its answer.
 func KeeperRequest(ctx context.Context, path string, signer ssh.Signer, keeperKey ssh.PublicKey, req string) ([]byte, error) {
-	cl, err := DialKeeper(ctx, path, signer, keeperKey, Target{Name: "-", HostKey: keeperKey})
+	cl, err := dialKeeper(ctx, path, signer, keeperKey, Target{Name: "-", HostKey: keeperKey})
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -41,7 +42,7 @@ func TestKeeperProxiesSessions(t *testing.T) {
 	// sees one handshake in all.
 	for round := 0; round < 2; round++ {
 		p := NewPool(signer, PoolOptions{Connect: func(ctx context.Context, tg Target) (*ssh.Client, error) {
-			return DialKeeper(ctx, path, signer, hostKey.PublicKey(), tg)
+			return DialKeeper(ctx, path, signer, hostKey.PublicKey(), tg, "")
 		}})
 		res, err := p.Run(ctx, srv.target("web"), "echo out; echo err >&2; tr a-z A-Z; exit 3", strings.NewReader("abc"))
 		if err != nil {
@@ -65,11 +66,11 @@ func TestKeeperProxiesSessions(t *testing.T) {
 	}
 
 	// A stranger's key is refused.
-	if _, err := DialKeeper(ctx, path, newSigner(t), hostKey.PublicKey(), srv.target("web")); err == nil {
+	if _, err := DialKeeper(ctx, path, newSigner(t), hostKey.PublicKey(), srv.target("web"), ""); err == nil {
 		t.Error("keeper accepted an unknown key")
 	}
 	// A keeper presenting another host key is refused by the client.
-	if _, err := DialKeeper(ctx, path, signer, newSigner(t).PublicKey(), srv.target("web")); err == nil {
+	if _, err := DialKeeper(ctx, path, signer, newSigner(t).PublicKey(), srv.target("web"), ""); err == nil {
 		t.Error("client accepted an unpinned keeper key")
 	}
 
@@ -150,5 +151,95 @@ func TestConnectHookFallsBackOnErrDirect(t *testing.T) {
 	}})
 	if _, err := p2.Run(ctx, srv.target("web"), "echo hi", nil); err == nil || !strings.Contains(err.Error(), "broken") {
 		t.Errorf("hook error not returned: %v", err)
+	}
+}
+
+// TestKeeperRelaysKeepAlives runs a long command through a keeper whose
+// node then goes silent: the client's own keepalives, relayed to the node
+// by the keeper, notice it (ErrNodeNotAnswering), as they would directly.
+func TestKeeperRelaysKeepAlives(t *testing.T) {
+	signer := newSigner(t)
+	srv := newTestServer(t, signer.PublicKey())
+	proxy := newFreezingProxy(t, srv.addr)
+	hostKey := newSigner(t)
+	ctx := testCtx(t)
+	// The keeper's own keepalives are slow: the client must notice first.
+	k := &Keeper{Pool: NewPool(signer, PoolOptions{KeepAlive: time.Minute}), HostKey: hostKey, Authorized: signer.PublicKey(), Poll: 10 * time.Millisecond}
+	path, _ := startKeeper(t, ctx, k)
+	p := newPool(t, signer, PoolOptions{KeepAlive: 100 * time.Millisecond, Connect: func(ctx context.Context, tg Target) (*ssh.Client, error) {
+		return DialKeeper(ctx, path, signer, hostKey.PublicKey(), tg, "")
+	}})
+	tgt := srv.target("web")
+	tgt.Addr = proxy.ln.Addr().String()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := p.Run(ctx, tgt, "sleep 30", nil)
+		errc <- err
+	}()
+	time.Sleep(400 * time.Millisecond) // keepalives answered meanwhile
+	select {
+	case err := <-errc:
+		t.Fatalf("the command ended while the node answered: %v", err)
+	default:
+	}
+	proxy.frozen.Store(true)
+	start := time.Now()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrNodeNotAnswering) {
+			t.Fatalf("err = %v, want ErrNodeNotAnswering", err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("noticed after %s", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run still hangs 10s after the node went silent")
+	}
+	if p.Handshakes() != 0 {
+		t.Errorf("the client dialled the node itself (%d handshakes)", p.Handshakes())
+	}
+}
+
+// TestKeeperCannotReachNode: a keeper that cannot reach the node says so
+// at connect time, and the client pool dials the node itself, so the
+// error the user sees is the node's own (here: connection refused).
+func TestKeeperCannotReachNode(t *testing.T) {
+	signer := newSigner(t)
+	srv := newTestServer(t, signer.PublicKey())
+	hostKey := newSigner(t)
+	ctx := testCtx(t)
+	k := &Keeper{Pool: NewPool(signer, PoolOptions{}), HostKey: hostKey, Authorized: signer.PublicKey(), Poll: 10 * time.Millisecond, Transport: TransportDirect}
+	path, _ := startKeeper(t, ctx, k)
+	// A client that wants the exec transport is sent on its way.
+	if _, err := DialKeeper(ctx, path, signer, hostKey.PublicKey(), srv.target("web"), TransportExec); !errors.Is(err, ErrDirect) {
+		t.Errorf("DialKeeper wanting exec from a direct keeper: %v, want ErrDirect", err)
+	}
+	if cl, err := DialKeeper(ctx, path, signer, hostKey.PublicKey(), srv.target("web"), TransportDirect); err != nil {
+		t.Errorf("DialKeeper wanting direct: %v", err)
+	} else {
+		cl.Close()
+	}
+	tgt := srv.target("web")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt.Addr = ln.Addr().String()
+	ln.Close() // nothing listens there now
+
+	_, err = DialKeeper(ctx, path, signer, hostKey.PublicKey(), tgt, "")
+	var kd *KeeperDialError
+	if !errors.As(err, &kd) || kd.Timeout || !errors.Is(err, ErrDirect) {
+		t.Fatalf("DialKeeper to a closed port: %v, want a KeeperDialError wrapping ErrDirect", err)
+	}
+	p := newPool(t, signer, PoolOptions{Connect: func(ctx context.Context, tg Target) (*ssh.Client, error) {
+		return DialKeeper(ctx, path, signer, hostKey.PublicKey(), tg, "")
+	}})
+	if _, err := p.Run(ctx, tgt, "true", nil); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("Run through a keeper to a closed port: %v, want connection refused", err)
+	}
+	// The reachable node still works through the same keeper.
+	if res, err := p.Run(ctx, srv.target("web"), "echo hi", nil); err != nil || string(res.Stdout) != "hi\n" {
+		t.Errorf("reachable node: %q %v", res.Stdout, err)
 	}
 }
