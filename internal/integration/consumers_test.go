@@ -454,3 +454,77 @@ func TestConsumersSSHAndAnsible(t *testing.T) {
 		t.Errorf("ansible on the node-block group: exit %d\n%s", code, out)
 	}
 }
+
+// TestConsumersOverExec runs OpenSSH and Ansible where no node address is
+// routable (a container with no network at all, as a Mac reaches Docker
+// Desktop's VM): the config and inventory dojo writes with the exec
+// transport bridge every connection through `dojo proxy`, which talks to
+// the engine's socket. dojo's binary, the state directory and the
+// engine's socket are bind-mounted at the same paths.
+func TestConsumersOverExec(t *testing.T) {
+	const inst = "it-consumers3"
+	sock := "/var/run/docker.sock"
+	if h := os.Getenv("DOCKER_HOST"); h != "" {
+		if !strings.HasPrefix(h, "unix://") {
+			t.Skipf("the engine is not on a unix socket here (DOCKER_HOST=%s)", h)
+		}
+		sock = strings.TrimPrefix(h, "unix://")
+	}
+	state, _ := consumerSetup(t, inst)
+	dir := filepath.Dir(state)
+	ctx := context.Background()
+	id, err := rt.CreateContainer(ctx, runtime.ContainerSpec{
+		Name: fmt.Sprintf("labdojo-it-consumer-%d", time.Now().UnixNano()), Image: consumerImage(t),
+		Cmd: []string{"sleep", "infinity"}, Init: true, // no network: nothing is routable
+		Binds:  []string{dir + ":" + dir, bin + ":" + bin + ":ro", sock + ":/var/run/docker.sock"},
+		Labels: map[string]string{"io.labdojo.test": "consumer"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.RemoveContainer(context.Background(), id) })
+	if err := rt.StartContainer(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	run := func(argv ...string) (string, int) {
+		t.Helper()
+		c, cancel := context.WithTimeout(ctx, 3*time.Minute)
+		defer cancel()
+		var out bytes.Buffer
+		res, err := rt.Exec(c, id, runtime.ExecSpec{Cmd: argv, Stdout: &out, Stderr: &out,
+			Env: []string{"HOME=/root", "DOJO_STATE_DIR=" + state, "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0", "LC_ALL=C.UTF-8"}})
+		if err != nil {
+			t.Fatalf("%v: %v", argv, err)
+		}
+		return out.String(), res.ExitCode
+	}
+	if out, code := run("ping", "-c1", "-W1", "10.77.1.10"); code == 0 {
+		t.Fatalf("the consumer reaches a node directly; the test proves nothing:\n%s", out)
+	}
+
+	cfg := dojoIn(t, state, "--transport", "exec", "ssh-config", inst)
+	if cfg.code != 0 || !strings.Contains(cfg.stdout, "ProxyCommand") {
+		t.Fatalf("ssh-config over exec: exit %d\n%s%s", cfg.code, cfg.stdout, cfg.stderr)
+	}
+	cfgFile := filepath.Join(dir, "ssh config exec")
+	_ = os.WriteFile(cfgFile, []byte(cfg.stdout), 0o644)
+	if out, code := run("ssh", "-F", cfgFile, "-o", "BatchMode=yes", "web-2", "hostname"); code != 0 || !strings.Contains(out, "web-2") {
+		t.Errorf("ssh -F over exec: exit %d\n%s", code, out)
+	}
+
+	inv := dojoIn(t, state, "--transport", "exec", "inventory", "--name", inst)
+	if inv.code != 0 || !strings.Contains(inv.stdout, "ProxyCommand") {
+		t.Fatalf("inventory over exec: exit %d\n%s%s", inv.code, inv.stdout, inv.stderr)
+	}
+	invFile := filepath.Join(dir, "inventory exec.yml")
+	_ = os.WriteFile(invFile, []byte(inv.stdout), 0o644)
+	if out, code := run("ansible", "-i", invFile, "all", "-m", "ping", "-o"); code != 0 || strings.Count(out, "SUCCESS") != 3 {
+		t.Errorf("ansible ping over exec: exit %d\n%s\n%s", code, out, inv.stdout)
+	}
+	if out, code := run("ansible", "-i", invFile, "web", "-m", "copy", "-a", "content=via-exec dest=/root/marker", "-o"); code != 0 || strings.Count(out, "CHANGED") != 2 {
+		t.Errorf("ansible copy over exec: exit %d\n%s", code, out)
+	}
+	if r := dojoIn(t, state, "ssh", inst+"/web-1", "--", "cat /root/marker"); r.stdout != "via-exec" {
+		t.Errorf("the file Ansible copied: %q %s", r.stdout, r.stderr)
+	}
+}

@@ -195,6 +195,7 @@ func (s *Service) KeeperStats(ctx context.Context, instance string) ([]byte, err
 // its socket is gone, until asked to exit, or until ctx ends. When
 // another keeper already serves the instance it returns nil at once.
 func (s *Service) ServeKeeper(ctx context.Context, instance string, idle time.Duration) error {
+	closeInheritedFiles()
 	if _, err := s.Store().Load(instance); err != nil {
 		return fmt.Errorf("instance %q: %w", instance, err)
 	}
