@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -41,20 +42,18 @@ func buildPort(f *fields, b base) Check {
 	return c
 }
 
-func (c *Port) expected() string {
-	s := fmt.Sprintf("%s/%d ", c.Protocol, c.Port)
-	if !c.Listening {
-		return s + "not listening"
+func (c *Port) expected() i18n.Msg {
+	switch {
+	case !c.Listening:
+		return m(i18n.MsgCkPortNotListening, c.Protocol, c.Port)
+	case c.Address.IsValid():
+		return m(i18n.MsgCkPortListeningOn, c.Protocol, c.Port, c.Address.String())
 	}
-	s += "listening"
-	if c.Address.IsValid() {
-		s += " on " + c.Address.String()
-	}
-	return s
+	return m(i18n.MsgCkPortListening, c.Protocol, c.Port)
 }
 
 // Describe returns the title or `port tcp/80 listening`.
-func (c *Port) Describe() string { return c.describe("port " + c.expected()) }
+func (c *Port) Describe() string { return c.describe("port " + c.expected().In(i18n.English)) }
 
 // Script lists listening TCP and bound UDP sockets.
 func (c *Port) Script() string { return probe(step("ss", "ss", "-H", "-ltnu")) }
@@ -82,13 +81,13 @@ func isWildcard(h string) bool { return h == "*" || h == "0.0.0.0" || h == "::" 
 
 // Judge parses `ss -H -ltnu` lines: netid state recv-q send-q local peer.
 func (c *Port) Judge(out Output) Result {
-	j := newJudge(c, c.expected(), out)
+	j := newJudgeT(c, c.expected(), out)
 	s, r, ok := j.step(out, "ss", "ss")
 	if !ok {
 		return r
 	}
 	if s.RC != 0 {
-		return j.error("ss failed", fmt.Sprintf("ss exit %d: %s", s.RC, short(s.Body)))
+		return j.toolFailed("ss", s.RC, s.Body)
 	}
 	var bound []string
 	match := false
@@ -108,14 +107,14 @@ func (c *Port) Judge(out Output) Result {
 			match = true
 		}
 	}
-	obs := fmt.Sprintf("nothing bound to %s/%d", c.Protocol, c.Port)
+	obs := m(i18n.MsgCkPortNothing, c.Protocol, c.Port)
 	if len(bound) > 0 {
-		obs = "bound on " + strings.Join(bound, ", ")
+		obs = m(i18n.MsgCkPortBound, strings.Join(bound, ", "))
 	}
 	if match != c.Listening {
-		return j.fail(obs, "want "+c.expected())
+		return j.failT(obs, m(i18n.MsgCkWant, c.expected()))
 	}
-	return j.pass(obs)
+	return j.passT(obs)
 }
 
 // procNetFiles are the kernel's socket tables `ss -ltnu` reads.
