@@ -43,7 +43,9 @@ func (c *Group) expected() i18n.Msg {
 }
 
 // Describe returns the title or `group NAME exists`.
-func (c *Group) Describe() string { return c.describe("group " + c.Name + " " + c.expected().In(i18n.English)) }
+func (c *Group) Describe() string {
+	return c.describe("group " + c.Name + " " + c.expected().In(i18n.English))
+}
 
 // Script reads the group entry and, when members are expected and the
 // group exists, the passwd database (members by primary group).

@@ -51,7 +51,9 @@ func (c *Package) expected() i18n.Msg {
 }
 
 // Describe returns the title or `package NAME installed`.
-func (c *Package) Describe() string { return c.describe("package " + c.Name + " " + c.expected().In(i18n.English)) }
+func (c *Package) Describe() string {
+	return c.describe("package " + c.Name + " " + c.expected().In(i18n.English))
+}
 
 // Script queries dpkg's status database.
 func (c *Package) Script() string {

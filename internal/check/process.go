@@ -42,7 +42,9 @@ func (c *Process) expected() i18n.Msg {
 }
 
 // Describe returns the title or `process NAME running`.
-func (c *Process) Describe() string { return c.describe("process " + c.Name + " " + c.expected().In(i18n.English)) }
+func (c *Process) Describe() string {
+	return c.describe("process " + c.Name + " " + c.expected().In(i18n.English))
+}
 
 // processFunc is `_pu NAME`: it prints `USER COMM` for every process whose
 // command name is NAME, the user being the effective uid's name (what

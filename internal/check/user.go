@@ -56,7 +56,9 @@ func (c *User) expected() i18n.Localizer {
 }
 
 // Describe returns the title or `user NAME exists, ...`.
-func (c *User) Describe() string { return c.describe("user " + c.Name + " " + c.expected().In(i18n.English)) }
+func (c *User) Describe() string {
+	return c.describe("user " + c.Name + " " + c.expected().In(i18n.English))
+}
 
 // Script reads the passwd entry and, when groups are expected and the user
 // exists, the group list.
