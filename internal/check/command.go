@@ -60,7 +60,7 @@ func (c *Command) Judge(out Output) Result {
 	if c.StderrContains != "" {
 		exp = append(exp, m(i18n.MsgCkStderrContains, c.StderrContains))
 	}
-	j := newJudgeT(c, i18n.Join(i18n.SepList, exp...), out)
+	j := newJudge(c, i18n.Join(i18n.SepList, exp...), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
@@ -72,7 +72,7 @@ func (c *Command) Judge(out Output) Result {
 	}
 	obs := i18n.Join(i18n.SepList, obsParts...)
 	if out.ExitCode == 127 && c.ExitCode != 127 {
-		return j.errorT(obs, m(i18n.MsgCkCmdNotFound, short(string(out.Stderr))))
+		return j.error(obs, m(i18n.MsgCkCmdNotFound, short(string(out.Stderr))))
 	}
 	var bad []i18n.Localizer
 	if out.ExitCode != c.ExitCode {
@@ -90,5 +90,5 @@ func (c *Command) Judge(out Output) Result {
 	if c.StderrContains != "" && !strings.Contains(string(out.Stderr), c.StderrContains) {
 		bad = append(bad, m(i18n.MsgCkStderrLacks, c.StderrContains))
 	}
-	return j.verdictT(obs, bad)
+	return j.verdict(obs, bad)
 }

@@ -119,7 +119,7 @@ func (c *File) Script() string {
 
 // Judge compares the stat line and content with the expectations.
 func (c *File) Judge(out Output) Result {
-	j := newJudgeT(c, c.expected(), out)
+	j := newJudge(c, c.expected(), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
@@ -127,16 +127,16 @@ func (c *File) Judge(out Output) Result {
 	st := secs["stat"]
 	if st != nil && st.RC != 0 && strings.Contains(st.Body, "No such file or directory") {
 		if !c.Exists {
-			return j.passT(m(i18n.MsgCkAbsent))
+			return j.pass(m(i18n.MsgCkAbsent))
 		}
-		return j.failT(m(i18n.MsgCkAbsent), m(i18n.MsgCkPathMissing, c.Path))
+		return j.fail(m(i18n.MsgCkAbsent), m(i18n.MsgCkPathMissing, c.Path))
 	}
 	if r, ok := j.stepErr(st, "stat", "stat"); !ok {
 		return r
 	}
 	parts := strings.Split(st.Body, "|")
 	if st.RC != 0 || len(parts) != 4 {
-		return j.errorT(m(i18n.MsgCkUnparseable, "stat"), raw("stat: "+short(st.Body)))
+		return j.error(m(i18n.MsgCkUnparseable, "stat"), raw("stat: "+short(st.Body)))
 	}
 	kind := map[string]string{"regular file": "file", "regular empty file": "file", "directory": "directory", "symbolic link": "symlink"}[parts[0]]
 	if kind == "" {
@@ -144,11 +144,11 @@ func (c *File) Judge(out Output) Result {
 	}
 	mode, err := strconv.ParseUint(parts[1], 8, 32)
 	if err != nil {
-		return j.errorT(m(i18n.MsgCkUnparseable, "stat"), raw("stat mode: "+short(parts[1])))
+		return j.error(m(i18n.MsgCkUnparseable, "stat"), raw("stat mode: "+short(parts[1])))
 	}
 	obs := m(i18n.MsgCkFileObserved, fileKind(kind), mode, parts[2], parts[3])
 	if !c.Exists {
-		return j.failT(obs, m(i18n.MsgCkPathExists, c.Path))
+		return j.fail(obs, m(i18n.MsgCkPathExists, c.Path))
 	}
 	var bad []i18n.Localizer
 	if c.FileType != "" && kind != c.FileType {
@@ -169,7 +169,7 @@ func (c *File) Judge(out Output) Result {
 			if r, ok := j.stepErr(ct, "content", "head"); !ok {
 				return r
 			}
-			return j.errorT(obs, m(i18n.MsgCkCannotRead, c.Path, short(ct.Body)))
+			return j.error(obs, m(i18n.MsgCkCannotRead, c.Path, short(ct.Body)))
 		}
 		if c.Contains != "" && !strings.Contains(ct.Body, c.Contains) {
 			bad = append(bad, m(i18n.MsgCkContentLacks, c.Contains))
@@ -178,5 +178,5 @@ func (c *File) Judge(out Output) Result {
 			bad = append(bad, m(i18n.MsgCkContentNoMatch, c.Matches.String()))
 		}
 	}
-	return j.verdictT(obs, bad)
+	return j.verdict(obs, bad)
 }

@@ -59,7 +59,7 @@ func (c *Group) Script() string {
 
 // Judge parses name:x:gid:members.
 func (c *Group) Judge(out Output) Result {
-	j := newJudgeT(c, c.expected(), out)
+	j := newJudge(c, c.expected(), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
@@ -90,12 +90,12 @@ func (c *Group) Judge(out Output) Result {
 		obs = m(i18n.MsgCkGroupNoMembers, f[2])
 	}
 	if !c.Exists {
-		return j.failT(obs, m(i18n.MsgCkEntryExists, m(i18n.MsgCkKindGroup), c.Name))
+		return j.fail(obs, m(i18n.MsgCkEntryExists, m(i18n.MsgCkKindGroup), c.Name))
 	}
 	if missing := missingFrom(c.Members, members); len(missing) > 0 {
-		return j.failT(obs, m(i18n.MsgCkNotMembers, strings.Join(missing, ",")))
+		return j.fail(obs, m(i18n.MsgCkNotMembers, strings.Join(missing, ",")))
 	}
-	return j.passT(obs)
+	return j.pass(obs)
 }
 
 // Reads is the local group and account files and NSS's configuration.

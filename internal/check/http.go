@@ -69,29 +69,29 @@ var curlFailures = map[int]i18n.Key{
 
 // Judge splits the status code off the last line.
 func (c *HTTP) Judge(out Output) Result {
-	j := newJudgeT(c, c.expectedT(), out)
+	j := newJudge(c, c.expectedT(), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
 	errLine := short(string(out.Stderr))
 	if out.ExitCode == 127 {
-		return j.errorT(m(i18n.MsgCkNotFound, "curl"), m(i18n.MsgCkNotInstalled, "curl"))
+		return j.error(m(i18n.MsgCkNotFound, "curl"), m(i18n.MsgCkNotInstalled, "curl"))
 	}
 	if out.ExitCode != 0 {
 		if why, ok := curlFailures[out.ExitCode]; ok {
-			return j.failT(m(why), m(i18n.MsgCkToolExit, "curl", out.ExitCode, errLine))
+			return j.fail(m(why), m(i18n.MsgCkToolExit, "curl", out.ExitCode, errLine))
 		}
-		return j.errorT(m(i18n.MsgCkToolFailed, "curl"), m(i18n.MsgCkToolExit, "curl", out.ExitCode, errLine))
+		return j.error(m(i18n.MsgCkToolFailed, "curl"), m(i18n.MsgCkToolExit, "curl", out.ExitCode, errLine))
 	}
 	stdout := string(out.Stdout)
 	i := strings.LastIndexByte(stdout, '\n')
 	if i < 0 {
-		return j.errorT(m(i18n.MsgCkUnparseable, "curl"), m(i18n.MsgCkNoStatusLine))
+		return j.error(m(i18n.MsgCkUnparseable, "curl"), m(i18n.MsgCkNoStatusLine))
 	}
 	body, code := stdout[:i], strings.TrimSpace(stdout[i+1:])
 	status, err := strconv.Atoi(code)
 	if err != nil {
-		return j.errorT(m(i18n.MsgCkUnparseable, "curl"), m(i18n.MsgCkStatusLine, short(code)))
+		return j.error(m(i18n.MsgCkUnparseable, "curl"), m(i18n.MsgCkStatusLine, short(code)))
 	}
 	obs := m(i18n.MsgCkHTTPObserved, status, len(body))
 	if s := short(body); s != "" {
@@ -107,7 +107,7 @@ func (c *HTTP) Judge(out Output) Result {
 	if c.Matches != nil && !c.Matches.MatchString(body) {
 		bad = append(bad, m(i18n.MsgCkBodyNoMatch, c.Matches.String()))
 	}
-	return j.verdictT(obs, bad)
+	return j.verdict(obs, bad)
 }
 
 // expectedT is expected in every language.

@@ -62,7 +62,7 @@ func (c *Package) Script() string {
 
 // Judge parses `Status|Version` lines.
 func (c *Package) Judge(out Output) Result {
-	j := newJudgeT(c, c.expected(), out)
+	j := newJudge(c, c.expected(), out)
 	s, r, ok := j.step(out, "pkg", "dpkg-query")
 	if !ok {
 		return r
@@ -76,7 +76,7 @@ func (c *Package) Judge(out Output) Result {
 		for _, line := range strings.Split(s.Body, "\n") {
 			st, v, ok := strings.Cut(line, "|")
 			if !ok {
-				return j.errorT(m(i18n.MsgCkUnparseable, "dpkg-query"), raw(short(line)))
+				return j.error(m(i18n.MsgCkUnparseable, "dpkg-query"), raw(short(line)))
 			}
 			if w := strings.Fields(st); len(w) == 3 && w[2] == "installed" {
 				installed, version = true, v
@@ -89,11 +89,11 @@ func (c *Package) Judge(out Output) Result {
 	}
 	switch {
 	case installed != c.Installed:
-		return j.failT(obs, m(i18n.MsgCkPackageIs, c.Name, obs))
+		return j.fail(obs, m(i18n.MsgCkPackageIs, c.Name, obs))
 	case installed && c.Version != "" && !versionMatch(c.Version, version):
-		return j.failT(obs, m(i18n.MsgCkVersionWant, version, c.Version))
+		return j.fail(obs, m(i18n.MsgCkVersionWant, version, c.Version))
 	}
-	return j.passT(obs)
+	return j.pass(obs)
 }
 
 func versionMatch(want, got string) bool {

@@ -38,7 +38,7 @@ var pingTime = regexp.MustCompile(`time=([0-9.]+ ?ms)`)
 // Judge reads ping's exit code: 0 reply, 1 no reply, 2 other errors (an
 // unknown host or unreachable network count as unreachable).
 func (c *Ping) Judge(out Output) Result {
-	j := newJudgeT(c, reachWord(c.Expect), out)
+	j := newJudge(c, reachWord(c.Expect), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
@@ -46,9 +46,9 @@ func (c *Ping) Judge(out Output) Result {
 	var obs i18n.Localizer
 	switch {
 	case out.ExitCode == 127:
-		return j.errorT(m(i18n.MsgCkNotFound, "ping"), m(i18n.MsgCkNotInstalled, "ping"))
+		return j.error(m(i18n.MsgCkNotFound, "ping"), m(i18n.MsgCkNotInstalled, "ping"))
 	case strings.Contains(msg, "Operation not permitted") || strings.Contains(msg, "Permission denied"):
-		return j.errorT(m(i18n.MsgCkPermission), m(i18n.MsgCkRawSocket, short(string(out.Stderr))))
+		return j.error(m(i18n.MsgCkPermission), m(i18n.MsgCkRawSocket, short(string(out.Stderr))))
 	case out.ExitCode == 0:
 		obs = m(i18n.MsgCkReachable)
 		if t := pingTime.FindStringSubmatch(msg); t != nil {
@@ -59,16 +59,16 @@ func (c *Ping) Judge(out Output) Result {
 	case out.ExitCode == 2 && strings.TrimSpace(string(out.Stderr)) != "":
 		obs = m(i18n.MsgCkUnreachableWhy, short(string(out.Stderr)))
 	default:
-		return j.errorT(m(i18n.MsgCkToolFailed, "ping"), m(i18n.MsgCkToolExit, "ping", out.ExitCode, short(msg)))
+		return j.error(m(i18n.MsgCkToolFailed, "ping"), m(i18n.MsgCkToolExit, "ping", out.ExitCode, short(msg)))
 	}
 	got := "reachable"
 	if out.ExitCode != 0 {
 		got = "unreachable"
 	}
 	if got != c.Expect {
-		return j.failT(obs, m(i18n.MsgCkHostWant, c.Host, reachWord(got), reachWord(c.Expect)))
+		return j.fail(obs, m(i18n.MsgCkHostWant, c.Host, reachWord(got), reachWord(c.Expect)))
 	}
-	return j.passT(obs)
+	return j.pass(obs)
 }
 
 // reachWord is "reachable" or "unreachable" in every language.

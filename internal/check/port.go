@@ -81,7 +81,7 @@ func isWildcard(h string) bool { return h == "*" || h == "0.0.0.0" || h == "::" 
 
 // Judge parses `ss -H -ltnu` lines: netid state recv-q send-q local peer.
 func (c *Port) Judge(out Output) Result {
-	j := newJudgeT(c, c.expected(), out)
+	j := newJudge(c, c.expected(), out)
 	s, r, ok := j.step(out, "ss", "ss")
 	if !ok {
 		return r
@@ -112,9 +112,9 @@ func (c *Port) Judge(out Output) Result {
 		obs = m(i18n.MsgCkPortBound, strings.Join(bound, ", "))
 	}
 	if match != c.Listening {
-		return j.failT(obs, m(i18n.MsgCkWant, c.expected()))
+		return j.fail(obs, m(i18n.MsgCkWant, c.expected()))
 	}
-	return j.passT(obs)
+	return j.pass(obs)
 }
 
 // procNetFiles are the kernel's socket tables `ss -ltnu` reads.

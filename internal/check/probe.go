@@ -162,37 +162,15 @@ func short(s string) string {
 	return s
 }
 
-// judge bundles the common parts of judging a probe. Its T methods take
+// judge bundles the common parts of judging a probe. Its texts are
 // catalog messages (i18n), which a report renders in the learner's
 // language; the Result's string fields are their English rendering.
 type judge struct {
 	res Result
 }
 
-func newJudge(c Check, expected string, out Output) *judge {
-	return &judge{res: Result{Expected: expected, Evidence: evidence(c.Script(), out)}}
-}
-
-// newJudgeT is newJudge with the expectation as a catalog message.
-func newJudgeT(c Check, expected i18n.Localizer, out Output) *judge {
-	j := newJudge(c, i18n.In(expected, i18n.English), out)
-	j.res.Text = &Text{Expected: expected}
-	return j
-}
-
-func (j *judge) pass(observed string) Result {
-	j.res.Status, j.res.Observed = Pass, observed
-	return j.res
-}
-
-func (j *judge) fail(observed, msg string) Result {
-	j.res.Status, j.res.Observed, j.res.Message = Fail, observed, msg
-	return j.res
-}
-
-func (j *judge) error(observed, msg string) Result {
-	j.res.Status, j.res.Observed, j.res.Message = Error, observed, msg
-	return j.res
+func newJudge(c Check, expected i18n.Localizer, out Output) *judge {
+	return &judge{res: Result{Expected: i18n.In(expected, i18n.English), Evidence: evidence(c.Script(), out), Text: &Text{Expected: expected}}}
 }
 
 // set gives the result a status, observation and message in every language.
@@ -208,11 +186,11 @@ func (j *judge) set(st Status, observed, msg i18n.Localizer) Result {
 	return j.res
 }
 
-func (j *judge) passT(observed i18n.Localizer) Result { return j.set(Pass, observed, nil) }
+func (j *judge) pass(observed i18n.Localizer) Result { return j.set(Pass, observed, nil) }
 
-func (j *judge) failT(observed, msg i18n.Localizer) Result { return j.set(Fail, observed, msg) }
+func (j *judge) fail(observed, msg i18n.Localizer) Result { return j.set(Fail, observed, msg) }
 
-func (j *judge) errorT(observed, msg i18n.Localizer) Result { return j.set(Error, observed, msg) }
+func (j *judge) error(observed, msg i18n.Localizer) Result { return j.set(Error, observed, msg) }
 
 // m is shorthand for a catalog message.
 func m(key i18n.Key, args ...any) i18n.Msg { return i18n.M(key, args...) }
@@ -224,7 +202,7 @@ func raw(s string) i18n.Raw { return i18n.Raw(s) }
 // to all probes. ok is false when the result is final.
 func (j *judge) runErr(out Output) (Result, bool) {
 	if out.Err != nil {
-		return j.errorT(m(i18n.MsgCkProbeNotRun), m(i18n.MsgCkProbeNotRunWhy, out.Err.Error())), false
+		return j.error(m(i18n.MsgCkProbeNotRun), m(i18n.MsgCkProbeNotRunWhy, out.Err.Error())), false
 	}
 	return Result{}, true
 }
@@ -245,24 +223,16 @@ func (j *judge) step(out Output, name, tool string) (s *section, r Result, ok bo
 
 // verdict passes with observed when nothing is wrong, and otherwise fails
 // listing what is.
-func (j *judge) verdict(observed string, bad []string) Result {
+func (j *judge) verdict(observed i18n.Localizer, bad []i18n.Localizer) Result {
 	if len(bad) > 0 {
-		return j.fail(observed, strings.Join(bad, "; "))
+		return j.fail(observed, i18n.Join(i18n.SepProblems, bad...))
 	}
 	return j.pass(observed)
 }
 
-// verdictT is verdict with catalog messages.
-func (j *judge) verdictT(observed i18n.Localizer, bad []i18n.Localizer) Result {
-	if len(bad) > 0 {
-		return j.failT(observed, i18n.Join(i18n.SepProblems, bad...))
-	}
-	return j.passT(observed)
-}
-
 // toolFailed is the error of a tool that exited with an unexpected status.
 func (j *judge) toolFailed(tool string, rc int, body string) Result {
-	return j.errorT(m(i18n.MsgCkToolFailed, tool), m(i18n.MsgCkToolExit, tool, rc, short(body)))
+	return j.error(m(i18n.MsgCkToolFailed, tool), m(i18n.MsgCkToolExit, tool, rc, short(body)))
 }
 
 // entry judges a getent lookup of a kind ("user", "group") that should
@@ -272,13 +242,13 @@ func (j *judge) toolFailed(tool string, rc int, body string) Result {
 func (j *judge) entry(s *section, kind i18n.Key, name string, exists bool, n int) (f []string, r Result, ok bool) {
 	if s.RC == 2 {
 		if !exists {
-			return nil, j.passT(m(i18n.MsgCkAbsent)), false
+			return nil, j.pass(m(i18n.MsgCkAbsent)), false
 		}
-		return nil, j.failT(m(i18n.MsgCkAbsent), m(i18n.MsgCkNoEntry, m(kind), name)), false
+		return nil, j.fail(m(i18n.MsgCkAbsent), m(i18n.MsgCkNoEntry, m(kind), name)), false
 	}
 	f = strings.Split(s.Body, ":")
 	if s.RC != 0 || len(f) != n {
-		return nil, j.errorT(m(i18n.MsgCkUnparseable, "getent"), m(i18n.MsgCkToolExit, "getent", s.RC, short(s.Body))), false
+		return nil, j.error(m(i18n.MsgCkUnparseable, "getent"), m(i18n.MsgCkToolExit, "getent", s.RC, short(s.Body))), false
 	}
 	return f, Result{}, true
 }
@@ -289,22 +259,22 @@ func (j *judge) entry(s *section, kind i18n.Key, name string, exists bool, n int
 func (j *judge) stepErr(s *section, name, cmd string) (Result, bool) {
 	switch {
 	case s == nil:
-		return j.errorT(m(i18n.MsgCkUnparseable, "probe"), m(i18n.MsgCkNoStep, name)), false
+		return j.error(m(i18n.MsgCkUnparseable, "probe"), m(i18n.MsgCkNoStep, name)), false
 	case s.RC < 0:
 		if b := short(s.Body); b != "" {
-			return j.errorT(m(i18n.MsgCkCutShort), m(i18n.MsgCkStepUnfinishedOut, name, b)), false
+			return j.error(m(i18n.MsgCkCutShort), m(i18n.MsgCkStepUnfinishedOut, name, b)), false
 		}
-		return j.errorT(m(i18n.MsgCkCutShort), m(i18n.MsgCkStepUnfinished, name)), false
+		return j.error(m(i18n.MsgCkCutShort), m(i18n.MsgCkStepUnfinished, name)), false
 	case s.RC == 127:
-		return j.errorT(m(i18n.MsgCkNotFound, cmd), m(i18n.MsgCkNotInstalled, cmd)), false
+		return j.error(m(i18n.MsgCkNotFound, cmd), m(i18n.MsgCkNotInstalled, cmd)), false
 	case s.RC == 126:
-		return j.errorT(m(i18n.MsgCkCannotExec, cmd), m(i18n.MsgCkCannotExecWhy, cmd)), false
+		return j.error(m(i18n.MsgCkCannotExec, cmd), m(i18n.MsgCkCannotExecWhy, cmd)), false
 	case s.RC != 0 && (strings.Contains(strings.ToLower(s.Body), "permission denied") || strings.Contains(s.Body, "Operation not permitted")):
 		msg := short(s.Body)
 		if !strings.HasPrefix(msg, cmd) {
 			msg = cmd + ": " + msg
 		}
-		return j.errorT(m(i18n.MsgCkPermission), raw(msg)), false
+		return j.error(m(i18n.MsgCkPermission), raw(msg)), false
 	}
 	return Result{}, true
 }

@@ -90,13 +90,13 @@ func (c *Process) Script() string {
 
 // Judge matches command names (the kernel truncates them to 15 bytes).
 func (c *Process) Judge(out Output) Result {
-	j := newJudgeT(c, c.expected(), out)
+	j := newJudge(c, c.expected(), out)
 	s, r, ok := j.step(out, "procs", "sh")
 	if !ok {
 		return r
 	}
 	if s.RC != 0 && s.RC != 1 {
-		return j.errorT(m(i18n.MsgCkProcScanFailed), m(i18n.MsgCkToolExit, "/proc scan", s.RC, short(s.Body)))
+		return j.error(m(i18n.MsgCkProcScanFailed), m(i18n.MsgCkToolExit, "/proc scan", s.RC, short(s.Body)))
 	}
 	name := c.procName()
 	users := map[string]int{}
@@ -122,9 +122,9 @@ func (c *Process) Judge(out Output) Result {
 		obs = m(i18n.MsgCkProcesses, total, strings.Join(us, ", "))
 	}
 	if (mine > 0) != c.Running {
-		return j.failT(obs, m(i18n.MsgCkWant, c.expected()))
+		return j.fail(obs, m(i18n.MsgCkWant, c.expected()))
 	}
-	return j.passT(obs)
+	return j.pass(obs)
 }
 
 // Reads is every process's command name and status, and the local

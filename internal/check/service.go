@@ -146,7 +146,7 @@ func (c *Service) Script() string {
 // code (0 running, 1-3 not running), else (no usable init script) from the
 // /proc scan.
 func (c *Service) Judge(out Output) Result {
-	j := newJudgeT(c, runningMsg(c.Running), out)
+	j := newJudge(c, runningMsg(c.Running), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
@@ -185,12 +185,12 @@ func (c *Service) Judge(out Output) Result {
 		case 1:
 			how = m(i18n.MsgCkProcNone, why, pat)
 		default:
-			return j.errorT(m(i18n.MsgCkProcScanFailed), m(i18n.MsgCkToolExit, "/proc scan", pn.RC, short(pn.Body)))
+			return j.error(m(i18n.MsgCkProcScanFailed), m(i18n.MsgCkToolExit, "/proc scan", pn.RC, short(pn.Body)))
 		}
 	}
 	obs := m(i18n.MsgCkServiceObserved, runningMsg(running), how)
 	if running != c.Running {
-		return j.failT(obs, m(i18n.MsgCkServiceIs, c.Name, runningMsg(running)))
+		return j.fail(obs, m(i18n.MsgCkServiceIs, c.Name, runningMsg(running)))
 	}
-	return j.passT(obs)
+	return j.pass(obs)
 }

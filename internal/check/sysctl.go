@@ -41,22 +41,22 @@ func (c *Sysctl) Script() string { return probe(step("sysctl", "sysctl", "-n", c
 
 // Judge compares whitespace-normalised values.
 func (c *Sysctl) Judge(out Output) Result {
-	j := newJudgeT(c, raw(c.Value), out)
+	j := newJudge(c, raw(c.Value), out)
 	s, r, ok := j.step(out, "sysctl", "sysctl")
 	if !ok {
 		return r
 	}
 	if s.RC != 0 {
 		if strings.Contains(s.Body, "No such file") || strings.Contains(s.Body, "cannot stat") {
-			return j.errorT(m(i18n.MsgCkUnknownKey), m(i18n.MsgCkNoSysctl, c.Key))
+			return j.error(m(i18n.MsgCkUnknownKey), m(i18n.MsgCkNoSysctl, c.Key))
 		}
 		return j.toolFailed("sysctl", s.RC, s.Body)
 	}
 	got := strings.Join(strings.Fields(s.Body), " ")
 	if got != strings.Join(strings.Fields(c.Value), " ") {
-		return j.failT(raw(got), m(i18n.MsgCkSysctlWant, c.Key, got, c.Value))
+		return j.fail(raw(got), m(i18n.MsgCkSysctlWant, c.Key, got, c.Value))
 	}
-	return j.passT(raw(got))
+	return j.pass(raw(got))
 }
 
 // sysctlPath is the /proc/sys file of the key, or "" when the key has

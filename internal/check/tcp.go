@@ -42,7 +42,7 @@ func (c *TCP) Script() string {
 
 // Judge reads nc's exit code; refused and timed out both count as not open.
 func (c *TCP) Judge(out Output) Result {
-	j := newJudgeT(c, openWord(c.Expect), out)
+	j := newJudge(c, openWord(c.Expect), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
@@ -50,7 +50,7 @@ func (c *TCP) Judge(out Output) Result {
 	var obs i18n.Localizer
 	switch {
 	case out.ExitCode == 127:
-		return j.errorT(m(i18n.MsgCkNotFound, "nc"), m(i18n.MsgCkNotInstalled, "netcat"))
+		return j.error(m(i18n.MsgCkNotFound, "nc"), m(i18n.MsgCkNotInstalled, "netcat"))
 	case out.ExitCode == 0:
 		obs = m(i18n.MsgCkOpen)
 	case out.ExitCode == 1 && strings.Contains(msg, "refused"):
@@ -66,16 +66,16 @@ func (c *TCP) Judge(out Output) Result {
 	case out.ExitCode == 1 && !strings.Contains(msg, "usage"):
 		obs = m(i18n.MsgCkClosedWhy, short(msg))
 	default:
-		return j.errorT(m(i18n.MsgCkToolFailed, "nc"), m(i18n.MsgCkToolExit, "nc", out.ExitCode, short(msg)))
+		return j.error(m(i18n.MsgCkToolFailed, "nc"), m(i18n.MsgCkToolExit, "nc", out.ExitCode, short(msg)))
 	}
 	got := "open"
 	if out.ExitCode != 0 {
 		got = "closed"
 	}
 	if got != c.Expect {
-		return j.failT(obs, m(i18n.MsgCkTCPWant, c.Host, c.Port, openWord(got), openWord(c.Expect)))
+		return j.fail(obs, m(i18n.MsgCkTCPWant, c.Host, c.Port, openWord(got), openWord(c.Expect)))
 	}
-	return j.passT(obs)
+	return j.pass(obs)
 }
 
 // openWord is "open" or "closed" in every language.

@@ -72,7 +72,7 @@ func (c *User) Script() string {
 
 // Judge parses the passwd entry (name:x:uid:gid:gecos:home:shell).
 func (c *User) Judge(out Output) Result {
-	j := newJudgeT(c, c.expected(), out)
+	j := newJudge(c, c.expected(), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
@@ -94,7 +94,7 @@ func (c *User) Judge(out Output) Result {
 		obs = m(i18n.MsgCkUserObservedGroups, f[2], strings.Join(groups, ","), f[6], f[5])
 	}
 	if !c.Exists {
-		return j.failT(obs, m(i18n.MsgCkEntryExists, m(i18n.MsgCkKindUser), c.Name))
+		return j.fail(obs, m(i18n.MsgCkEntryExists, m(i18n.MsgCkKindUser), c.Name))
 	}
 	var bad []i18n.Localizer
 	if c.UID >= 0 && f[2] != strconv.Itoa(c.UID) {
@@ -109,7 +109,7 @@ func (c *User) Judge(out Output) Result {
 	if c.Home != "" && strings.TrimRight(f[5], "/") != strings.TrimRight(c.Home, "/") {
 		bad = append(bad, m(i18n.MsgCkHomeWant, f[5], c.Home))
 	}
-	return j.verdictT(obs, bad)
+	return j.verdict(obs, bad)
 }
 
 // Reads is the local account files and NSS's configuration.

@@ -129,6 +129,29 @@ const (
 	MsgCkUnknownKey         Key = "check.unknown_key"
 	MsgCkNoSysctl           Key = "check.no_sysctl"
 	MsgCkSysctlWant         Key = "check.sysctl_want"
+	MsgCkAddrHas            Key = "check.addr_has"
+	MsgCkAddrHasNot         Key = "check.addr_has_not"
+	MsgCkNoIface            Key = "check.no_iface"
+	MsgCkNodeNoIface        Key = "check.node_no_iface"
+	MsgCkIfaceNoAddr        Key = "check.iface_no_addr"
+	MsgCkCronEntry          Key = "check.cron_entry"
+	MsgCkCronNone           Key = "check.cron_none"
+	MsgCkCronEntries        Key = "check.cron_entries"
+	MsgCkResolves           Key = "check.resolves"
+	MsgCkNoReplyDNS         Key = "check.dns_no_reply"
+	MsgCkNoDNSStatus        Key = "check.dns_no_status"
+	MsgCkDNSNoRecords       Key = "check.dns_no_records"
+	MsgCkNameExists         Key = "check.name_exists"
+	MsgCkNoResolve          Key = "check.no_resolve"
+	MsgCkNoRecord           Key = "check.no_record"
+	MsgCkRouteDiffers       Key = "check.route_differs"
+	MsgCkNoRoute            Key = "check.no_route"
+	MsgCkNoRouteMain        Key = "check.no_route_main"
+	MsgCkSSHDInvalid        Key = "check.sshd_invalid"
+	MsgCkSSHDRejects        Key = "check.sshd_rejects"
+	MsgCkKeyNotReported     Key = "check.key_not_reported"
+	MsgCkSSHDNoKey          Key = "check.sshd_no_key"
+	MsgCkValueWant          Key = "check.value_want"
 )
 
 func init() {
@@ -180,7 +203,7 @@ func init() {
 		MsgCkPathMissing:        {English: "%s does not exist", Japanese: "%s が存在しません"},
 		MsgCkPathExists:         {English: "%s exists", Japanese: "%s が存在します"},
 		MsgCkFileObserved:       {English: "%s, mode %04o, owner %s, group %s", Japanese: "%s、パーミッション %04o、所有者 %s、グループ %s"},
-		MsgCkTypeWant:           {English: "is a %s, not a %s", Japanese: "種別が %s（期待値 %s）"},
+		MsgCkTypeWant:           {English: "is a %s, not a %s", Japanese: "種別 %s（期待値 %s）"},
 		MsgCkModeWant:           {English: "mode %04o, want %04o", Japanese: "パーミッション %04o（期待値 %04o）"},
 		MsgCkOwnerWant:          {English: "owner %s, want %s", Japanese: "所有者 %s（期待値 %s）"},
 		MsgCkGroupWant:          {English: "group %s, want %s", Japanese: "グループ %s（期待値 %s）"},
@@ -257,5 +280,28 @@ func init() {
 		MsgCkUnknownKey:         {English: "unknown key", Japanese: "不明なキー"},
 		MsgCkNoSysctl:           {English: "the node has no sysctl %s", Japanese: "ノードにカーネルパラメータ %s がない"},
 		MsgCkSysctlWant:         {English: "%s = %s, want %s", Japanese: "%s = %s（期待値 %s）"},
+		MsgCkAddrHas:            {English: "%s has %s", Japanese: "%s に %s が設定されている"},
+		MsgCkAddrHasNot:         {English: "%s does not have %s", Japanese: "%s に %s が設定されていない"},
+		MsgCkNoIface:            {English: "no interface %s", Japanese: "インターフェース %s なし"},
+		MsgCkNodeNoIface:        {English: "the node has no interface %s", Japanese: "ノードにインターフェース %s がない"},
+		MsgCkIfaceNoAddr:        {English: "%s: no address", Japanese: "%s: アドレスなし"},
+		MsgCkCronEntry:          {English: "an entry containing %q", Japanese: "%q を含むエントリ"},
+		MsgCkCronNone:           {English: "no cron entries", Japanese: "cron エントリなし"},
+		MsgCkCronEntries:        {English: "%d entries, none contains %q", Japanese: "エントリ %d 件、%q を含むものなし"},
+		MsgCkResolves:           {English: "resolves (%s)", Japanese: "名前解決できる（%s）"},
+		MsgCkNoReplyDNS:         {English: "no reply from server", Japanese: "DNS サーバーから応答なし"},
+		MsgCkNoDNSStatus:        {English: "no status in dig output", Japanese: "dig の出力にステータスがない"},
+		MsgCkDNSNoRecords:       {English: "%s, no %s records", Japanese: "%s、%s レコードなし"},
+		MsgCkNameExists:         {English: "%s exists", Japanese: "%s が存在する（NXDOMAIN ではない）"},
+		MsgCkNoResolve:          {English: "%s does not resolve (%s)", Japanese: "%s を名前解決できない（%s）"},
+		MsgCkNoRecord:           {English: "no %s record %s", Japanese: "%s レコード %s がない"},
+		MsgCkRouteDiffers:       {English: "route differs: %s", Japanese: "経路が異なる: %s"},
+		MsgCkNoRoute:            {English: "no route to %s", Japanese: "%s への経路なし"},
+		MsgCkNoRouteMain:        {English: "the main table has no route for %s", Japanese: "main テーブルに %s の経路がない"},
+		MsgCkSSHDInvalid:        {English: "invalid sshd configuration", Japanese: "sshd の設定が不正"},
+		MsgCkSSHDRejects:        {English: "sshd -T rejects the configuration: %s", Japanese: "sshd -T が設定を受け付けない: %s"},
+		MsgCkKeyNotReported:     {English: "key not reported", Japanese: "キーが出力にない"},
+		MsgCkSSHDNoKey:          {English: "sshd -T does not report %q; is it an sshd_config keyword?", Japanese: "sshd -T の出力に %q がない。sshd_config のキーワードか確認してください"},
+		MsgCkValueWant:          {English: "%s is %s, want %s", Japanese: "%s は %s（期待値 %s）"},
 	})
 }
