@@ -92,6 +92,30 @@ func (r *Result) ObservedIn(lang string) string {
 	return r.Observed
 }
 
+// ExpectedText returns Expected in every language.
+func (r *Result) ExpectedText() i18n.Localizer {
+	if r.Text != nil && r.Text.Expected != nil {
+		return r.Text.Expected
+	}
+	return i18n.Raw(r.Expected)
+}
+
+// ObservedText returns Observed in every language.
+func (r *Result) ObservedText() i18n.Localizer {
+	if r.Text != nil && r.Text.Observed != nil {
+		return r.Text.Observed
+	}
+	return i18n.Raw(r.Observed)
+}
+
+// MessageText returns Message in every language.
+func (r *Result) MessageText() i18n.Localizer {
+	if r.Text != nil && r.Text.Message != nil {
+		return r.Text.Message
+	}
+	return i18n.Raw(r.Message)
+}
+
 // MessageIn returns Message in lang.
 func (r *Result) MessageIn(lang string) string {
 	if r.Text != nil && r.Text.Message != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labdojo/labdojo/internal/check"
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 )
 
@@ -241,8 +242,11 @@ type GoalResult struct {
 	// Awarded is Points minus HintPenalty (not below 0) when passed, else 0.
 	Awarded     int
 	HintPenalty int
-	// Reason explains a non-passed status in one line.
+	// Reason explains a non-passed status in one line (English).
 	Reason string
+	// ReasonText is Reason in every language (nil: Reason is the only
+	// form); see ReasonIn.
+	ReasonText i18n.Localizer
 	// Attempts is the largest number of attempts any of its checks made.
 	Attempts int
 	Duration time.Duration
@@ -259,4 +263,17 @@ type CheckResult struct {
 	check.Result
 	// Attempts is how many times the probe ran.
 	Attempts int
+}
+
+// ReasonIn returns the goal's Reason in lang.
+func (g *GoalResult) ReasonIn(lang string) string {
+	if g.ReasonText != nil {
+		return g.ReasonText.In(lang)
+	}
+	return g.Reason
+}
+
+// setReason sets Reason and ReasonText from a catalog text.
+func (g *GoalResult) setReason(l i18n.Localizer) {
+	g.ReasonText, g.Reason = l, i18n.In(l, i18n.English)
 }

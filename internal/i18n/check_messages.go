@@ -152,6 +152,27 @@ const (
 	MsgCkKeyNotReported     Key = "check.key_not_reported"
 	MsgCkSSHDNoKey          Key = "check.sshd_no_key"
 	MsgCkValueWant          Key = "check.value_want"
+	MsgGrNoResult           Key = "grade.no_result"
+	MsgGrCancelledBefore    Key = "grade.cancelled_before"
+	MsgGrProbeOn            Key = "grade.probe_on"
+	MsgGrJudging            Key = "grade.judging"
+	MsgGrCancelledProbing   Key = "grade.cancelled_probing"
+	MsgGrTimedOut           Key = "grade.timed_out"
+	MsgGrUnreachable        Key = "grade.unreachable"
+	MsgGrCancelledWaiting   Key = "grade.cancelled_waiting"
+	MsgGrNeeds              Key = "grade.needs"
+	MsgGrDepFailed          Key = "grade.dep_failed"
+	MsgGrDepSkipped         Key = "grade.dep_skipped"
+	MsgGrDepError           Key = "grade.dep_error"
+	MsgGrCancelled          Key = "grade.cancelled"
+	MsgGrNoChecks           Key = "grade.no_checks"
+	MsgGrDegraded           Key = "grade.degraded"
+	MsgGrChecksFailed       Key = "grade.checks_failed"
+	MsgGrChecksErrored      Key = "grade.checks_errored"
+	MsgGrSomeChecks         Key = "grade.some_checks"
+	MsgGrOneCheck           Key = "grade.one_check"
+	MsgGrWhy                Key = "grade.why"
+	MsgGrExpectedObserved   Key = "grade.expected_observed"
 )
 
 func init() {
@@ -303,5 +324,26 @@ func init() {
 		MsgCkKeyNotReported:     {English: "key not reported", Japanese: "キーが出力にない"},
 		MsgCkSSHDNoKey:          {English: "sshd -T does not report %q; is it an sshd_config keyword?", Japanese: "sshd -T の出力に %q がない。sshd_config のキーワードか確認してください"},
 		MsgCkValueWant:          {English: "%s is %s, want %s", Japanese: "%s は %s（期待値 %s）"},
+		MsgGrNoResult:           {English: "no result", Japanese: "結果なし"},
+		MsgGrCancelledBefore:    {English: "grading cancelled before the probe ran on node %q: %v", Japanese: "ノード %q でプローブを実行する前に採点が中断されました: %v"},
+		MsgGrProbeOn:            {English: "probe on node %q: %v", Japanese: "ノード %q のプローブ: %v"},
+		MsgGrJudging:            {English: "judging the probe from node %q: %v", Japanese: "ノード %q のプローブ結果の判定でエラー: %v"},
+		MsgGrCancelledProbing:   {English: "grading cancelled while probing node %q: %v", Japanese: "ノード %q のプローブ中に採点が中断されました: %v"},
+		MsgGrTimedOut:           {English: "probe on node %q timed out after %s: %v", Japanese: "ノード %q のプローブが %s でタイムアウトしました: %v"},
+		MsgGrUnreachable:        {English: "node %q unreachable: %v", Japanese: "ノード %q に到達できません: %v"},
+		MsgGrCancelledWaiting:   {English: "grading cancelled while waiting for goal %s: %v", Japanese: "課題 %s の結果待ちの間に採点が中断されました: %v"},
+		MsgGrNeeds:              {English: "needs goal %s, which %s", Japanese: "前提の課題 %s が%sのため未採点"},
+		MsgGrDepFailed:          {English: "failed", Japanese: "不合格"},
+		MsgGrDepSkipped:         {English: "was skipped", Japanese: "未採点"},
+		MsgGrDepError:           {English: "ended in error", Japanese: "エラー"},
+		MsgGrCancelled:          {English: "grading cancelled: %v", Japanese: "採点が中断されました: %v"},
+		MsgGrNoChecks:           {English: "goal has no checks", Japanese: "課題にチェックがありません"},
+		MsgGrDegraded:           {English: "%s (the lab may still be degraded)", Japanese: "%s（障害が戻らずラボが劣化したままの可能性があります）"},
+		MsgGrChecksFailed:       {English: "failed", Japanese: "不合格"},
+		MsgGrChecksErrored:      {English: "could not be evaluated", Japanese: "評価できず"},
+		MsgGrSomeChecks:         {English: "%d of %d checks %s; %s on %s", Japanese: "チェック %[2]d 件中 %[1]d 件が%[3]s。%[4]s（%[5]s で確認）"},
+		MsgGrOneCheck:           {English: "%s on %s %s", Japanese: "%s（%s で確認）が%s"},
+		MsgGrWhy:                {English: "%s: %s", Japanese: "%s: %s"},
+		MsgGrExpectedObserved:   {English: "expected %s, observed %s", Japanese: "期待値 %s、実測値 %s"},
 	})
 }
