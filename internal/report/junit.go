@@ -57,7 +57,7 @@ type junitMessage struct {
 	Body    string `xml:",cdata"`
 }
 
-func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
+func writeJUnit(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 	class := meta.Scenario
 	if class == "" {
 		class = "labdojo"
@@ -93,7 +93,7 @@ func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 	for i := range res.Goals {
 		g := &res.Goals[i]
 		tc := junitCase{Classname: clean(class), Name: clean(g.Name), Time: seconds(g.Duration)}
-		msg := clean(g.Reason)
+		msg := clean(g.ReasonIn(opts.Lang))
 		if msg == "" {
 			msg = g.Status
 		}
@@ -101,11 +101,11 @@ func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 		case grade.StatusPassed:
 			tc.SystemOut = clean(fmt.Sprintf("%s: %d/%d points", goalLabel(g), g.Awarded, g.Points) + faultLines(g))
 		case grade.StatusFailed:
-			tc.Failure = &junitMessage{Message: msg, Type: "fail", Body: checkDetails(g)}
+			tc.Failure = &junitMessage{Message: msg, Type: "fail", Body: checkDetails(g, opts.Lang)}
 		case grade.StatusSkipped:
 			tc.Skipped = &junitMessage{Message: msg}
 		default:
-			tc.Error = &junitMessage{Message: msg, Type: "error", Body: checkDetails(g)}
+			tc.Error = &junitMessage{Message: msg, Type: "error", Body: checkDetails(g, opts.Lang)}
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
@@ -155,8 +155,9 @@ func personCommand(script string) string {
 }
 
 // checkDetails is a plain-text account of a goal's non-passing checks:
-// what was expected, what was observed, where and how it was probed.
-func checkDetails(g *grade.GoalResult) string {
+// what was expected, what was observed, where and how it was probed. The
+// values are in lang; the labels stay English (they are field names).
+func checkDetails(g *grade.GoalResult, lang string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d/%d points\n", goalLabel(g), g.Awarded, g.Points)
 	if f := faultLines(g); f != "" {
@@ -168,7 +169,7 @@ func checkDetails(g *grade.GoalResult) string {
 		}
 		fmt.Fprintf(&b, "\n[%s] %s (on %s)\n", c.Status, c.Describe, c.Node)
 		for _, kv := range [][2]string{
-			{"expected", c.Expected}, {"observed", c.Observed}, {"message", c.Message},
+			{"expected", c.ExpectedIn(lang)}, {"observed", c.ObservedIn(lang)}, {"message", c.MessageIn(lang)},
 			{"command", personCommand(c.Evidence.Command)},
 		} {
 			if kv[1] != "" {

@@ -17,7 +17,7 @@ func tapText(s string) string {
 	return strings.ReplaceAll(s, "#", `\#`)
 }
 
-func writeTAP(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
+func writeTAP(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "TAP version 13\n1..%d\n", len(res.Goals))
 	if meta.Scenario != "" {
@@ -33,10 +33,10 @@ func writeTAP(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 		case grade.StatusPassed:
 			fmt.Fprintf(bw, "ok %d - %s\n", i+1, desc)
 		case grade.StatusSkipped:
-			fmt.Fprintf(bw, "ok %d - %s # SKIP %s\n", i+1, desc, tapText(g.Reason))
+			fmt.Fprintf(bw, "ok %d - %s # SKIP %s\n", i+1, desc, tapText(g.ReasonIn(opts.Lang)))
 		default:
 			fmt.Fprintf(bw, "not ok %d - %s\n", i+1, desc)
-			if err := writeTAPDiag(bw, g); err != nil {
+			if err := writeTAPDiag(bw, g, opts.Lang); err != nil {
 				return fmt.Errorf("goal %q: %w", g.Name, err)
 			}
 		}
@@ -58,7 +58,7 @@ func writeTAP(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 // YAML parsers both read: a mapping of plain keys whose string values are
 // always one-line double-quoted scalars (newlines as \n), so no block
 // scalar (`|-`) and no blank line can end the block early.
-func writeTAPDiag(w io.Writer, g *grade.GoalResult) error {
+func writeTAPDiag(w io.Writer, g *grade.GoalResult, lang string) error {
 	severity := "fail"
 	if g.Status == grade.StatusError {
 		severity = "error"
@@ -67,7 +67,7 @@ func writeTAPDiag(w io.Writer, g *grade.GoalResult) error {
 	b.WriteString("  ---\n")
 	kv := func(indent, key, value string) { fmt.Fprintf(&b, "%s%s: %s\n", indent, key, value) }
 	kv("  ", "goal", yamlString(g.Name))
-	kv("  ", "message", yamlString(g.Reason))
+	kv("  ", "message", yamlString(g.ReasonIn(lang)))
 	kv("  ", "severity", severity)
 	kv("  ", "points", fmt.Sprint(g.Points))
 	kv("  ", "awarded", fmt.Sprint(g.Awarded))
@@ -92,7 +92,7 @@ func writeTAPDiag(w io.Writer, g *grade.GoalResult) error {
 		kv(in, "type", yamlString(c.Type))
 		kv(in, "describe", yamlString(c.Describe))
 		kv(in, "status", yamlString(c.Status.String()))
-		for _, f := range [][2]string{{"expected", c.Expected}, {"observed", c.Observed}, {"message", c.Message},
+		for _, f := range [][2]string{{"expected", c.ExpectedIn(lang)}, {"observed", c.ObservedIn(lang)}, {"message", c.MessageIn(lang)},
 			{"command", personCommand(c.Evidence.Command)}} {
 			if f[1] != "" {
 				kv(in, f[0], yamlString(f[1]))

@@ -220,8 +220,8 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 		return
 	}
 	if len(g.Checks) == 0 {
-		if g.Reason != "" {
-			fmt.Fprintf(w, "    %s\n", s.paint(ansiDim, clean(g.Reason)))
+		if r := g.ReasonIn(s.Lang); r != "" {
+			fmt.Fprintf(w, "    %s\n", s.paint(ansiDim, clean(r)))
 		}
 		return
 	}
@@ -254,17 +254,17 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 				}
 			}
 			if extra > 0 {
-				fmt.Fprintf(w, "        %s %s\n", pad("", 9), s.paint(ansiDim, fmt.Sprintf("%s (+%d lines)", s.ell(), extra)))
+				fmt.Fprintf(w, "        %s %s\n", pad("", 9), s.paint(ansiDim, s.ell()+" "+s.word(i18n.MsgReportMoreLines, extra)))
 			}
 		}
-		field(s.word(i18n.MsgFieldExpected), c.Expected)
-		field(s.word(i18n.MsgFieldObserved), c.Observed)
+		field(s.word(i18n.MsgFieldExpected), c.ExpectedIn(s.Lang))
+		field(s.word(i18n.MsgFieldObserved), c.ObservedIn(s.Lang))
 		if c.Message != "" && c.Message != c.Observed {
 			name := s.word(i18n.MsgFieldWhy)
 			if c.Status == check.Error {
 				name = s.word(i18n.MsgFieldError)
 			}
-			field(name, c.Message)
+			field(name, c.MessageIn(s.Lang))
 		}
 		if c.Evidence.Command != "" {
 			field(s.word(i18n.MsgFieldCommand), firstLine(clean(personCommand(c.Evidence.Command)), maxDetailWidth, s.ell()))
