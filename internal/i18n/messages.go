@@ -33,22 +33,21 @@ const (
 	MsgListPassed     Key = "scenarios.passed"  // column title: passed in some graded run
 	MsgListSummary    Key = "scenarios.summary" // passed, listed
 	// Words of the text report (check); English keeps the report's own.
-	MsgReportInstance  Key = "report.instance"   // header label
-	MsgReportLab       Key = "report.lab"        //
-	MsgReportTrack     Key = "report.track"      //
-	MsgReportOn        Key = "report.on"         // node
-	MsgReportHints     Key = "report.hints"      // points taken by hints
-	MsgReportAttempts  Key = "report.attempts"   // attempts
-	MsgFieldExpected   Key = "report.expected"   // field labels of a check
-	MsgFieldObserved   Key = "report.observed"   //
-	MsgFieldWhy        Key = "report.why"        //
-	MsgFieldError      Key = "report.error"      //
-	MsgFieldCommand    Key = "report.command"    //
-	MsgLiveGoal        Key = "live.goal"         // checks done, retries (goal being graded)
-	MsgLiveWaiting     Key = "live.waiting"      // time left (string), retries (goal waited for)
-	MsgLiveProgress    Key = "live.progress"     // goals done, running
-	MsgStartSetup      Key = "start.setup"       // (no args) progress note
-	MsgReportMoreLines Key = "report.more_lines" // lines left out of a long value
+	MsgReportInstance Key = "report.instance" // header label
+	MsgReportLab      Key = "report.lab"      //
+	MsgReportTrack    Key = "report.track"    //
+	MsgReportOn       Key = "report.on"       // node
+	MsgReportHints    Key = "report.hints"    // points taken by hints
+	MsgReportAttempts Key = "report.attempts" // attempts
+	MsgFieldExpected  Key = "report.expected" // field labels of a check
+	MsgFieldObserved  Key = "report.observed" //
+	MsgFieldWhy       Key = "report.why"      //
+	MsgFieldError     Key = "report.error"    //
+	MsgFieldCommand   Key = "report.command"  //
+	MsgLiveGoal       Key = "live.goal"       // checks done, retries (goal being graded)
+	MsgLiveWaiting    Key = "live.waiting"    // time left (string), retries (goal waited for)
+	MsgLiveProgress   Key = "live.progress"   // goals done, running
+	MsgStartSetup     Key = "start.setup"     // (no args) progress note
 )
 
 // catalog holds every message in every supported language.
@@ -123,23 +122,22 @@ var catalog = map[Key]map[string]string{
 		English:  "NAME\tTRACK\tLEVEL\tMINUTES\tLAB\tGOALS\tTITLE",
 		Japanese: "名前\tトラック\tレベル\t目安(分)\tラボ\t課題数\tタイトル",
 	},
-	MsgListPassed:      {English: "PASSED", Japanese: "合格済"},
-	MsgReportInstance:  {English: "instance", Japanese: "インスタンス"},
-	MsgReportLab:       {English: "lab", Japanese: "ラボ"},
-	MsgReportTrack:     {English: "track", Japanese: "トラック"},
-	MsgReportOn:        {English: "(on %s)", Japanese: "（%s で確認）"},
-	MsgReportHints:     {English: "hints -%d", Japanese: "ヒント -%d 点"},
-	MsgReportAttempts:  {English: "%d attempts", Japanese: "試行 %d 回"},
-	MsgFieldExpected:   {English: "expected", Japanese: "期待値"},
-	MsgFieldObserved:   {English: "observed", Japanese: "実測値"},
-	MsgFieldWhy:        {English: "why", Japanese: "理由"},
-	MsgFieldError:      {English: "error", Japanese: "エラー"},
-	MsgFieldCommand:    {English: "command", Japanese: "コマンド"},
-	MsgLiveGoal:        {English: "(%d checks done, %d retries)", Japanese: "（チェック完了 %d・リトライ %d）"},
-	MsgLiveWaiting:     {English: "(waiting for it: up to %s left, %d retries)", Japanese: "（反映待ち: 残り最大 %s・リトライ %d）"},
-	MsgLiveProgress:    {English: "grading: %d done, %d running", Japanese: "採点中: 完了 %d・実行中 %d"},
-	MsgStartSetup:      {English: "Running the scenario's setup...", Japanese: "シナリオの初期設定（セットアップ）を実行しています..."},
-	MsgReportMoreLines: {English: "(+%d lines)", Japanese: "（他 %d 行）"},
+	MsgListPassed:     {English: "PASSED", Japanese: "合格済"},
+	MsgReportInstance: {English: "instance", Japanese: "インスタンス"},
+	MsgReportLab:      {English: "lab", Japanese: "ラボ"},
+	MsgReportTrack:    {English: "track", Japanese: "トラック"},
+	MsgReportOn:       {English: "(on %s)", Japanese: "（%s で確認）"},
+	MsgReportHints:    {English: "hints -%d", Japanese: "ヒント -%d 点"},
+	MsgReportAttempts: {English: "%d attempts", Japanese: "試行 %d 回"},
+	MsgFieldExpected:  {English: "expected", Japanese: "期待値"},
+	MsgFieldObserved:  {English: "observed", Japanese: "実測値"},
+	MsgFieldWhy:       {English: "why", Japanese: "理由"},
+	MsgFieldError:     {English: "error", Japanese: "エラー"},
+	MsgFieldCommand:   {English: "command", Japanese: "コマンド"},
+	MsgLiveGoal:       {English: "(%d checks done, %d retries)", Japanese: "（チェック完了 %d・リトライ %d）"},
+	MsgLiveWaiting:    {English: "(waiting for it: up to %s left, %d retries)", Japanese: "（反映待ち: 残り最大 %s・リトライ %d）"},
+	MsgLiveProgress:   {English: "grading: %d done, %d running", Japanese: "採点中: 完了 %d・実行中 %d"},
+	MsgStartSetup:     {English: "Running the scenario's setup...", Japanese: "シナリオの初期設定（セットアップ）を実行しています..."},
 	MsgListSummary: {
 		English:  "%d of %d scenarios passed (from the grading history).",
 		Japanese: "%[2]d 件中 %[1]d 件のシナリオに合格済み（採点履歴より）。",

@@ -1,0 +1,35 @@
+package i18n
+
+// More messages printed by start, check and up, kept apart from the
+// first catalog (messages.go) so that each file's alignment stays its own.
+const (
+	MsgReportMoreLines Key = "report.more_lines" // lines left out of a long value
+	MsgUpProgress      Key = "up.progress"       // networks, nodes started, total, SSH ready, total
+	MsgUpRollback      Key = "up.rollback"       // (no args)
+	MsgNodesHeader     Key = "nodes.header"      // column titles, tab separated
+	MsgNodesHeaderSSH  Key = "nodes.header_ssh"  // column titles with SSH, tab separated
+	MsgNodesNoAddress  Key = "nodes.no_address"  // an interface without an address
+)
+
+func init() {
+	register(map[Key]map[string]string{
+		MsgReportMoreLines: {English: "(+%d lines)", Japanese: "（他 %d 行）"},
+		MsgUpProgress: {
+			English:  "networks %d  nodes started %d/%d  SSH ready %d/%d",
+			Japanese: "ネットワーク %d  ノード起動 %d/%d  SSH 接続可 %d/%d",
+		},
+		MsgUpRollback: {
+			English:  "rolling back: removing what was created...",
+			Japanese: "ロールバック中: 作成したものを削除しています...",
+		},
+		MsgNodesHeader: {
+			English:  "NODE\tSTATE\tMANAGEMENT\tINTERFACES\tCONNECT",
+			Japanese: "ノード\t状態\t管理アドレス\tインターフェース\t接続方法",
+		},
+		MsgNodesHeaderSSH: {
+			English:  "NODE\tSTATE\tSSH\tMANAGEMENT\tINTERFACES\tCONNECT",
+			Japanese: "ノード\t状態\tSSH\t管理アドレス\tインターフェース\t接続方法",
+		},
+		MsgNodesNoAddress: {English: "(none)", Japanese: "（なし）"},
+	})
+}
