@@ -174,7 +174,8 @@ func (a *app) upRequest(f *upFlags, prog **progress) (session.UpRequest, error) 
 		Starting: func(inst string, l *lab.Lab) {
 			*prog = a.newProgress(len(l.Nodes), f.format.value == "json")
 			a.svc.Engine.Events = (*prog).event
-			a.infof("Starting %s (lab %s, %s, %s)...", inst, l.Name, plural(len(l.Nodes), "node"), plural(len(l.Networks), "network"))
+			a.infof("%s", a.msg(i18n.MsgUpStarting, inst, l.Name, i18n.Count(len(l.Nodes), i18n.MsgCountNode, i18n.MsgCountNodes),
+				i18n.Count(len(l.Networks), i18n.MsgCountNetwork, i18n.MsgCountNetworks)))
 		},
 	}, nil
 }

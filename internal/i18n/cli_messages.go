@@ -9,7 +9,21 @@ const (
 	MsgNodesHeader     Key = "nodes.header"      // column titles, tab separated
 	MsgNodesHeaderSSH  Key = "nodes.header_ssh"  // column titles with SSH, tab separated
 	MsgNodesNoAddress  Key = "nodes.no_address"  // an interface without an address
+	MsgUpStarting      Key = "up.starting"       // instance, lab, node count, network count (Count)
+	MsgCountNode       Key = "count.node"        // n (one)
+	MsgCountNodes      Key = "count.nodes"       // n (several)
+	MsgCountNetwork    Key = "count.network"     // n (one)
+	MsgCountNetworks   Key = "count.networks"    // n (several)
 )
+
+// Count is n with the word one of key1 (n == 1) and keyN: English has
+// plurals, Japanese counters do not.
+func Count(n int, key1, keyN Key) Msg {
+	if n == 1 {
+		return M(key1, n)
+	}
+	return M(keyN, n)
+}
 
 func init() {
 	register(map[Key]map[string]string{
@@ -31,5 +45,13 @@ func init() {
 			Japanese: "ノード\t状態\tSSH\t管理アドレス\tインターフェース\t接続方法",
 		},
 		MsgNodesNoAddress: {English: "(none)", Japanese: "（なし）"},
+		MsgUpStarting: {
+			English:  "Starting %s (lab %s, %s, %s)...",
+			Japanese: "%s を起動しています（ラボ %s、%s、%s）...",
+		},
+		MsgCountNode:     {English: "%d node", Japanese: "ノード %d 台"},
+		MsgCountNodes:    {English: "%d nodes", Japanese: "ノード %d 台"},
+		MsgCountNetwork:  {English: "%d network", Japanese: "ネットワーク %d 個"},
+		MsgCountNetworks: {English: "%d networks", Japanese: "ネットワーク %d 個"},
 	})
 }
