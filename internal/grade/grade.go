@@ -251,8 +251,11 @@ type GoalResult struct {
 	Attempts int
 	Duration time.Duration
 	Checks   []CheckResult
-	// Faults describes the faults the checks ran under.
+	// Faults describes the faults the checks ran under (English).
 	Faults []string
+	// FaultTexts are Faults in every language (nil: Faults is the only
+	// form); see FaultsIn.
+	FaultTexts []i18n.Localizer
 }
 
 // CheckResult is the outcome of one check of a goal.
@@ -271,6 +274,18 @@ func (g *GoalResult) ReasonIn(lang string) string {
 		return g.ReasonText.In(lang)
 	}
 	return g.Reason
+}
+
+// FaultsIn returns the goal's Faults in lang.
+func (g *GoalResult) FaultsIn(lang string) []string {
+	if len(g.FaultTexts) != len(g.Faults) {
+		return g.Faults
+	}
+	out := make([]string, len(g.FaultTexts))
+	for i, t := range g.FaultTexts {
+		out[i] = t.In(lang)
+	}
+	return out
 }
 
 // setReason sets Reason and ReasonText from a catalog text.

@@ -258,7 +258,7 @@ func (g *grader) runGoal(ctx context.Context, runStart time.Time, gl Goal, wait 
 	if len(gl.Faults) > 0 {
 		g.faultGate.Lock()
 		defer g.faultGate.Unlock()
-		gr.Faults = faultNames(gl.Faults)
+		gr.Faults, gr.FaultTexts = faultNames(gl.Faults)
 		undo, err := g.applyFaults(ctx, gl.Faults)
 		if err != nil {
 			gr.Status = StatusError

@@ -173,6 +173,9 @@ const (
 	MsgGrOneCheck           Key = "grade.one_check"
 	MsgGrWhy                Key = "grade.why"
 	MsgGrExpectedObserved   Key = "grade.expected_observed"
+	MsgFaultLinkDown        Key = "fault.link_down"
+	MsgFaultNodeDown        Key = "fault.node_down"
+	MsgFaultOther           Key = "fault.other"
 )
 
 func init() {
@@ -345,5 +348,8 @@ func init() {
 		MsgGrOneCheck:           {English: "%s on %s %s", Japanese: "%s（%s で確認）が%s"},
 		MsgGrWhy:                {English: "%s: %s", Japanese: "%s: %s"},
 		MsgGrExpectedObserved:   {English: "expected %s, observed %s", Japanese: "期待値 %s、実測値 %s"},
+		MsgFaultLinkDown:        {English: "link %s of %s down", Japanese: "%[2]s のリンク %[1]s をダウン"},
+		MsgFaultNodeDown:        {English: "node %s down (cut off every lab network)", Japanese: "ノード %s をダウン（全ラボネットワークから切断）"},
+		MsgFaultOther:           {English: "%s on %s", Japanese: "%[2]s に %[1]s"},
 	})
 }

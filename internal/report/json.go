@@ -135,7 +135,7 @@ func newJSONReport(res *grade.Result, meta Meta, lang string) *JSONReport {
 			Name: g.Name, Title: g.Title, Status: g.Status, Points: g.Points, Awarded: g.Awarded,
 			HintPenalty: g.HintPenalty, Reason: g.ReasonIn(lang), Attempts: g.Attempts,
 			DurationMS: g.Duration.Milliseconds(), Checks: make([]JSONCheck, 0, len(g.Checks)),
-			Faults: g.Faults,
+			Faults: g.FaultsIn(lang),
 		}
 		for _, c := range g.Checks {
 			jg.Checks = append(jg.Checks, JSONCheck{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labdojo/labdojo/internal/check"
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/i18n"
 )
 
 type junitSuites struct {
@@ -99,7 +100,7 @@ func writeJUnit(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 		}
 		switch g.Status {
 		case grade.StatusPassed:
-			tc.SystemOut = clean(fmt.Sprintf("%s: %d/%d points", goalLabel(g), g.Awarded, g.Points) + faultLines(g))
+			tc.SystemOut = clean(fmt.Sprintf("%s: %d/%d points", goalLabel(g), g.Awarded, g.Points) + faultLines(g, opts.Lang))
 		case grade.StatusFailed:
 			tc.Failure = &junitMessage{Message: msg, Type: "fail", Body: checkDetails(g, opts.Lang)}
 		case grade.StatusSkipped:
@@ -160,7 +161,7 @@ func personCommand(script string) string {
 func checkDetails(g *grade.GoalResult, lang string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d/%d points\n", goalLabel(g), g.Awarded, g.Points)
-	if f := faultLines(g); f != "" {
+	if f := faultLines(g, lang); f != "" {
 		b.WriteString(f[1:] + "\n")
 	}
 	for _, c := range g.Checks {
@@ -189,11 +190,11 @@ func checkDetails(g *grade.GoalResult, lang string) string {
 }
 
 // faultLines names the faults a goal's checks ran under, one
-// "\nunder fault: ..." line each ("" when none).
-func faultLines(g *grade.GoalResult) string {
+// "\nunder fault: ..." line each ("" when none), in lang.
+func faultLines(g *grade.GoalResult, lang string) string {
 	var b strings.Builder
-	for _, f := range g.Faults {
-		b.WriteString("\nunder fault: " + f)
+	for _, f := range g.FaultsIn(lang) {
+		b.WriteString("\n" + i18n.Format(lang, i18n.MsgCheckFault, f))
 	}
 	return b.String()
 }

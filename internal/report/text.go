@@ -170,7 +170,7 @@ func writeText(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 	for i := range res.Goals {
 		g := &res.Goals[i]
 		p("%s", s.goalLine(g, lw))
-		for _, f := range g.Faults {
+		for _, f := range g.FaultsIn(s.Lang) {
 			p("    %s", s.paint(ansiDim, clean(i18n.Format(s.Lang, i18n.MsgCheckFault, f))))
 		}
 		s.goalDetails(bw, g)
