@@ -46,7 +46,12 @@ func (c *Address) expected() i18n.Msg {
 }
 
 // Describe returns the title or `address eth1 has 10.0.1.10/24`.
-func (c *Address) Describe() string { return c.describe("address " + c.expected().In(i18n.English)) }
+func (c *Address) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Address) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe2, "address", c.expected()))
+}
 
 // Script lists the interface's addresses of the address's family.
 func (c *Address) Script() string {

@@ -46,6 +46,21 @@ type Check interface {
 	Judge(out Output) Result
 }
 
+// TextDescriber is a Check whose description exists in every language.
+type TextDescriber interface {
+	// DescribeText is Describe in every language (its English is Describe).
+	DescribeText() i18n.Localizer
+}
+
+// DescribeText returns c's description in every language: its
+// DescribeText when it has one, else Describe as it is.
+func DescribeText(c Check) i18n.Localizer {
+	if d, ok := c.(TextDescriber); ok {
+		return d.DescribeText()
+	}
+	return i18n.Raw(c.Describe())
+}
+
 // Output is what running a probe produced.
 type Output struct {
 	Stdout   []byte

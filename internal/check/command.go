@@ -40,7 +40,12 @@ func buildCommand(f *fields, b base) Check {
 }
 
 // Describe returns the title or `command "RUN"`.
-func (c *Command) Describe() string { return c.describe(fmt.Sprintf("command %q", short(c.Run))) }
+func (c *Command) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Command) DescribeText() i18n.Localizer {
+	return c.describeText(raw(fmt.Sprintf("command %q", short(c.Run))))
+}
 
 // Script runs the command in its own sh so that `exit` in it ends only it.
 func (c *Command) Script() string { return "sh -c " + Quote(c.Run) + "\n" }

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/labdojo/labdojo/internal/i18n"
@@ -32,8 +31,11 @@ func buildCron(f *fields, b base) Check {
 }
 
 // Describe returns the title or `cron USER contains "X"`.
-func (c *Cron) Describe() string {
-	return c.describe(fmt.Sprintf("cron %s contains %q", c.User, c.Contains))
+func (c *Cron) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Cron) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "cron", c.User, m(i18n.MsgCkContains, c.Contains)))
 }
 
 // cronFunc is `_cf FILE...`: it prints every regular file among its

@@ -58,12 +58,15 @@ func (c *DNS) expected() i18n.Localizer {
 }
 
 // Describe returns the title or `dns NAME A 10.0.0.1`.
-func (c *DNS) Describe() string {
-	s := "dns " + c.Name + " " + c.expected().In(i18n.English)
+func (c *DNS) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *DNS) DescribeText() i18n.Localizer {
+	var l i18n.Localizer = m(i18n.MsgCkDescribe, "dns", c.Name, c.expected())
 	if c.Server != "" {
-		s += " @" + c.Server
+		l = m(i18n.MsgCkAt, l, c.Server)
 	}
-	return c.describe(s)
+	return c.describeText(l)
 }
 
 // Script queries once with a 2 s timeout and prints the status header and

@@ -58,8 +58,11 @@ func buildFile(f *fields, b base) Check {
 }
 
 // Describe returns the title or a summary such as `file /etc/motd exists`.
-func (c *File) Describe() string {
-	return c.describe("file " + c.Path + " " + c.expected().In(i18n.English))
+func (c *File) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *File) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "file", c.Path, c.expected()))
 }
 
 func (c *File) expected() i18n.Localizer {

@@ -43,6 +43,7 @@ type golden struct {
 	// Japanese is the same three texts in Japanese, as a report in
 	// Japanese prints them.
 	Japanese struct {
+		Describe string `json:"describe"`
 		Expected string `json:"expected"`
 		Observed string `json:"observed"`
 		Message  string `json:"message"`
@@ -120,6 +121,10 @@ func TestGolden(t *testing.T) {
 			var g golden
 			g.Describe, g.Script = c.Describe(), c.Script()
 			g.Status, g.Expected, g.Observed, g.Message = r.Status.String(), r.Expected, r.Observed, r.Message
+			g.Japanese.Describe = DescribeText(c).In(i18n.Japanese)
+			if DescribeText(c).In(i18n.English) != c.Describe() {
+				t.Errorf("English description differs from Describe")
+			}
 			g.Japanese.Expected, g.Japanese.Observed, g.Japanese.Message = r.ExpectedIn(i18n.Japanese), r.ObservedIn(i18n.Japanese), r.MessageIn(i18n.Japanese)
 			// Every judge speaks through the catalog: its texts have a
 			// language-neutral form whose English is the string fields.

@@ -43,8 +43,11 @@ func (c *Group) expected() i18n.Msg {
 }
 
 // Describe returns the title or `group NAME exists`.
-func (c *Group) Describe() string {
-	return c.describe("group " + c.Name + " " + c.expected().In(i18n.English))
+func (c *Group) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Group) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "group", c.Name, c.expected()))
 }
 
 // Script reads the group entry and, when members are expected and the

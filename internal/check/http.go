@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -40,19 +39,13 @@ func buildHTTP(f *fields, b base) Check {
 	return c
 }
 
-func (c *HTTP) expected() string {
-	s := fmt.Sprintf("status %d", c.Status)
-	if c.Contains != "" {
-		s += fmt.Sprintf(", body contains %q", c.Contains)
-	}
-	if c.Matches != nil {
-		s += fmt.Sprintf(", body matches /%s/", c.Matches)
-	}
-	return s
-}
-
 // Describe returns the title or `http URL status 200`.
-func (c *HTTP) Describe() string { return c.describe("http " + c.URL + " " + c.expected()) }
+func (c *HTTP) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *HTTP) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "http", c.URL, c.expected()))
+}
 
 // Script fetches the URL; the status code is printed on a last line of its
 // own. Certificates are not verified (labs use self-signed ones) and URL
@@ -69,7 +62,7 @@ var curlFailures = map[int]i18n.Key{
 
 // Judge splits the status code off the last line.
 func (c *HTTP) Judge(out Output) Result {
-	j := newJudge(c, c.expectedT(), out)
+	j := newJudge(c, c.expected(), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
@@ -110,8 +103,8 @@ func (c *HTTP) Judge(out Output) Result {
 	return j.verdict(obs, bad)
 }
 
-// expectedT is expected in every language.
-func (c *HTTP) expectedT() i18n.Localizer {
+// expected is what the check expects, in every language.
+func (c *HTTP) expected() i18n.Localizer {
 	parts := []i18n.Localizer{m(i18n.MsgCkStatus, c.Status)}
 	if c.Contains != "" {
 		parts = append(parts, m(i18n.MsgCkBodyContains, c.Contains))

@@ -51,8 +51,11 @@ func (c *Package) expected() i18n.Msg {
 }
 
 // Describe returns the title or `package NAME installed`.
-func (c *Package) Describe() string {
-	return c.describe("package " + c.Name + " " + c.expected().In(i18n.English))
+func (c *Package) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Package) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "package", c.Name, c.expected()))
 }
 
 // Script queries dpkg's status database.

@@ -28,7 +28,12 @@ func buildPing(f *fields, b base) Check {
 }
 
 // Describe returns the title or `ping HOST reachable`.
-func (c *Ping) Describe() string { return c.describe("ping " + c.Host + " " + c.Expect) }
+func (c *Ping) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Ping) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "ping", c.Host, reachWord(c.Expect)))
+}
 
 // Script sends one echo request and waits 2 s for the reply.
 func (c *Ping) Script() string { return "ping -c 1 -W 2 " + Quote(c.Host) + "\n" }

@@ -53,7 +53,12 @@ func (c *Port) expected() i18n.Msg {
 }
 
 // Describe returns the title or `port tcp/80 listening`.
-func (c *Port) Describe() string { return c.describe("port " + c.expected().In(i18n.English)) }
+func (c *Port) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Port) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe2, "port", c.expected()))
+}
 
 // Script lists listening TCP and bound UDP sockets.
 func (c *Port) Script() string { return probe(step("ss", "ss", "-H", "-ltnu")) }

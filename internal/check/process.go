@@ -42,8 +42,11 @@ func (c *Process) expected() i18n.Msg {
 }
 
 // Describe returns the title or `process NAME running`.
-func (c *Process) Describe() string {
-	return c.describe("process " + c.Name + " " + c.expected().In(i18n.English))
+func (c *Process) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Process) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "process", c.Name, c.expected()))
 }
 
 // processFunc is `_pu NAME`: it prints `USER COMM` for every process whose

@@ -82,7 +82,12 @@ func (c *Route) expected() string {
 }
 
 // Describe returns the title or `route 10.0.2.0/24 via 10.0.1.1`.
-func (c *Route) Describe() string { return c.describe("route " + c.expected()) }
+func (c *Route) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Route) DescribeText() i18n.Localizer {
+	return c.describeText(raw("route " + c.expected()))
+}
 
 // Script lists the main routing table of the destination's family.
 func (c *Route) Script() string {

@@ -95,8 +95,11 @@ func (c *Service) pidFileCandidates() []string {
 }
 
 // Describe returns the title or `service NAME running`.
-func (c *Service) Describe() string {
-	return c.describe("service " + c.Name + " " + runningWord(c.Running))
+func (c *Service) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Service) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "service", c.Name, runningMsg(c.Running)))
 }
 
 // serviceFuncs are the service probe's shell helpers; both read $_d, the

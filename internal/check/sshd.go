@@ -34,7 +34,12 @@ func buildSSHD(f *fields, b base) Check {
 }
 
 // Describe returns the title or `sshd KEY VALUE`.
-func (c *SSHD) Describe() string { return c.describe("sshd " + c.Key + " " + c.Value) }
+func (c *SSHD) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *SSHD) DescribeText() i18n.Localizer {
+	return c.describeText(raw("sshd " + c.Key + " " + c.Value))
+}
 
 // Script prints the effective configuration (needs root).
 func (c *SSHD) Script() string {

@@ -34,7 +34,12 @@ func buildSysctl(f *fields, b base) Check {
 }
 
 // Describe returns the title or `sysctl KEY = VALUE`.
-func (c *Sysctl) Describe() string { return c.describe("sysctl " + c.Key + " = " + c.Value) }
+func (c *Sysctl) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Sysctl) DescribeText() i18n.Localizer {
+	return c.describeText(raw("sysctl " + c.Key + " = " + c.Value))
+}
 
 // Script reads the value with sysctl -n.
 func (c *Sysctl) Script() string { return probe(step("sysctl", "sysctl", "-n", c.Key)) }

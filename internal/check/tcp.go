@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -31,8 +30,11 @@ func buildTCP(f *fields, b base) Check {
 }
 
 // Describe returns the title or `tcp HOST:PORT open`.
-func (c *TCP) Describe() string {
-	return c.describe(fmt.Sprintf("tcp %s port %d %s", c.Host, c.Port, c.Expect))
+func (c *TCP) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *TCP) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "tcp", m(i18n.MsgCkHostPort, c.Host, c.Port), openWord(c.Expect)))
 }
 
 // Script tries a connection with netcat (2 s timeout, no data sent).

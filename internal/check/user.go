@@ -56,8 +56,11 @@ func (c *User) expected() i18n.Localizer {
 }
 
 // Describe returns the title or `user NAME exists, ...`.
-func (c *User) Describe() string {
-	return c.describe("user " + c.Name + " " + c.expected().In(i18n.English))
+func (c *User) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *User) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "user", c.Name, c.expected()))
 }
 
 // Script reads the passwd entry and, when groups are expected and the user

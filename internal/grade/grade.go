@@ -263,6 +263,9 @@ type CheckResult struct {
 	Node     string
 	Type     string
 	Describe string
+	// DescribeText is Describe in every language (nil: Describe is the
+	// only form); see DescribeIn.
+	DescribeText i18n.Localizer
 	check.Result
 	// Attempts is how many times the probe ran.
 	Attempts int
@@ -286,6 +289,22 @@ func (g *GoalResult) FaultsIn(lang string) []string {
 		out[i] = t.In(lang)
 	}
 	return out
+}
+
+// DescribeIn returns the check's description in lang.
+func (c *CheckResult) DescribeIn(lang string) string {
+	if c.DescribeText != nil {
+		return c.DescribeText.In(lang)
+	}
+	return c.Describe
+}
+
+// describeText is DescribeText, or Describe as it is.
+func (c *CheckResult) describeText() i18n.Localizer {
+	if c.DescribeText != nil {
+		return c.DescribeText
+	}
+	return i18n.Raw(c.Describe)
 }
 
 // setReason sets Reason and ReasonText from a catalog text.

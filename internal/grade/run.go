@@ -334,9 +334,9 @@ func reasonFor(crs []*CheckResult, total int, verb i18n.Key) i18n.Localizer {
 	} else if first.Expected != "" || first.Observed != "" {
 		why = i18n.M(i18n.MsgGrExpectedObserved, first.ExpectedText(), first.ObservedText())
 	}
-	var s i18n.Localizer = i18n.M(i18n.MsgGrSomeChecks, len(crs), total, i18n.M(verb), first.Describe, first.Node)
+	var s i18n.Localizer = i18n.M(i18n.MsgGrSomeChecks, len(crs), total, i18n.M(verb), first.describeText(), first.Node)
 	if total == 1 {
-		s = i18n.M(i18n.MsgGrOneCheck, first.Describe, first.Node, i18n.M(verb))
+		s = i18n.M(i18n.MsgGrOneCheck, first.describeText(), first.Node, i18n.M(verb))
 	}
 	if why != nil {
 		s = i18n.M(i18n.MsgGrWhy, s, why)
@@ -433,7 +433,7 @@ func worthWaiting(gl Goal, crs, prev []CheckResult, failing []int) bool {
 
 // probe runs c's script once within the concurrency bounds and judges it.
 func (g *grader) probe(ctx context.Context, c check.Check, timeout time.Duration) (cr CheckResult) {
-	cr = CheckResult{Node: c.Node(), Type: c.Type(), Describe: c.Describe()}
+	cr = CheckResult{Node: c.Node(), Type: c.Type(), Describe: c.Describe(), DescribeText: check.DescribeText(c)}
 	script := c.Script()
 	fail := func(key i18n.Key, a ...any) CheckResult {
 		msg, obs := i18n.M(key, a...), i18n.M(i18n.MsgGrNoResult)

@@ -176,6 +176,10 @@ const (
 	MsgFaultLinkDown        Key = "fault.link_down"
 	MsgFaultNodeDown        Key = "fault.node_down"
 	MsgFaultOther           Key = "fault.other"
+	MsgCkDescribe           Key = "check.describe"
+	MsgCkDescribe2          Key = "check.describe2"
+	MsgCkHostPort           Key = "check.host_port"
+	MsgCkAt                 Key = "check.at"
 )
 
 func init() {
@@ -351,5 +355,9 @@ func init() {
 		MsgFaultLinkDown:        {English: "link %s of %s down", Japanese: "%[2]s のリンク %[1]s をダウン"},
 		MsgFaultNodeDown:        {English: "node %s down (cut off every lab network)", Japanese: "ノード %s をダウン（全ラボネットワークから切断）"},
 		MsgFaultOther:           {English: "%s on %s", Japanese: "%[2]s に %[1]s"},
+		MsgCkDescribe:           {English: "%s %s %s", Japanese: "%s %s: %s"},
+		MsgCkDescribe2:          {English: "%s %s", Japanese: "%s: %s"},
+		MsgCkHostPort:           {English: "%s port %d", Japanese: "%s ポート %d"},
+		MsgCkAt:                 {English: "%s @%s", Japanese: "%s（DNS サーバー %s）"},
 	})
 }

@@ -139,7 +139,7 @@ func newJSONReport(res *grade.Result, meta Meta, lang string) *JSONReport {
 		}
 		for _, c := range g.Checks {
 			jg.Checks = append(jg.Checks, JSONCheck{
-				Node: c.Node, Type: c.Type, Describe: c.Describe, Status: c.Status.String(),
+				Node: c.Node, Type: c.Type, Describe: c.DescribeIn(lang), Status: c.Status.String(),
 				Expected: c.ExpectedIn(lang), Observed: c.ObservedIn(lang), Message: c.MessageIn(lang), Attempts: c.Attempts,
 				Evidence: JSONEvidence{Command: c.Evidence.Command, Summary: personCommand(c.Evidence.Command), ExitCode: c.Evidence.ExitCode, Output: c.Evidence.Output},
 			})

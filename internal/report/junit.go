@@ -168,7 +168,7 @@ func checkDetails(g *grade.GoalResult, lang string) string {
 		if c.Status == check.Pass {
 			continue
 		}
-		fmt.Fprintf(&b, "\n[%s] %s (on %s)\n", c.Status, c.Describe, c.Node)
+		fmt.Fprintf(&b, "\n[%s] %s (on %s)\n", c.Status, c.DescribeIn(lang), c.Node)
 		for _, kv := range [][2]string{
 			{"expected", c.ExpectedIn(lang)}, {"observed", c.ObservedIn(lang)}, {"message", c.MessageIn(lang)},
 			{"command", personCommand(c.Evidence.Command)},

@@ -90,7 +90,7 @@ func writeTAPDiag(w io.Writer, g *grade.GoalResult, lang string) error {
 		fmt.Fprintf(&b, "    - node: %s\n", yamlString(c.Node))
 		const in = "      "
 		kv(in, "type", yamlString(c.Type))
-		kv(in, "describe", yamlString(c.Describe))
+		kv(in, "describe", yamlString(c.DescribeIn(lang)))
 		kv(in, "status", yamlString(c.Status.String()))
 		for _, f := range [][2]string{{"expected", c.ExpectedIn(lang)}, {"observed", c.ObservedIn(lang)}, {"message", c.MessageIn(lang)},
 			{"command", personCommand(c.Evidence.Command)}} {

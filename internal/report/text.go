@@ -231,7 +231,7 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 			continue
 		}
 		fmt.Fprintf(w, "    %s %s %s\n", s.mark(checkStatus(c.Status)),
-			truncate(clean(c.Describe), maxDetailWidth, s.ell()), s.paint(ansiDim, s.word(i18n.MsgReportOn, clean(c.Node))))
+			truncate(clean(c.DescribeIn(s.Lang)), maxDetailWidth, s.ell()), s.paint(ansiDim, s.word(i18n.MsgReportOn, clean(c.Node))))
 		if c.Status == check.Pass {
 			continue
 		}
