@@ -185,6 +185,7 @@ writes every report, and the --format output, marked cancelled.`,
 			if err := report.Prepare(t); err != nil {
 				return withCode(ExitEnviron, err)
 			}
+			t.Lang = a.lang
 			targets = append(targets, t)
 		}
 		watching := cmd.Flags().Changed("watch")
