@@ -259,7 +259,7 @@ func (j *judge) entry(s *section, kind i18n.Key, name string, exists bool, n int
 func (j *judge) stepErr(s *section, name, cmd string) (Result, bool) {
 	switch {
 	case s == nil:
-		return j.error(m(i18n.MsgCkUnparseable, "probe"), m(i18n.MsgCkNoStep, name)), false
+		return j.error(m(i18n.MsgCkUnparseableProbe), m(i18n.MsgCkNoStep, name)), false
 	case s.RC < 0:
 		if b := short(s.Body); b != "" {
 			return j.error(m(i18n.MsgCkCutShort), m(i18n.MsgCkStepUnfinishedOut, name, b)), false

@@ -180,6 +180,7 @@ const (
 	MsgCkDescribe2          Key = "check.describe2"
 	MsgCkHostPort           Key = "check.host_port"
 	MsgCkAt                 Key = "check.at"
+	MsgCkUnparseableProbe   Key = "check.unparseable_probe"
 )
 
 func init() {
@@ -359,5 +360,6 @@ func init() {
 		MsgCkDescribe2:          {English: "%s %s", Japanese: "%s: %s"},
 		MsgCkHostPort:           {English: "%s port %d", Japanese: "%s ポート %d"},
 		MsgCkAt:                 {English: "%s @%s", Japanese: "%s（DNS サーバー %s）"},
+		MsgCkUnparseableProbe:   {English: "unparseable probe output", Japanese: "プローブの出力を解析できません"},
 	})
 }
