@@ -14,6 +14,8 @@ const (
 	MsgCountNodes      Key = "count.nodes"       // n (several)
 	MsgCountNetwork    Key = "count.network"     // n (one)
 	MsgCountNetworks   Key = "count.networks"    // n (several)
+	MsgWarning         Key = "warning"           // the warning's text
+	MsgScenarioChanged Key = "scenario.changed"  // scenario, instance (check's warning)
 )
 
 // Count is n with the word one of key1 (n == 1) and keyN: English has
@@ -53,5 +55,12 @@ func init() {
 		MsgCountNodes:    {English: "%d nodes", Japanese: "ノード %d 台"},
 		MsgCountNetwork:  {English: "%d network", Japanese: "ネットワーク %d 個"},
 		MsgCountNetworks: {English: "%d networks", Japanese: "ネットワーク %d 個"},
+		MsgWarning:       {English: "Warning: %s", Japanese: "警告: %s"},
+		MsgScenarioChanged: {
+			English: "scenario %q changed since instance %q was started from it: runs are graded against the file as it is now" +
+				" and marked as such in the history (start a fresh instance to grade the exercise as published)",
+			Japanese: "シナリオ %q はインスタンス %q の起動後に変更されています。採点は現在のファイルに対して行い、" +
+				"履歴にもその旨を記録します（公開どおりの課題として採点するには新しいインスタンスで開始してください）",
+		},
 	})
 }

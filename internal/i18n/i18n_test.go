@@ -296,3 +296,16 @@ func TestRegisterTwicePanics(t *testing.T) {
 	}()
 	register(map[Key]map[string]string{MsgCheckPassed: {English: "x", Japanese: "x"}})
 }
+
+func TestError(t *testing.T) {
+	err := Errorf(MsgHintNone, "forwarding")
+	if err.Error() != `Goal "forwarding" has no hints.` {
+		t.Errorf("Error = %q", err.Error())
+	}
+	if got := ErrorText(err).In(Japanese); got != `課題 "forwarding" にヒントはありません。` {
+		t.Errorf("ja = %q", got)
+	}
+	if got := ErrorText(fmt.Errorf("plain")).In(Japanese); got != "plain" {
+		t.Errorf("plain error = %q", got)
+	}
+}

@@ -81,3 +81,22 @@ func localizeArgs(lang string, args []any) []any {
 	}
 	return out
 }
+
+// Error is an error whose text is a catalog message: Error is its English,
+// In renders it in a learner's language (see ErrorText).
+type Error struct{ Msg }
+
+// Errorf returns the catalog message key with args as an error.
+func Errorf(key Key, args ...any) error { return &Error{M(key, args...)} }
+
+// Error returns the English text.
+func (e *Error) Error() string { return e.In(English) }
+
+// ErrorText returns err's text in every language: an *Error's message,
+// else the error's own (English) text.
+func ErrorText(err error) Localizer {
+	if e, ok := err.(*Error); ok {
+		return e.Msg
+	}
+	return Raw(err.Error())
+}
