@@ -342,7 +342,7 @@ func init() {
 		MsgGrCancelledWaiting:   {English: "grading cancelled while waiting for goal %s: %v", Japanese: "課題 %s の結果待ちの間に採点が中断されました: %v"},
 		MsgGrNeeds:              {English: "needs goal %s, which %s", Japanese: "前提の課題 %s が%sのため未採点"},
 		MsgGrDepFailed:          {English: "failed", Japanese: "不合格"},
-		MsgGrDepSkipped:         {English: "was skipped", Japanese: "未採点"},
+		MsgGrDepSkipped:         {English: "was skipped", Japanese: "スキップ"},
 		MsgGrDepError:           {English: "ended in error", Japanese: "エラー"},
 		MsgGrCancelled:          {English: "grading cancelled: %v", Japanese: "採点が中断されました: %v"},
 		MsgGrNoChecks:           {English: "goal has no checks", Japanese: "課題にチェックがありません"},
