@@ -16,6 +16,11 @@ const (
 	MsgCountNetworks   Key = "count.networks"    // n (several)
 	MsgWarning         Key = "warning"           // the warning's text
 	MsgScenarioChanged Key = "scenario.changed"  // scenario, instance (check's warning)
+	MsgJUnitPoints     Key = "junit.points"      // goal, awarded, points
+	MsgJUnitCheck      Key = "junit.check"       // status (pass/fail/error), check, node
+	MsgFieldMessage    Key = "field.message"     // field labels of a check in JUnit
+	MsgFieldExit       Key = "field.exit"        //
+	MsgFieldOutput     Key = "field.output"      //
 )
 
 // Count is n with the word one of key1 (n == 1) and keyN: English has
@@ -56,6 +61,11 @@ func init() {
 		MsgCountNetwork:  {English: "%d network", Japanese: "ネットワーク %d 個"},
 		MsgCountNetworks: {English: "%d networks", Japanese: "ネットワーク %d 個"},
 		MsgWarning:       {English: "Warning: %s", Japanese: "警告: %s"},
+		MsgJUnitPoints:   {English: "%s: %d/%d points", Japanese: "%s: %d/%d 点"},
+		MsgJUnitCheck:    {English: "[%s] %s (on %s)", Japanese: "[%s] %s（%s で確認）"},
+		MsgFieldMessage:  {English: "message", Japanese: "理由"},
+		MsgFieldExit:     {English: "exit", Japanese: "終了コード"},
+		MsgFieldOutput:   {English: "output", Japanese: "出力"},
 		MsgScenarioChanged: {
 			English: "scenario %q changed since instance %q was started from it: runs are graded against the file as it is now" +
 				" and marked as such in the history (start a fresh instance to grade the exercise as published)",

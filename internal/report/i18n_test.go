@@ -200,7 +200,7 @@ func TestCatalogTextsInEveryFormat(t *testing.T) {
 		"json/ja": {`"message": "終了コード 1（期待値 0）"`, `"reason": "前提の課題 marker が不合格のため未採点"`,
 			`"r2 のリンク eth2 をダウン"`, `"status": "failed"`, `"status": "skipped"`, `"status": "fail"`, `"type": "command"`},
 		"json/en": {`"message": "exit code 1, want 0"`, `"reason": "needs goal marker, which failed"`, `"link eth2 of r2 down"`},
-		"junit/ja": {"observed: 終了コード 1", "message:  終了コード 1（期待値 0）", "障害注入中: r2 のリンク eth2 をダウン",
+		"junit/ja": {"実測値:     終了コード 1", "理由:       終了コード 1（期待値 0）", "目印ファイルを作成する: 0/20 点", "障害注入中: r2 のリンク eth2 をダウン",
 			`<skipped message="前提の課題 marker が不合格のため未採点">`},
 		"tap/ja": {"# SKIP 前提の課題 marker が不合格のため未採点", `message: "終了コード 1（期待値 0）"`, `severity: fail`},
 		"tap/en": {"# SKIP needs goal marker, which failed", `message: "exit code 1, want 0"`},
