@@ -202,7 +202,7 @@ func TestCatalogTextsInEveryFormat(t *testing.T) {
 		"json/en": {`"message": "exit code 1, want 0"`, `"reason": "needs goal marker, which failed"`, `"link eth2 of r2 down"`},
 		"junit/ja": {"実測値:     終了コード 1", "理由:       終了コード 1（期待値 0）", "目印ファイルを作成する: 0/20 点", "障害注入中: r2 のリンク eth2 をダウン",
 			`<skipped message="前提の課題 marker が不合格のため未採点">`},
-		"tap/ja": {"# SKIP 前提の課題 marker が不合格のため未採点", `message: "終了コード 1（期待値 0）"`, `severity: fail`},
+		"tap/ja": {"# SKIP 前提の課題 marker が不合格のため未採点", `message: "終了コード 1（期待値 0）"`, `severity: fail`, "# 得点 0/30（0.0%）不合格（合格ライン 60%）"},
 		"tap/en": {"# SKIP needs goal marker, which failed", `message: "exit code 1, want 0"`},
 	}
 	for k, ws := range want {

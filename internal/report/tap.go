@@ -8,6 +8,7 @@ import (
 
 	"github.com/labdojo/labdojo/internal/check"
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/i18n"
 )
 
 // tapText makes s safe for a TAP test line: one line, '#' escaped.
@@ -43,6 +44,14 @@ func writeTAP(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 	}
 	if res.Cancelled {
 		bw.WriteString("# cancelled: grading was interrupted, the result is incomplete\n")
+	}
+	if opts.Lang != "" && opts.Lang != i18n.English {
+		verdict := i18n.Format(opts.Lang, i18n.MsgCheckPassed)
+		if !res.Passed {
+			verdict = i18n.Format(opts.Lang, i18n.MsgCheckFailed)
+		}
+		fmt.Fprintf(bw, "# %s\n", i18n.Format(opts.Lang, i18n.MsgCheckScore, res.Score, res.MaxScore, res.Percent, verdict, passMark(res, meta)))
+		return bw.Flush()
 	}
 	verdict := "PASSED"
 	if !res.Passed {
