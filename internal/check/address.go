@@ -1,10 +1,10 @@
 package check
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -38,15 +38,20 @@ func buildAddress(f *fields, b base) Check {
 	return c
 }
 
-func (c *Address) expected() string {
+func (c *Address) expected() i18n.Msg {
 	if c.Present {
-		return fmt.Sprintf("%s has %s", c.Interface, c.Address)
+		return m(i18n.MsgCkAddrHas, c.Interface, c.Address.String())
 	}
-	return fmt.Sprintf("%s does not have %s", c.Interface, c.Address)
+	return m(i18n.MsgCkAddrHasNot, c.Interface, c.Address.String())
 }
 
 // Describe returns the title or `address eth1 has 10.0.1.10/24`.
-func (c *Address) Describe() string { return c.describe("address " + c.expected()) }
+func (c *Address) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Address) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe2, "address", c.expected()))
+}
 
 // Script lists the interface's addresses of the address's family.
 func (c *Address) Script() string {
@@ -68,13 +73,13 @@ func (c *Address) Judge(out Output) Result {
 	found := false
 	switch {
 	case s.RC != 0 && strings.Contains(s.Body, "does not exist"):
-		obs := "no interface " + c.Interface
+		obs := m(i18n.MsgCkNoIface, c.Interface)
 		if c.Present {
-			return j.fail(obs, "the node has no interface "+c.Interface)
+			return j.fail(obs, m(i18n.MsgCkNodeNoIface, c.Interface))
 		}
 		return j.pass(obs)
 	case s.RC != 0:
-		return j.error("ip addr failed", fmt.Sprintf("ip exit %d: %s", s.RC, short(s.Body)))
+		return j.error(m(i18n.MsgCkToolFailed, "ip addr"), m(i18n.MsgCkToolExit, "ip", s.RC, short(s.Body)))
 	}
 	for _, line := range strings.Split(s.Body, "\n") {
 		t := strings.Fields(line)
@@ -88,12 +93,12 @@ func (c *Address) Judge(out Output) Result {
 			}
 		}
 	}
-	obs := c.Interface + ": no address"
+	var obs i18n.Localizer = m(i18n.MsgCkIfaceNoAddr, c.Interface)
 	if len(have) > 0 {
-		obs = c.Interface + ": " + strings.Join(have, ", ")
+		obs = raw(c.Interface + ": " + strings.Join(have, ", "))
 	}
 	if found != c.Present {
-		return j.fail(obs, "want "+c.expected())
+		return j.fail(obs, m(i18n.MsgCkWant, c.expected()))
 	}
 	return j.pass(obs)
 }

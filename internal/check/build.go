@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -51,9 +52,11 @@ func (b base) Type() string { return b.typ }
 // Node returns the node the probe runs on.
 func (b base) Node() string { return b.node }
 
-func (b base) describe(def string) string {
+// describeText is the check's title when it has one (the scenario's own
+// words, the same in every language), else def.
+func (b base) describeText(def i18n.Localizer) i18n.Localizer {
 	if b.title != "" {
-		return b.title
+		return i18n.Raw(b.title)
 	}
 	return def
 }

@@ -5,6 +5,8 @@ package check
 
 import (
 	"time"
+
+	"github.com/labdojo/labdojo/internal/i18n"
 )
 
 // Status is the outcome of one check.
@@ -44,6 +46,21 @@ type Check interface {
 	Judge(out Output) Result
 }
 
+// TextDescriber is a Check whose description exists in every language.
+type TextDescriber interface {
+	// DescribeText is Describe in every language (its English is Describe).
+	DescribeText() i18n.Localizer
+}
+
+// DescribeText returns c's description in every language: its
+// DescribeText when it has one, else Describe as it is.
+func DescribeText(c Check) i18n.Localizer {
+	if d, ok := c.(TextDescriber); ok {
+		return d.DescribeText()
+	}
+	return i18n.Raw(c.Describe())
+}
+
 // Output is what running a probe produced.
 type Output struct {
 	Stdout   []byte
@@ -62,6 +79,64 @@ type Result struct {
 	// Message is a one-line explanation for failures and errors.
 	Message  string
 	Evidence Evidence
+	// Text holds Expected, Observed and Message as catalog messages, so a
+	// report can print them in the learner's language; the string fields
+	// are their English rendering. A nil field (or a nil Text) means the
+	// string field is the only form.
+	Text *Text
+}
+
+// Text is the language-neutral form of a Result's human text.
+type Text struct {
+	Expected, Observed, Message i18n.Localizer
+}
+
+// ExpectedIn returns Expected in lang.
+func (r *Result) ExpectedIn(lang string) string {
+	if r.Text != nil && r.Text.Expected != nil {
+		return r.Text.Expected.In(lang)
+	}
+	return r.Expected
+}
+
+// ObservedIn returns Observed in lang.
+func (r *Result) ObservedIn(lang string) string {
+	if r.Text != nil && r.Text.Observed != nil {
+		return r.Text.Observed.In(lang)
+	}
+	return r.Observed
+}
+
+// ExpectedText returns Expected in every language.
+func (r *Result) ExpectedText() i18n.Localizer {
+	if r.Text != nil && r.Text.Expected != nil {
+		return r.Text.Expected
+	}
+	return i18n.Raw(r.Expected)
+}
+
+// ObservedText returns Observed in every language.
+func (r *Result) ObservedText() i18n.Localizer {
+	if r.Text != nil && r.Text.Observed != nil {
+		return r.Text.Observed
+	}
+	return i18n.Raw(r.Observed)
+}
+
+// MessageText returns Message in every language.
+func (r *Result) MessageText() i18n.Localizer {
+	if r.Text != nil && r.Text.Message != nil {
+		return r.Text.Message
+	}
+	return i18n.Raw(r.Message)
+}
+
+// MessageIn returns Message in lang.
+func (r *Result) MessageIn(lang string) string {
+	if r.Text != nil && r.Text.Message != nil {
+		return r.Text.Message.In(lang)
+	}
+	return r.Message
 }
 
 // Evidence records what was run and what came back, for reports.

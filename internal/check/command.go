@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -39,54 +40,60 @@ func buildCommand(f *fields, b base) Check {
 }
 
 // Describe returns the title or `command "RUN"`.
-func (c *Command) Describe() string { return c.describe(fmt.Sprintf("command %q", short(c.Run))) }
+func (c *Command) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Command) DescribeText() i18n.Localizer {
+	return c.describeText(raw(fmt.Sprintf("command %q", short(c.Run))))
+}
 
 // Script runs the command in its own sh so that `exit` in it ends only it.
 func (c *Command) Script() string { return "sh -c " + Quote(c.Run) + "\n" }
 
 // Judge compares the exit code and outputs with the expectations.
 func (c *Command) Judge(out Output) Result {
-	exp := []string{fmt.Sprintf("exit %d", c.ExitCode)}
+	exp := []i18n.Localizer{m(i18n.MsgCkExit, c.ExitCode)}
 	if c.Stdout != nil {
-		exp = append(exp, fmt.Sprintf("stdout %q", short(*c.Stdout)))
+		exp = append(exp, m(i18n.MsgCkStdout, short(*c.Stdout)))
 	}
 	if c.Contains != "" {
-		exp = append(exp, fmt.Sprintf("stdout contains %q", c.Contains))
+		exp = append(exp, m(i18n.MsgCkStdoutContains, c.Contains))
 	}
 	if c.Matches != nil {
-		exp = append(exp, fmt.Sprintf("stdout matches /%s/", c.Matches))
+		exp = append(exp, m(i18n.MsgCkStdoutMatches, c.Matches.String()))
 	}
 	if c.StderrContains != "" {
-		exp = append(exp, fmt.Sprintf("stderr contains %q", c.StderrContains))
+		exp = append(exp, m(i18n.MsgCkStderrContains, c.StderrContains))
 	}
-	j := newJudge(c, strings.Join(exp, ", "), out)
+	j := newJudge(c, i18n.Join(i18n.SepList, exp...), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
 	stdout := string(out.Stdout)
 	trimmed := strings.TrimRight(stdout, "\n")
-	obs := fmt.Sprintf("exit %d", out.ExitCode)
+	obsParts := []i18n.Localizer{m(i18n.MsgCkExit, out.ExitCode)}
 	if s := short(stdout); s != "" {
-		obs += fmt.Sprintf(", stdout %q", s)
+		obsParts = append(obsParts, m(i18n.MsgCkStdout, s))
 	}
+	obs := i18n.Join(i18n.SepList, obsParts...)
 	if out.ExitCode == 127 && c.ExitCode != 127 {
-		return j.error(obs, "command not found (exit 127): "+short(string(out.Stderr)))
+		return j.error(obs, m(i18n.MsgCkCmdNotFound, short(string(out.Stderr))))
 	}
-	var bad []string
+	var bad []i18n.Localizer
 	if out.ExitCode != c.ExitCode {
-		bad = append(bad, fmt.Sprintf("exit code %d, want %d", out.ExitCode, c.ExitCode))
+		bad = append(bad, m(i18n.MsgCkExitCodeWant, out.ExitCode, c.ExitCode))
 	}
 	if c.Stdout != nil && trimmed != strings.TrimRight(*c.Stdout, "\n") {
-		bad = append(bad, "stdout differs")
+		bad = append(bad, m(i18n.MsgCkStdoutDiffers))
 	}
 	if c.Contains != "" && !strings.Contains(stdout, c.Contains) {
-		bad = append(bad, fmt.Sprintf("stdout lacks %q", c.Contains))
+		bad = append(bad, m(i18n.MsgCkStdoutLacks, c.Contains))
 	}
 	if c.Matches != nil && !c.Matches.MatchString(trimmed) {
-		bad = append(bad, fmt.Sprintf("stdout does not match /%s/", c.Matches))
+		bad = append(bad, m(i18n.MsgCkStdoutNoMatch, c.Matches.String()))
 	}
 	if c.StderrContains != "" && !strings.Contains(string(out.Stderr), c.StderrContains) {
-		bad = append(bad, fmt.Sprintf("stderr lacks %q", c.StderrContains))
+		bad = append(bad, m(i18n.MsgCkStderrLacks, c.StderrContains))
 	}
 	return j.verdict(obs, bad)
 }

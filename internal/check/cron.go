@@ -1,9 +1,9 @@
 package check
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -31,8 +31,11 @@ func buildCron(f *fields, b base) Check {
 }
 
 // Describe returns the title or `cron USER contains "X"`.
-func (c *Cron) Describe() string {
-	return c.describe(fmt.Sprintf("cron %s contains %q", c.User, c.Contains))
+func (c *Cron) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Cron) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "cron", c.User, m(i18n.MsgCkContains, c.Contains)))
 }
 
 // cronFunc is `_cf FILE...`: it prints every regular file among its
@@ -58,7 +61,7 @@ func (c *Cron) Script() string {
 
 // Judge searches non-comment lines.
 func (c *Cron) Judge(out Output) Result {
-	j := newJudge(c, fmt.Sprintf("an entry containing %q", c.Contains), out)
+	j := newJudge(c, m(i18n.MsgCkCronEntry, c.Contains), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
@@ -73,7 +76,7 @@ func (c *Cron) Judge(out Output) Result {
 		lines = append(lines, strings.Split(u.Body, "\n")...)
 	case strings.Contains(u.Body, "no crontab for"):
 	default:
-		return j.error("crontab failed", fmt.Sprintf("crontab -l -u %s exit %d: %s", c.User, u.RC, short(u.Body)))
+		return j.error(m(i18n.MsgCkToolFailed, "crontab"), m(i18n.MsgCkToolExit, "crontab -l -u "+c.User, u.RC, short(u.Body)))
 	}
 	if s := secs["system"]; s != nil && s.RC == 0 {
 		lines = append(lines, strings.Split(s.Body, "\n")...)
@@ -86,12 +89,12 @@ func (c *Cron) Judge(out Output) Result {
 		}
 		n++
 		if strings.Contains(t, c.Contains) {
-			return j.pass(short(t))
+			return j.pass(raw(short(t)))
 		}
 	}
-	obs := fmt.Sprintf("%d entries, none contains %q", n, c.Contains)
+	obs := m(i18n.MsgCkCronEntries, n, c.Contains)
 	if n == 0 {
-		obs = "no cron entries"
+		obs = m(i18n.MsgCkCronNone)
 	}
 	return j.fail(obs, obs)
 }

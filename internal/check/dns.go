@@ -1,12 +1,12 @@
 package check
 
 import (
-	"fmt"
 	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -47,23 +47,26 @@ func buildDNS(f *fields, b base) Check {
 	return c
 }
 
-func (c *DNS) expected() string {
+func (c *DNS) expected() i18n.Localizer {
 	if c.Expect == "nxdomain" {
-		return "NXDOMAIN"
+		return raw("NXDOMAIN")
 	}
 	if c.Address != "" {
-		return fmt.Sprintf("%s %s", c.RRType, c.Address)
+		return raw(c.RRType + " " + c.Address)
 	}
-	return "resolves (" + c.RRType + ")"
+	return m(i18n.MsgCkResolves, c.RRType)
 }
 
 // Describe returns the title or `dns NAME A 10.0.0.1`.
-func (c *DNS) Describe() string {
-	s := "dns " + c.Name + " " + c.expected()
+func (c *DNS) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *DNS) DescribeText() i18n.Localizer {
+	var l i18n.Localizer = m(i18n.MsgCkDescribe, "dns", c.Name, c.expected())
 	if c.Server != "" {
-		s += " @" + c.Server
+		l = m(i18n.MsgCkAt, l, c.Server)
 	}
-	return c.describe(s)
+	return c.describeText(l)
 }
 
 // Script queries once with a 2 s timeout and prints the status header and
@@ -90,17 +93,17 @@ func (c *DNS) Judge(out Output) Result {
 	switch out.ExitCode {
 	case 0:
 	case 127:
-		return j.error("dig: command not found", "dig (dnsutils) is not installed on the node (exit 127)")
+		return j.error(m(i18n.MsgCkNotFound, "dig"), m(i18n.MsgCkNotInstalled, "dig (dnsutils)"))
 	case 9:
-		return j.fail("no reply from server", "dig: "+short(stdout+string(out.Stderr)))
+		return j.fail(m(i18n.MsgCkNoReplyDNS), raw("dig: "+short(stdout+string(out.Stderr))))
 	default:
-		return j.error("dig failed", fmt.Sprintf("dig exit %d: %s", out.ExitCode, short(string(out.Stderr)+stdout)))
+		return j.error(m(i18n.MsgCkToolFailed, "dig"), m(i18n.MsgCkToolExit, "dig", out.ExitCode, short(string(out.Stderr)+stdout)))
 	}
-	m := digStatus.FindStringSubmatch(stdout)
-	if m == nil {
-		return j.error("unparseable dig output", "no status in dig output")
+	sm := digStatus.FindStringSubmatch(stdout)
+	if sm == nil {
+		return j.error(m(i18n.MsgCkUnparseable, "dig"), m(i18n.MsgCkNoDNSStatus))
 	}
-	status := m[1]
+	status := sm[1]
 	var answers []string
 	for _, line := range strings.Split(stdout, "\n") {
 		f := strings.Fields(line)
@@ -109,20 +112,20 @@ func (c *DNS) Judge(out Output) Result {
 		}
 		answers = append(answers, strings.Join(f[4:], " "))
 	}
-	obs := status
+	var obs i18n.Localizer = raw(status)
 	if len(answers) > 0 {
-		obs += ", " + c.RRType + " " + strings.Join(answers, ", ")
+		obs = raw(status + ", " + c.RRType + " " + strings.Join(answers, ", "))
 	} else if status == "NOERROR" {
-		obs += ", no " + c.RRType + " records"
+		obs = m(i18n.MsgCkDNSNoRecords, status, c.RRType)
 	}
 	if c.Expect == "nxdomain" {
 		if status != "NXDOMAIN" {
-			return j.fail(obs, c.Name+" exists")
+			return j.fail(obs, m(i18n.MsgCkNameExists, c.Name))
 		}
 		return j.pass(obs)
 	}
 	if status != "NOERROR" || len(answers) == 0 {
-		return j.fail(obs, fmt.Sprintf("%s does not resolve (%s)", c.Name, obs))
+		return j.fail(obs, m(i18n.MsgCkNoResolve, c.Name, obs))
 	}
 	if c.Address != "" {
 		want := normDNS(c.Address)
@@ -134,7 +137,7 @@ func (c *DNS) Judge(out Output) Result {
 			return normDNS(a) == want || len(f) > 1 && normDNS(f[len(f)-1]) == want
 		})
 		if !found {
-			return j.fail(obs, fmt.Sprintf("no %s record %s", c.RRType, c.Address))
+			return j.fail(obs, m(i18n.MsgCkNoRecord, c.RRType, c.Address))
 		}
 	}
 	return j.pass(obs)

@@ -1,11 +1,11 @@
 package check
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -58,34 +58,51 @@ func buildFile(f *fields, b base) Check {
 }
 
 // Describe returns the title or a summary such as `file /etc/motd exists`.
-func (c *File) Describe() string {
-	return c.describe("file " + c.Path + " " + c.expected())
+func (c *File) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *File) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "file", c.Path, c.expected()))
 }
 
-func (c *File) expected() string {
+func (c *File) expected() i18n.Localizer {
 	if !c.Exists {
-		return "absent"
+		return m(i18n.MsgCkAbsent)
 	}
-	parts := []string{"exists"}
+	parts := []i18n.Localizer{m(i18n.MsgCkExists)}
 	if c.FileType != "" {
-		parts = append(parts, "type "+c.FileType)
+		parts = append(parts, m(i18n.MsgCkType, fileKind(c.FileType)))
 	}
 	if c.Mode != "" {
-		parts = append(parts, fmt.Sprintf("mode %04o", c.mode))
+		parts = append(parts, m(i18n.MsgCkMode, c.mode))
 	}
 	if c.Owner != "" {
-		parts = append(parts, "owner "+c.Owner)
+		parts = append(parts, m(i18n.MsgCkOwner, c.Owner))
 	}
 	if c.Group != "" {
-		parts = append(parts, "group "+c.Group)
+		parts = append(parts, m(i18n.MsgCkGroup, c.Group))
 	}
 	if c.Contains != "" {
-		parts = append(parts, fmt.Sprintf("contains %q", c.Contains))
+		parts = append(parts, m(i18n.MsgCkContains, c.Contains))
 	}
 	if c.Matches != nil {
-		parts = append(parts, fmt.Sprintf("matches /%s/", c.Matches))
+		parts = append(parts, m(i18n.MsgCkMatches, c.Matches.String()))
 	}
-	return strings.Join(parts, ", ")
+	return i18n.Join(i18n.SepList, parts...)
+}
+
+// fileKind is a file type word (file, directory, symlink) in every
+// language; another kind stat reports stays as stat wrote it.
+func fileKind(kind string) i18n.Localizer {
+	switch kind {
+	case "file":
+		return m(i18n.MsgCkKindFile)
+	case "directory":
+		return m(i18n.MsgCkKindDirectory)
+	case "symlink":
+		return m(i18n.MsgCkKindSymlink)
+	}
+	return raw(kind)
 }
 
 // Script stats the path (following symlinks unless type is symlink) and,
@@ -113,16 +130,16 @@ func (c *File) Judge(out Output) Result {
 	st := secs["stat"]
 	if st != nil && st.RC != 0 && strings.Contains(st.Body, "No such file or directory") {
 		if !c.Exists {
-			return j.pass("absent")
+			return j.pass(m(i18n.MsgCkAbsent))
 		}
-		return j.fail("absent", c.Path+" does not exist")
+		return j.fail(m(i18n.MsgCkAbsent), m(i18n.MsgCkPathMissing, c.Path))
 	}
 	if r, ok := j.stepErr(st, "stat", "stat"); !ok {
 		return r
 	}
 	parts := strings.Split(st.Body, "|")
 	if st.RC != 0 || len(parts) != 4 {
-		return j.error("unparseable stat output", "stat: "+short(st.Body))
+		return j.error(m(i18n.MsgCkUnparseable, "stat"), raw("stat: "+short(st.Body)))
 	}
 	kind := map[string]string{"regular file": "file", "regular empty file": "file", "directory": "directory", "symbolic link": "symlink"}[parts[0]]
 	if kind == "" {
@@ -130,24 +147,24 @@ func (c *File) Judge(out Output) Result {
 	}
 	mode, err := strconv.ParseUint(parts[1], 8, 32)
 	if err != nil {
-		return j.error("unparseable stat output", "stat mode: "+short(parts[1]))
+		return j.error(m(i18n.MsgCkUnparseable, "stat"), raw("stat mode: "+short(parts[1])))
 	}
-	obs := fmt.Sprintf("%s, mode %04o, owner %s, group %s", kind, mode, parts[2], parts[3])
+	obs := m(i18n.MsgCkFileObserved, fileKind(kind), mode, parts[2], parts[3])
 	if !c.Exists {
-		return j.fail(obs, c.Path+" exists")
+		return j.fail(obs, m(i18n.MsgCkPathExists, c.Path))
 	}
-	var bad []string
+	var bad []i18n.Localizer
 	if c.FileType != "" && kind != c.FileType {
-		bad = append(bad, fmt.Sprintf("is a %s, not a %s", kind, c.FileType))
+		bad = append(bad, m(i18n.MsgCkTypeWant, fileKind(kind), fileKind(c.FileType)))
 	}
 	if c.Mode != "" && mode != c.mode {
-		bad = append(bad, fmt.Sprintf("mode %04o, want %04o", mode, c.mode))
+		bad = append(bad, m(i18n.MsgCkModeWant, mode, c.mode))
 	}
 	if c.Owner != "" && parts[2] != c.Owner {
-		bad = append(bad, fmt.Sprintf("owner %s, want %s", parts[2], c.Owner))
+		bad = append(bad, m(i18n.MsgCkOwnerWant, parts[2], c.Owner))
 	}
 	if c.Group != "" && parts[3] != c.Group {
-		bad = append(bad, fmt.Sprintf("group %s, want %s", parts[3], c.Group))
+		bad = append(bad, m(i18n.MsgCkGroupWant, parts[3], c.Group))
 	}
 	if c.Contains != "" || c.Matches != nil {
 		ct := secs["content"]
@@ -155,13 +172,13 @@ func (c *File) Judge(out Output) Result {
 			if r, ok := j.stepErr(ct, "content", "head"); !ok {
 				return r
 			}
-			return j.error(obs, "cannot read "+c.Path+": "+short(ct.Body))
+			return j.error(obs, m(i18n.MsgCkCannotRead, c.Path, short(ct.Body)))
 		}
 		if c.Contains != "" && !strings.Contains(ct.Body, c.Contains) {
-			bad = append(bad, fmt.Sprintf("content lacks %q", c.Contains))
+			bad = append(bad, m(i18n.MsgCkContentLacks, c.Contains))
 		}
 		if c.Matches != nil && !c.Matches.MatchString(ct.Body) {
-			bad = append(bad, fmt.Sprintf("content does not match /%s/", c.Matches))
+			bad = append(bad, m(i18n.MsgCkContentNoMatch, c.Matches.String()))
 		}
 	}
 	return j.verdict(obs, bad)

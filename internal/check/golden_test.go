@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -39,6 +40,14 @@ type golden struct {
 	Expected string `json:"expected"`
 	Observed string `json:"observed"`
 	Message  string `json:"message"`
+	// Japanese is the same three texts in Japanese, as a report in
+	// Japanese prints them.
+	Japanese struct {
+		Describe string `json:"describe"`
+		Expected string `json:"expected"`
+		Observed string `json:"observed"`
+		Message  string `json:"message"`
+	} `json:"ja"`
 	Evidence struct {
 		ExitCode int    `json:"exit_code"`
 		Output   string `json:"output"`
@@ -112,6 +121,18 @@ func TestGolden(t *testing.T) {
 			var g golden
 			g.Describe, g.Script = c.Describe(), c.Script()
 			g.Status, g.Expected, g.Observed, g.Message = r.Status.String(), r.Expected, r.Observed, r.Message
+			g.Japanese.Describe = DescribeText(c).In(i18n.Japanese)
+			if DescribeText(c).In(i18n.English) != c.Describe() {
+				t.Errorf("English description differs from Describe")
+			}
+			g.Japanese.Expected, g.Japanese.Observed, g.Japanese.Message = r.ExpectedIn(i18n.Japanese), r.ObservedIn(i18n.Japanese), r.MessageIn(i18n.Japanese)
+			// Every judge speaks through the catalog: its texts have a
+			// language-neutral form whose English is the string fields.
+			if r.Text == nil || r.Text.Expected == nil || r.Text.Observed == nil {
+				t.Errorf("result has no catalog text: %+v", r.Text)
+			} else if r.ExpectedIn(i18n.English) != r.Expected || r.ObservedIn(i18n.English) != r.Observed || r.MessageIn(i18n.English) != r.Message {
+				t.Errorf("English rendering differs from the string fields")
+			}
 			g.Evidence.ExitCode, g.Evidence.Output = r.Evidence.ExitCode, r.Evidence.Output
 			if r.Evidence.Command != c.Script() || c.Node() != gc.Check.On || c.Type() != gc.Check.Type {
 				t.Errorf("evidence command / node / type mismatch")

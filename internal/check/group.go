@@ -1,10 +1,10 @@
 package check
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -32,18 +32,23 @@ func buildGroup(f *fields, b base) Check {
 	return c
 }
 
-func (c *Group) expected() string {
+func (c *Group) expected() i18n.Msg {
 	switch {
 	case !c.Exists:
-		return "absent"
+		return m(i18n.MsgCkAbsent)
 	case len(c.Members) > 0:
-		return "exists with members " + strings.Join(c.Members, ",")
+		return m(i18n.MsgCkGroupMembers, strings.Join(c.Members, ","))
 	}
-	return "exists"
+	return m(i18n.MsgCkExists)
 }
 
 // Describe returns the title or `group NAME exists`.
-func (c *Group) Describe() string { return c.describe("group " + c.Name + " " + c.expected()) }
+func (c *Group) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Group) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "group", c.Name, c.expected()))
+}
 
 // Script reads the group entry and, when members are expected and the
 // group exists, the passwd database (members by primary group).
@@ -66,7 +71,7 @@ func (c *Group) Judge(out Output) Result {
 	if r, ok := j.stepErr(g, "group", "getent"); !ok {
 		return r
 	}
-	f, r, ok := j.entry(g, "group", c.Name, c.Exists, 4)
+	f, r, ok := j.entry(g, i18n.MsgCkKindGroup, c.Name, c.Exists, 4)
 	if !ok {
 		return r
 	}
@@ -83,15 +88,15 @@ func (c *Group) Judge(out Output) Result {
 			}
 		}
 	}
-	obs := fmt.Sprintf("gid %s, members %s", f[2], strings.Join(members, ","))
+	obs := m(i18n.MsgCkGroupObserved, f[2], strings.Join(members, ","))
 	if len(members) == 0 {
-		obs = fmt.Sprintf("gid %s, no members", f[2])
+		obs = m(i18n.MsgCkGroupNoMembers, f[2])
 	}
 	if !c.Exists {
-		return j.fail(obs, "group "+c.Name+" exists")
+		return j.fail(obs, m(i18n.MsgCkEntryExists, m(i18n.MsgCkKindGroup), c.Name))
 	}
 	if missing := missingFrom(c.Members, members); len(missing) > 0 {
-		return j.fail(obs, "not members: "+strings.Join(missing, ","))
+		return j.fail(obs, m(i18n.MsgCkNotMembers, strings.Join(missing, ",")))
 	}
 	return j.pass(obs)
 }

@@ -1,12 +1,12 @@
 package check
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -39,19 +39,13 @@ func buildHTTP(f *fields, b base) Check {
 	return c
 }
 
-func (c *HTTP) expected() string {
-	s := fmt.Sprintf("status %d", c.Status)
-	if c.Contains != "" {
-		s += fmt.Sprintf(", body contains %q", c.Contains)
-	}
-	if c.Matches != nil {
-		s += fmt.Sprintf(", body matches /%s/", c.Matches)
-	}
-	return s
-}
-
 // Describe returns the title or `http URL status 200`.
-func (c *HTTP) Describe() string { return c.describe("http " + c.URL + " " + c.expected()) }
+func (c *HTTP) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *HTTP) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "http", c.URL, c.expected()))
+}
 
 // Script fetches the URL; the status code is printed on a last line of its
 // own. Certificates are not verified (labs use self-signed ones) and URL
@@ -61,9 +55,9 @@ func (c *HTTP) Script() string {
 }
 
 // curlFailures are curl exit codes caused by the target, not the probe.
-var curlFailures = map[int]string{
-	6: "cannot resolve host", 7: "cannot connect", 28: "timed out", 35: "TLS handshake failed",
-	52: "empty reply", 56: "connection reset",
+var curlFailures = map[int]i18n.Key{
+	6: i18n.MsgCkCurlResolve, 7: i18n.MsgCkCurlConnect, 28: i18n.MsgCkCurlTimeout, 35: i18n.MsgCkCurlTLS,
+	52: i18n.MsgCkCurlEmpty, 56: i18n.MsgCkCurlReset,
 }
 
 // Judge splits the status code off the last line.
@@ -74,37 +68,49 @@ func (c *HTTP) Judge(out Output) Result {
 	}
 	errLine := short(string(out.Stderr))
 	if out.ExitCode == 127 {
-		return j.error("curl: command not found", "curl is not installed on the node (exit 127)")
+		return j.error(m(i18n.MsgCkNotFound, "curl"), m(i18n.MsgCkNotInstalled, "curl"))
 	}
 	if out.ExitCode != 0 {
 		if why, ok := curlFailures[out.ExitCode]; ok {
-			return j.fail(why, fmt.Sprintf("curl exit %d: %s", out.ExitCode, errLine))
+			return j.fail(m(why), m(i18n.MsgCkToolExit, "curl", out.ExitCode, errLine))
 		}
-		return j.error("curl failed", fmt.Sprintf("curl exit %d: %s", out.ExitCode, errLine))
+		return j.error(m(i18n.MsgCkToolFailed, "curl"), m(i18n.MsgCkToolExit, "curl", out.ExitCode, errLine))
 	}
 	stdout := string(out.Stdout)
 	i := strings.LastIndexByte(stdout, '\n')
 	if i < 0 {
-		return j.error("unparseable curl output", "no status line in curl output")
+		return j.error(m(i18n.MsgCkUnparseable, "curl"), m(i18n.MsgCkNoStatusLine))
 	}
 	body, code := stdout[:i], strings.TrimSpace(stdout[i+1:])
 	status, err := strconv.Atoi(code)
 	if err != nil {
-		return j.error("unparseable curl output", fmt.Sprintf("status line %q", short(code)))
+		return j.error(m(i18n.MsgCkUnparseable, "curl"), m(i18n.MsgCkStatusLine, short(code)))
 	}
-	obs := fmt.Sprintf("status %d, %d bytes", status, len(body))
+	obs := m(i18n.MsgCkHTTPObserved, status, len(body))
 	if s := short(body); s != "" {
-		obs += fmt.Sprintf(": %q", excerpt(s, 60))
+		obs = m(i18n.MsgCkHTTPObservedBody, status, len(body), excerpt(s, 60))
 	}
-	var bad []string
+	var bad []i18n.Localizer
 	if status != c.Status {
-		bad = append(bad, fmt.Sprintf("status %d, want %d", status, c.Status))
+		bad = append(bad, m(i18n.MsgCkStatusWant, status, c.Status))
 	}
 	if c.Contains != "" && !strings.Contains(body, c.Contains) {
-		bad = append(bad, fmt.Sprintf("body lacks %q", c.Contains))
+		bad = append(bad, m(i18n.MsgCkBodyLacks, c.Contains))
 	}
 	if c.Matches != nil && !c.Matches.MatchString(body) {
-		bad = append(bad, fmt.Sprintf("body does not match /%s/", c.Matches))
+		bad = append(bad, m(i18n.MsgCkBodyNoMatch, c.Matches.String()))
 	}
 	return j.verdict(obs, bad)
+}
+
+// expected is what the check expects, in every language.
+func (c *HTTP) expected() i18n.Localizer {
+	parts := []i18n.Localizer{m(i18n.MsgCkStatus, c.Status)}
+	if c.Contains != "" {
+		parts = append(parts, m(i18n.MsgCkBodyContains, c.Contains))
+	}
+	if c.Matches != nil {
+		parts = append(parts, m(i18n.MsgCkBodyMatches, c.Matches.String()))
+	}
+	return i18n.Join(i18n.SepList, parts...)
 }

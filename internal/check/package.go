@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -39,18 +40,23 @@ func buildPackage(f *fields, b base) Check {
 	return c
 }
 
-func (c *Package) expected() string {
+func (c *Package) expected() i18n.Msg {
 	switch {
 	case !c.Installed:
-		return "not installed"
+		return m(i18n.MsgCkNotInstalledPkg)
 	case c.Version != "":
-		return "installed, version " + c.Version
+		return m(i18n.MsgCkInstalledVersion, c.Version)
 	}
-	return "installed"
+	return m(i18n.MsgCkInstalled)
 }
 
 // Describe returns the title or `package NAME installed`.
-func (c *Package) Describe() string { return c.describe("package " + c.Name + " " + c.expected()) }
+func (c *Package) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Package) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "package", c.Name, c.expected()))
+}
 
 // Script queries dpkg's status database.
 func (c *Package) Script() string {
@@ -68,27 +74,27 @@ func (c *Package) Judge(out Output) Result {
 	switch {
 	case s.RC == 1 && strings.Contains(s.Body, "no packages found"):
 	case s.RC != 0:
-		return j.error("dpkg-query failed", fmt.Sprintf("dpkg-query exit %d: %s", s.RC, short(s.Body)))
+		return j.toolFailed("dpkg-query", s.RC, s.Body)
 	default:
 		for _, line := range strings.Split(s.Body, "\n") {
 			st, v, ok := strings.Cut(line, "|")
 			if !ok {
-				return j.error("unparseable dpkg-query output", short(line))
+				return j.error(m(i18n.MsgCkUnparseable, "dpkg-query"), raw(short(line)))
 			}
 			if w := strings.Fields(st); len(w) == 3 && w[2] == "installed" {
 				installed, version = true, v
 			}
 		}
 	}
-	obs := "not installed"
+	obs := m(i18n.MsgCkNotInstalledPkg)
 	if installed {
-		obs = "installed, version " + version
+		obs = m(i18n.MsgCkInstalledVersion, version)
 	}
 	switch {
 	case installed != c.Installed:
-		return j.fail(obs, fmt.Sprintf("package %s is %s", c.Name, obs))
+		return j.fail(obs, m(i18n.MsgCkPackageIs, c.Name, obs))
 	case installed && c.Version != "" && !versionMatch(c.Version, version):
-		return j.fail(obs, fmt.Sprintf("version %s, want %s", version, c.Version))
+		return j.fail(obs, m(i18n.MsgCkVersionWant, version, c.Version))
 	}
 	return j.pass(obs)
 }

@@ -1,10 +1,10 @@
 package check
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -28,7 +28,12 @@ func buildPing(f *fields, b base) Check {
 }
 
 // Describe returns the title or `ping HOST reachable`.
-func (c *Ping) Describe() string { return c.describe("ping " + c.Host + " " + c.Expect) }
+func (c *Ping) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Ping) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "ping", c.Host, reachWord(c.Expect)))
+}
 
 // Script sends one echo request and waits 2 s for the reply.
 func (c *Ping) Script() string { return "ping -c 1 -W 2 " + Quote(c.Host) + "\n" }
@@ -38,35 +43,46 @@ var pingTime = regexp.MustCompile(`time=([0-9.]+ ?ms)`)
 // Judge reads ping's exit code: 0 reply, 1 no reply, 2 other errors (an
 // unknown host or unreachable network count as unreachable).
 func (c *Ping) Judge(out Output) Result {
-	j := newJudge(c, c.Expect, out)
+	j := newJudge(c, reachWord(c.Expect), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
 	msg := string(out.Stderr) + string(out.Stdout)
-	var obs string
+	var obs i18n.Localizer
 	switch {
 	case out.ExitCode == 127:
-		return j.error("ping: command not found", "ping is not installed on the node (exit 127)")
+		return j.error(m(i18n.MsgCkNotFound, "ping"), m(i18n.MsgCkNotInstalled, "ping"))
 	case strings.Contains(msg, "Operation not permitted") || strings.Contains(msg, "Permission denied"):
-		return j.error("permission denied", "ping may not open a raw socket: "+short(string(out.Stderr)))
+		return j.error(m(i18n.MsgCkPermission), m(i18n.MsgCkRawSocket, short(string(out.Stderr))))
 	case out.ExitCode == 0:
-		obs = "reachable"
-		if m := pingTime.FindStringSubmatch(msg); m != nil {
-			obs += " (rtt " + m[1] + ")"
+		obs = m(i18n.MsgCkReachable)
+		if t := pingTime.FindStringSubmatch(msg); t != nil {
+			obs = m(i18n.MsgCkReachableRTT, t[1])
 		}
 	case out.ExitCode == 1:
-		obs = "unreachable (no reply within 2s)"
+		obs = m(i18n.MsgCkNoReply)
 	case out.ExitCode == 2 && strings.TrimSpace(string(out.Stderr)) != "":
-		obs = "unreachable (" + short(string(out.Stderr)) + ")"
+		obs = m(i18n.MsgCkUnreachableWhy, short(string(out.Stderr)))
 	default:
-		return j.error("ping failed", fmt.Sprintf("ping exit %d: %s", out.ExitCode, short(msg)))
+		return j.error(m(i18n.MsgCkToolFailed, "ping"), m(i18n.MsgCkToolExit, "ping", out.ExitCode, short(msg)))
 	}
 	got := "reachable"
 	if out.ExitCode != 0 {
 		got = "unreachable"
 	}
 	if got != c.Expect {
-		return j.fail(obs, fmt.Sprintf("%s is %s, want %s", c.Host, got, c.Expect))
+		return j.fail(obs, m(i18n.MsgCkHostWant, c.Host, reachWord(got), reachWord(c.Expect)))
 	}
 	return j.pass(obs)
+}
+
+// reachWord is "reachable" or "unreachable" in every language.
+func reachWord(s string) i18n.Localizer {
+	switch s {
+	case "reachable":
+		return m(i18n.MsgCkReachable)
+	case "unreachable":
+		return m(i18n.MsgCkUnreachable)
+	}
+	return raw(s)
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -41,20 +42,23 @@ func buildPort(f *fields, b base) Check {
 	return c
 }
 
-func (c *Port) expected() string {
-	s := fmt.Sprintf("%s/%d ", c.Protocol, c.Port)
-	if !c.Listening {
-		return s + "not listening"
+func (c *Port) expected() i18n.Msg {
+	switch {
+	case !c.Listening:
+		return m(i18n.MsgCkPortNotListening, c.Protocol, c.Port)
+	case c.Address.IsValid():
+		return m(i18n.MsgCkPortListeningOn, c.Protocol, c.Port, c.Address.String())
 	}
-	s += "listening"
-	if c.Address.IsValid() {
-		s += " on " + c.Address.String()
-	}
-	return s
+	return m(i18n.MsgCkPortListening, c.Protocol, c.Port)
 }
 
 // Describe returns the title or `port tcp/80 listening`.
-func (c *Port) Describe() string { return c.describe("port " + c.expected()) }
+func (c *Port) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Port) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe2, "port", c.expected()))
+}
 
 // Script lists listening TCP and bound UDP sockets.
 func (c *Port) Script() string { return probe(step("ss", "ss", "-H", "-ltnu")) }
@@ -88,7 +92,7 @@ func (c *Port) Judge(out Output) Result {
 		return r
 	}
 	if s.RC != 0 {
-		return j.error("ss failed", fmt.Sprintf("ss exit %d: %s", s.RC, short(s.Body)))
+		return j.toolFailed("ss", s.RC, s.Body)
 	}
 	var bound []string
 	match := false
@@ -108,12 +112,12 @@ func (c *Port) Judge(out Output) Result {
 			match = true
 		}
 	}
-	obs := fmt.Sprintf("nothing bound to %s/%d", c.Protocol, c.Port)
+	obs := m(i18n.MsgCkPortNothing, c.Protocol, c.Port)
 	if len(bound) > 0 {
-		obs = "bound on " + strings.Join(bound, ", ")
+		obs = m(i18n.MsgCkPortBound, strings.Join(bound, ", "))
 	}
 	if match != c.Listening {
-		return j.fail(obs, "want "+c.expected())
+		return j.fail(obs, m(i18n.MsgCkWant, c.expected()))
 	}
 	return j.pass(obs)
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/shellquote"
 )
 
@@ -161,35 +162,47 @@ func short(s string) string {
 	return s
 }
 
-// judge bundles the common parts of judging a probe.
+// judge bundles the common parts of judging a probe. Its texts are
+// catalog messages (i18n), which a report renders in the learner's
+// language; the Result's string fields are their English rendering.
 type judge struct {
 	res Result
 }
 
-func newJudge(c Check, expected string, out Output) *judge {
-	return &judge{res: Result{Expected: expected, Evidence: evidence(c.Script(), out)}}
+func newJudge(c Check, expected i18n.Localizer, out Output) *judge {
+	return &judge{res: Result{Expected: i18n.In(expected, i18n.English), Evidence: evidence(c.Script(), out), Text: &Text{Expected: expected}}}
 }
 
-func (j *judge) pass(observed string) Result {
-	j.res.Status, j.res.Observed = Pass, observed
+// set gives the result a status, observation and message in every language.
+func (j *judge) set(st Status, observed, msg i18n.Localizer) Result {
+	t := Text{}
+	if j.res.Text != nil {
+		t = *j.res.Text
+	}
+	t.Observed, t.Message = observed, msg
+	j.res.Text = &t
+	j.res.Status = st
+	j.res.Observed, j.res.Message = i18n.In(observed, i18n.English), i18n.In(msg, i18n.English)
 	return j.res
 }
 
-func (j *judge) fail(observed, msg string) Result {
-	j.res.Status, j.res.Observed, j.res.Message = Fail, observed, msg
-	return j.res
-}
+func (j *judge) pass(observed i18n.Localizer) Result { return j.set(Pass, observed, nil) }
 
-func (j *judge) error(observed, msg string) Result {
-	j.res.Status, j.res.Observed, j.res.Message = Error, observed, msg
-	return j.res
-}
+func (j *judge) fail(observed, msg i18n.Localizer) Result { return j.set(Fail, observed, msg) }
+
+func (j *judge) error(observed, msg i18n.Localizer) Result { return j.set(Error, observed, msg) }
+
+// m is shorthand for a catalog message.
+func m(key i18n.Key, args ...any) i18n.Msg { return i18n.M(key, args...) }
+
+// raw is text from the node, the same in every language.
+func raw(s string) i18n.Raw { return i18n.Raw(s) }
 
 // runErr reports a probe that did not run, or a shell-level failure common
 // to all probes. ok is false when the result is final.
 func (j *judge) runErr(out Output) (Result, bool) {
 	if out.Err != nil {
-		return j.error("probe did not run", "probe did not run: "+out.Err.Error()), false
+		return j.error(m(i18n.MsgCkProbeNotRun), m(i18n.MsgCkProbeNotRunWhy, out.Err.Error())), false
 	}
 	return Result{}, true
 }
@@ -210,27 +223,32 @@ func (j *judge) step(out Output, name, tool string) (s *section, r Result, ok bo
 
 // verdict passes with observed when nothing is wrong, and otherwise fails
 // listing what is.
-func (j *judge) verdict(observed string, bad []string) Result {
+func (j *judge) verdict(observed i18n.Localizer, bad []i18n.Localizer) Result {
 	if len(bad) > 0 {
-		return j.fail(observed, strings.Join(bad, "; "))
+		return j.fail(observed, i18n.Join(i18n.SepProblems, bad...))
 	}
 	return j.pass(observed)
+}
+
+// toolFailed is the error of a tool that exited with an unexpected status.
+func (j *judge) toolFailed(tool string, rc int, body string) Result {
+	return j.error(m(i18n.MsgCkToolFailed, tool), m(i18n.MsgCkToolExit, tool, rc, short(body)))
 }
 
 // entry judges a getent lookup of a kind ("user", "group") that should
 // exist or not: exit 2 (no such entry) decides at once. Otherwise it
 // returns the entry's fields, which must number n. ok is false when r is
 // the final result.
-func (j *judge) entry(s *section, kind, name string, exists bool, n int) (f []string, r Result, ok bool) {
+func (j *judge) entry(s *section, kind i18n.Key, name string, exists bool, n int) (f []string, r Result, ok bool) {
 	if s.RC == 2 {
 		if !exists {
-			return nil, j.pass("absent"), false
+			return nil, j.pass(m(i18n.MsgCkAbsent)), false
 		}
-		return nil, j.fail("absent", "no "+kind+" "+name), false
+		return nil, j.fail(m(i18n.MsgCkAbsent), m(i18n.MsgCkNoEntry, m(kind), name)), false
 	}
 	f = strings.Split(s.Body, ":")
 	if s.RC != 0 || len(f) != n {
-		return nil, j.error("unparseable getent output", fmt.Sprintf("getent exit %d: %s", s.RC, short(s.Body))), false
+		return nil, j.error(m(i18n.MsgCkUnparseable, "getent"), m(i18n.MsgCkToolExit, "getent", s.RC, short(s.Body))), false
 	}
 	return f, Result{}, true
 }
@@ -241,23 +259,22 @@ func (j *judge) entry(s *section, kind, name string, exists bool, n int) (f []st
 func (j *judge) stepErr(s *section, name, cmd string) (Result, bool) {
 	switch {
 	case s == nil:
-		return j.error("unparseable probe output", fmt.Sprintf("probe output has no %q step; the shell on the node may be broken", name)), false
+		return j.error(m(i18n.MsgCkUnparseableProbe), m(i18n.MsgCkNoStep, name)), false
 	case s.RC < 0:
-		msg := fmt.Sprintf("step %q of the probe did not finish (no end marker)", name)
 		if b := short(s.Body); b != "" {
-			msg += ": " + b
+			return j.error(m(i18n.MsgCkCutShort), m(i18n.MsgCkStepUnfinishedOut, name, b)), false
 		}
-		return j.error("probe cut short", msg), false
+		return j.error(m(i18n.MsgCkCutShort), m(i18n.MsgCkStepUnfinished, name)), false
 	case s.RC == 127:
-		return j.error(cmd+": command not found", cmd+" is not installed on the node (exit 127)"), false
+		return j.error(m(i18n.MsgCkNotFound, cmd), m(i18n.MsgCkNotInstalled, cmd)), false
 	case s.RC == 126:
-		return j.error(cmd+": cannot execute", cmd+" could not be executed (exit 126)"), false
+		return j.error(m(i18n.MsgCkCannotExec, cmd), m(i18n.MsgCkCannotExecWhy, cmd)), false
 	case s.RC != 0 && (strings.Contains(strings.ToLower(s.Body), "permission denied") || strings.Contains(s.Body, "Operation not permitted")):
 		msg := short(s.Body)
 		if !strings.HasPrefix(msg, cmd) {
 			msg = cmd + ": " + msg
 		}
-		return j.error("permission denied", msg), false
+		return j.error(m(i18n.MsgCkPermission), raw(msg)), false
 	}
 	return Result{}, true
 }
@@ -272,10 +289,14 @@ func chain(steps ...string) string {
 }
 
 func runningWord(b bool) string {
+	return runningMsg(b).In(i18n.English)
+}
+
+func runningMsg(b bool) i18n.Msg {
 	if b {
-		return "running"
+		return m(i18n.MsgCkRunning)
 	}
-	return "not running"
+	return m(i18n.MsgCkNotRunning)
 }
 
 func missingFrom(want, have []string) []string {

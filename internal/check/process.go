@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -33,16 +34,20 @@ func buildProcess(f *fields, b base) Check {
 	return c
 }
 
-func (c *Process) expected() string {
-	s := runningWord(c.Running)
+func (c *Process) expected() i18n.Msg {
 	if c.User != "" {
-		s += " as " + c.User
+		return m(i18n.MsgCkRunningAs, runningMsg(c.Running), c.User)
 	}
-	return s
+	return runningMsg(c.Running)
 }
 
 // Describe returns the title or `process NAME running`.
-func (c *Process) Describe() string { return c.describe("process " + c.Name + " " + c.expected()) }
+func (c *Process) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Process) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "process", c.Name, c.expected()))
+}
 
 // processFunc is `_pu NAME`: it prints `USER COMM` for every process whose
 // command name is NAME, the user being the effective uid's name (what
@@ -94,7 +99,7 @@ func (c *Process) Judge(out Output) Result {
 		return r
 	}
 	if s.RC != 0 && s.RC != 1 {
-		return j.error("process scan failed", fmt.Sprintf("/proc scan exit %d: %s", s.RC, short(s.Body)))
+		return j.error(m(i18n.MsgCkProcScanFailed), m(i18n.MsgCkToolExit, "/proc scan", s.RC, short(s.Body)))
 	}
 	name := c.procName()
 	users := map[string]int{}
@@ -110,17 +115,17 @@ func (c *Process) Judge(out Output) Result {
 			mine++
 		}
 	}
-	obs := "no process"
+	obs := m(i18n.MsgCkNoProcess)
 	if total > 0 {
 		var us []string
 		for u := range users {
 			us = append(us, u)
 		}
 		slices.Sort(us)
-		obs = fmt.Sprintf("%d process(es), user %s", total, strings.Join(us, ", "))
+		obs = m(i18n.MsgCkProcesses, total, strings.Join(us, ", "))
 	}
 	if (mine > 0) != c.Running {
-		return j.fail(obs, fmt.Sprintf("want %s", c.expected()))
+		return j.fail(obs, m(i18n.MsgCkWant, c.expected()))
 	}
 	return j.pass(obs)
 }

@@ -1,11 +1,11 @@
 package check
 
 import (
-	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -82,7 +82,12 @@ func (c *Route) expected() string {
 }
 
 // Describe returns the title or `route 10.0.2.0/24 via 10.0.1.1`.
-func (c *Route) Describe() string { return c.describe("route " + c.expected()) }
+func (c *Route) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Route) DescribeText() i18n.Localizer {
+	return c.describeText(raw("route " + c.expected()))
+}
 
 // Script lists the main routing table of the destination's family.
 func (c *Route) Script() string {
@@ -97,13 +102,13 @@ var routeTypes = []string{"unicast", "local", "broadcast", "multicast", "throw",
 
 // Judge finds routes to the destination and compares gateway and device.
 func (c *Route) Judge(out Output) Result {
-	j := newJudge(c, c.expected(), out)
+	j := newJudge(c, raw(c.expected()), out)
 	s, r, ok := j.step(out, "route", "ip")
 	if !ok {
 		return r
 	}
 	if s.RC != 0 {
-		return j.error("ip route failed", fmt.Sprintf("ip exit %d: %s", s.RC, short(s.Body)))
+		return j.error(m(i18n.MsgCkToolFailed, "ip route"), m(i18n.MsgCkToolExit, "ip", s.RC, short(s.Body)))
 	}
 	var same []string
 	for _, line := range strings.Split(s.Body, "\n") {
@@ -133,12 +138,12 @@ func (c *Route) Judge(out Output) Result {
 			return err == nil && a == c.Via
 		})
 		if viaOK && (c.Dev == "" || slices.Contains(devs, c.Dev)) {
-			return j.pass(short(strings.Join(t, " ")))
+			return j.pass(raw(short(strings.Join(t, " "))))
 		}
 	}
 	if len(same) > 0 {
 		obs := short(strings.Join(same, "; "))
-		return j.fail(obs, "route differs: "+obs)
+		return j.fail(raw(obs), m(i18n.MsgCkRouteDiffers, obs))
 	}
-	return j.fail("no route to "+c.Destination.String(), "the main table has no route for "+c.Destination.String())
+	return j.fail(m(i18n.MsgCkNoRoute, c.Destination.String()), m(i18n.MsgCkNoRouteMain, c.Destination.String()))
 }

@@ -1,11 +1,11 @@
 package check
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -95,8 +95,11 @@ func (c *Service) pidFileCandidates() []string {
 }
 
 // Describe returns the title or `service NAME running`.
-func (c *Service) Describe() string {
-	return c.describe("service " + c.Name + " " + runningWord(c.Running))
+func (c *Service) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Service) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "service", c.Name, runningMsg(c.Running)))
 }
 
 // serviceFuncs are the service probe's shell helpers; both read $_d, the
@@ -146,28 +149,28 @@ func (c *Service) Script() string {
 // code (0 running, 1-3 not running), else (no usable init script) from the
 // /proc scan.
 func (c *Service) Judge(out Output) Result {
-	j := newJudge(c, runningWord(c.Running), out)
+	j := newJudge(c, runningMsg(c.Running), out)
 	if r, ok := j.runErr(out); !ok {
 		return r
 	}
 	secs := sections(out.Stdout)
 	pf, svc, pn := secs["pidfile"], secs["service"], secs["procs"]
 	var running bool
-	var how string
+	var how i18n.Localizer
 	switch {
 	case pf != nil && pf.RC == 0 && len(strings.Fields(pf.Body)) == 3:
 		f := strings.Fields(pf.Body)
-		running, how = true, fmt.Sprintf("pidfile %s: pid %s (%s) alive", f[0], f[1], f[2])
+		running, how = true, m(i18n.MsgCkPidfileAlive, f[0], f[1], f[2])
 	case svc != nil && svc.RC == 0:
-		running, how = true, fmt.Sprintf("service %s status: exit 0", c.Name)
+		running, how = true, m(i18n.MsgCkServiceStatus, c.Name, 0)
 	case svc != nil && svc.RC >= 1 && svc.RC <= 3 && !strings.Contains(svc.Body, "unrecognized service"):
-		how = fmt.Sprintf("service %s status: exit %d", c.Name, svc.RC)
+		how = m(i18n.MsgCkServiceStatus, c.Name, svc.RC)
 	default:
-		why := "no init script"
+		why := m(i18n.MsgCkNoInitScript)
 		if svc != nil && svc.RC == 127 {
-			why = "no service command"
+			why = m(i18n.MsgCkNoServiceCmd)
 		} else if svc != nil && svc.RC == 4 {
-			why = "init script status unknown"
+			why = m(i18n.MsgCkInitUnknown)
 		}
 		if r, ok := j.stepErr(pn, "procs", "sh"); !ok {
 			return r
@@ -181,16 +184,16 @@ func (c *Service) Judge(out Output) Result {
 					pids = append(pids, f[0])
 				}
 			}
-			running, how = true, fmt.Sprintf("%s; process %s found in /proc (pid %s)", why, pat, strings.Join(pids, ","))
+			running, how = true, m(i18n.MsgCkProcFound, why, pat, strings.Join(pids, ","))
 		case 1:
-			how = fmt.Sprintf("%s; no process %s in /proc", why, pat)
+			how = m(i18n.MsgCkProcNone, why, pat)
 		default:
-			return j.error("process scan failed", fmt.Sprintf("/proc scan exit %d: %s", pn.RC, short(pn.Body)))
+			return j.error(m(i18n.MsgCkProcScanFailed), m(i18n.MsgCkToolExit, "/proc scan", pn.RC, short(pn.Body)))
 		}
 	}
-	obs := fmt.Sprintf("%s (%s)", runningWord(running), how)
+	obs := m(i18n.MsgCkServiceObserved, runningMsg(running), how)
 	if running != c.Running {
-		return j.fail(obs, fmt.Sprintf("service %s is %s", c.Name, runningWord(running)))
+		return j.fail(obs, m(i18n.MsgCkServiceIs, c.Name, runningMsg(running)))
 	}
 	return j.pass(obs)
 }

@@ -1,10 +1,10 @@
 package check
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -34,7 +34,12 @@ func buildSSHD(f *fields, b base) Check {
 }
 
 // Describe returns the title or `sshd KEY VALUE`.
-func (c *SSHD) Describe() string { return c.describe("sshd " + c.Key + " " + c.Value) }
+func (c *SSHD) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *SSHD) DescribeText() i18n.Localizer {
+	return c.describeText(raw("sshd " + c.Key + " " + c.Value))
+}
 
 // Script prints the effective configuration (needs root).
 func (c *SSHD) Script() string {
@@ -54,16 +59,16 @@ func normSSHD(v string) string {
 
 // Judge finds `key value` lines (keys are lower case; some keys repeat).
 func (c *SSHD) Judge(out Output) Result {
-	j := newJudge(c, c.Value, out)
+	j := newJudge(c, raw(c.Value), out)
 	s, r, ok := j.step(out, "sshd", "sshd")
 	if !ok {
 		return r
 	}
 	if s.RC != 0 {
 		if strings.Contains(strings.ToLower(s.Body), "configuration") {
-			return j.fail("invalid sshd configuration", "sshd -T rejects the configuration: "+short(s.Body))
+			return j.fail(m(i18n.MsgCkSSHDInvalid), m(i18n.MsgCkSSHDRejects, short(s.Body)))
 		}
-		return j.error("sshd -T failed", fmt.Sprintf("sshd -T exit %d: %s", s.RC, short(s.Body)))
+		return j.toolFailed("sshd -T", s.RC, s.Body)
 	}
 	key := strings.ToLower(c.Key)
 	var vals []string
@@ -74,14 +79,14 @@ func (c *SSHD) Judge(out Output) Result {
 		}
 	}
 	if len(vals) == 0 {
-		return j.error("key not reported", fmt.Sprintf("sshd -T does not report %q; is it an sshd_config keyword?", c.Key))
+		return j.error(m(i18n.MsgCkKeyNotReported), m(i18n.MsgCkSSHDNoKey, c.Key))
 	}
 	obs := strings.Join(vals, ", ")
 	want := normSSHD(c.Value)
 	for _, v := range vals {
 		if normSSHD(v) == want {
-			return j.pass(obs)
+			return j.pass(raw(obs))
 		}
 	}
-	return j.fail(obs, fmt.Sprintf("%s is %s, want %s", key, obs, c.Value))
+	return j.fail(raw(obs), m(i18n.MsgCkValueWant, key, obs, c.Value))
 }

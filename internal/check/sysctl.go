@@ -1,10 +1,10 @@
 package check
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -34,29 +34,34 @@ func buildSysctl(f *fields, b base) Check {
 }
 
 // Describe returns the title or `sysctl KEY = VALUE`.
-func (c *Sysctl) Describe() string { return c.describe("sysctl " + c.Key + " = " + c.Value) }
+func (c *Sysctl) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *Sysctl) DescribeText() i18n.Localizer {
+	return c.describeText(raw("sysctl " + c.Key + " = " + c.Value))
+}
 
 // Script reads the value with sysctl -n.
 func (c *Sysctl) Script() string { return probe(step("sysctl", "sysctl", "-n", c.Key)) }
 
 // Judge compares whitespace-normalised values.
 func (c *Sysctl) Judge(out Output) Result {
-	j := newJudge(c, c.Value, out)
+	j := newJudge(c, raw(c.Value), out)
 	s, r, ok := j.step(out, "sysctl", "sysctl")
 	if !ok {
 		return r
 	}
 	if s.RC != 0 {
 		if strings.Contains(s.Body, "No such file") || strings.Contains(s.Body, "cannot stat") {
-			return j.error("unknown key", fmt.Sprintf("the node has no sysctl %s", c.Key))
+			return j.error(m(i18n.MsgCkUnknownKey), m(i18n.MsgCkNoSysctl, c.Key))
 		}
-		return j.error("sysctl failed", fmt.Sprintf("sysctl exit %d: %s", s.RC, short(s.Body)))
+		return j.toolFailed("sysctl", s.RC, s.Body)
 	}
 	got := strings.Join(strings.Fields(s.Body), " ")
 	if got != strings.Join(strings.Fields(c.Value), " ") {
-		return j.fail(got, fmt.Sprintf("%s = %s, want %s", c.Key, got, c.Value))
+		return j.fail(raw(got), m(i18n.MsgCkSysctlWant, c.Key, got, c.Value))
 	}
-	return j.pass(got)
+	return j.pass(raw(got))
 }
 
 // sysctlPath is the /proc/sys file of the key, or "" when the key has

@@ -1,11 +1,11 @@
 package check
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -35,28 +35,33 @@ func buildUser(f *fields, b base) Check {
 	return c
 }
 
-func (c *User) expected() string {
+func (c *User) expected() i18n.Localizer {
 	if !c.Exists {
-		return "absent"
+		return m(i18n.MsgCkAbsent)
 	}
-	parts := []string{"exists"}
+	parts := []i18n.Localizer{m(i18n.MsgCkExists)}
 	if c.UID >= 0 {
-		parts = append(parts, fmt.Sprintf("uid %d", c.UID))
+		parts = append(parts, m(i18n.MsgCkUID, c.UID))
 	}
 	if len(c.Groups) > 0 {
-		parts = append(parts, "in groups "+strings.Join(c.Groups, ","))
+		parts = append(parts, m(i18n.MsgCkInGroups, strings.Join(c.Groups, ",")))
 	}
 	if c.Shell != "" {
-		parts = append(parts, "shell "+c.Shell)
+		parts = append(parts, m(i18n.MsgCkShell, c.Shell))
 	}
 	if c.Home != "" {
-		parts = append(parts, "home "+c.Home)
+		parts = append(parts, m(i18n.MsgCkHome, c.Home))
 	}
-	return strings.Join(parts, ", ")
+	return i18n.Join(i18n.SepList, parts...)
 }
 
 // Describe returns the title or `user NAME exists, ...`.
-func (c *User) Describe() string { return c.describe("user " + c.Name + " " + c.expected()) }
+func (c *User) Describe() string { return c.DescribeText().In(i18n.English) }
+
+// DescribeText is Describe in every language.
+func (c *User) DescribeText() i18n.Localizer {
+	return c.describeText(m(i18n.MsgCkDescribe, "user", c.Name, c.expected()))
+}
 
 // Script reads the passwd entry and, when groups are expected and the user
 // exists, the group list.
@@ -79,34 +84,33 @@ func (c *User) Judge(out Output) Result {
 	if r, ok := j.stepErr(pw, "passwd", "getent"); !ok {
 		return r
 	}
-	f, r, ok := j.entry(pw, "user", c.Name, c.Exists, 7)
+	f, r, ok := j.entry(pw, i18n.MsgCkKindUser, c.Name, c.Exists, 7)
 	if !ok {
 		return r
 	}
 	var groups []string
-	obs := "uid " + f[2]
+	obs := m(i18n.MsgCkUserObserved, f[2], f[6], f[5])
 	if g := secs["groups"]; g != nil {
 		if g.RC == 0 {
 			groups = strings.Fields(g.Body)
 		}
-		obs += ", groups " + strings.Join(groups, ",")
+		obs = m(i18n.MsgCkUserObservedGroups, f[2], strings.Join(groups, ","), f[6], f[5])
 	}
-	obs += fmt.Sprintf(", shell %s, home %s", f[6], f[5])
 	if !c.Exists {
-		return j.fail(obs, "user "+c.Name+" exists")
+		return j.fail(obs, m(i18n.MsgCkEntryExists, m(i18n.MsgCkKindUser), c.Name))
 	}
-	var bad []string
+	var bad []i18n.Localizer
 	if c.UID >= 0 && f[2] != strconv.Itoa(c.UID) {
-		bad = append(bad, fmt.Sprintf("uid %s, want %d", f[2], c.UID))
+		bad = append(bad, m(i18n.MsgCkUIDWant, f[2], c.UID))
 	}
 	if missing := missingFrom(c.Groups, groups); len(missing) > 0 {
-		bad = append(bad, "not in "+strings.Join(missing, ","))
+		bad = append(bad, m(i18n.MsgCkNotIn, strings.Join(missing, ",")))
 	}
 	if c.Shell != "" && f[6] != c.Shell {
-		bad = append(bad, fmt.Sprintf("shell %s, want %s", f[6], c.Shell))
+		bad = append(bad, m(i18n.MsgCkShellWant, f[6], c.Shell))
 	}
 	if c.Home != "" && strings.TrimRight(f[5], "/") != strings.TrimRight(c.Home, "/") {
-		bad = append(bad, fmt.Sprintf("home %s, want %s", f[5], c.Home))
+		bad = append(bad, m(i18n.MsgCkHomeWant, f[5], c.Home))
 	}
 	return j.verdict(obs, bad)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/image"
 	"github.com/labdojo/labdojo/internal/lab"
 	"github.com/labdojo/labdojo/internal/session"
@@ -173,7 +174,8 @@ func (a *app) upRequest(f *upFlags, prog **progress) (session.UpRequest, error) 
 		Starting: func(inst string, l *lab.Lab) {
 			*prog = a.newProgress(len(l.Nodes), f.format.value == "json")
 			a.svc.Engine.Events = (*prog).event
-			a.infof("Starting %s (lab %s, %s, %s)...", inst, l.Name, plural(len(l.Nodes), "node"), plural(len(l.Networks), "network"))
+			a.infof("%s", a.msg(i18n.MsgUpStarting, inst, l.Name, i18n.Count(len(l.Nodes), i18n.MsgCountNode, i18n.MsgCountNodes),
+				i18n.Count(len(l.Networks), i18n.MsgCountNetwork, i18n.MsgCountNetworks)))
 		},
 	}, nil
 }
@@ -224,9 +226,9 @@ func (a *app) printUp(res *engine.UpResult, format string) error {
 }
 
 func (a *app) printNodes(o *output, instance string, nodes []engine.NodeStatus, withSSH bool) {
-	hdr := []string{"NODE", "STATE", "MANAGEMENT", "INTERFACES", "CONNECT"}
+	hdr := strings.Split(a.msg(i18n.MsgNodesHeader), "\t") // NODE STATE MANAGEMENT INTERFACES CONNECT
 	if withSSH {
-		hdr = []string{"NODE", "STATE", "SSH", "MANAGEMENT", "INTERFACES", "CONNECT"}
+		hdr = strings.Split(a.msg(i18n.MsgNodesHeaderSSH), "\t") // NODE STATE SSH MANAGEMENT INTERFACES CONNECT
 	}
 	var rows [][]string
 	for _, n := range nodes {
@@ -234,7 +236,7 @@ func (a *app) printNodes(o *output, instance string, nodes []engine.NodeStatus, 
 		for _, d := range n.Data {
 			addr := d.Address
 			if addr == "" {
-				addr = "(none)"
+				addr = a.msg(i18n.MsgNodesNoAddress)
 			}
 			ifs = append(ifs, fmt.Sprintf("%s %s %s", d.Interface, d.Network, addr))
 		}

@@ -144,3 +144,6 @@ func formatFlag(cmd *cobra.Command, allowed ...string) *formatValue {
 func (a *app) msg(key i18n.Key, args ...any) string {
 	return i18n.NewPrinter(a.lang).Sprintf(key, args...)
 }
+
+// warn prints a warning on stderr in the learner's language.
+func (a *app) warn(err error) { a.infof("%s", a.msg(i18n.MsgWarning, i18n.ErrorText(err))) }

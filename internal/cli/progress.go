@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"fmt"
 	"sync"
 	"time"
 
 	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/report"
 )
 
@@ -56,9 +56,9 @@ func (p *progress) event(ev engine.Event) {
 }
 
 func (p *progress) draw() {
-	msg := fmt.Sprintf("  networks %d  nodes started %d/%d  SSH ready %d/%d", p.nets, p.nodes, p.total, p.ready, p.total)
+	msg := "  " + p.a.msg(i18n.MsgUpProgress, p.nets, p.nodes, p.total, p.ready, p.total)
 	if p.rollback {
-		msg = "  rolling back: removing what was created..."
+		msg = "  " + p.a.msg(i18n.MsgUpRollback)
 	}
 	p.a.errOut.text("\r\x1b[2K" + msg)
 }

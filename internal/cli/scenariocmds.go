@@ -53,7 +53,7 @@ state directory) marked. --track shows one track.`,
 			a.infof("Warning: cannot tell which scenarios you passed: %v", err)
 		} else {
 			for _, w := range warnings {
-				a.infof("Warning: %v", w)
+				a.warn(w)
 			}
 		}
 		if format.value == "json" {
@@ -185,6 +185,7 @@ writes every report, and the --format output, marked cancelled.`,
 			if err := report.Prepare(t); err != nil {
 				return withCode(ExitEnviron, err)
 			}
+			t.Lang = a.lang
 			targets = append(targets, t)
 		}
 		watching := cmd.Flags().Changed("watch")
@@ -256,7 +257,7 @@ func (a *app) grade(ctx context.Context, g *session.Grader, o gradeOpts) error {
 			return err
 		}
 		for _, w := range g.Warnings {
-			a.infof("Warning: %v", w)
+			a.warn(w)
 		}
 		g.Warnings = nil
 		if res.Cancelled && round > 0 {
@@ -339,7 +340,7 @@ recorded and may cost points.`,
 				return err
 			}
 			for _, w := range h.Warnings {
-				a.infof("Warning: %v", w)
+				a.warn(w)
 			}
 			switch {
 			case len(h.Hints) == 0:

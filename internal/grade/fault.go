@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 )
 
@@ -23,15 +24,18 @@ type Fault struct {
 	Interface string
 }
 
-// String describes the fault for results and reports.
-func (f Fault) String() string {
+// String describes the fault for results and reports (in English).
+func (f Fault) String() string { return f.Text().In(i18n.English) }
+
+// Text describes the fault in every language.
+func (f Fault) Text() i18n.Msg {
 	switch f.Type {
 	case scenario.FaultLinkDown:
-		return fmt.Sprintf("link %s of %s down", f.Interface, f.Node)
+		return i18n.M(i18n.MsgFaultLinkDown, f.Interface, f.Node)
 	case scenario.FaultNodeDown:
-		return fmt.Sprintf("node %s down (cut off every lab network)", f.Node)
+		return i18n.M(i18n.MsgFaultNodeDown, f.Node)
 	}
-	return fmt.Sprintf("%s on %s", f.Type, f.Node)
+	return i18n.M(i18n.MsgFaultOther, f.Type, f.Node)
 }
 
 // Undo reverts one applied fault. Run always calls it once the goal's
@@ -217,11 +221,14 @@ func safeUndo(ctx context.Context, u Undo) (err error) {
 	return u(ctx)
 }
 
-// faultNames describes faults for a GoalResult.
-func faultNames(fs []Fault) []string {
+// faultNames describes faults for a GoalResult, in English and in every
+// language.
+func faultNames(fs []Fault) ([]string, []i18n.Localizer) {
 	var out []string
+	var texts []i18n.Localizer
 	for _, f := range fs {
 		out = append(out, f.String())
+		texts = append(texts, f.Text())
 	}
-	return out
+	return out, texts
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labdojo/labdojo/internal/check"
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/scenario"
 )
 
@@ -241,14 +242,20 @@ type GoalResult struct {
 	// Awarded is Points minus HintPenalty (not below 0) when passed, else 0.
 	Awarded     int
 	HintPenalty int
-	// Reason explains a non-passed status in one line.
+	// Reason explains a non-passed status in one line (English).
 	Reason string
+	// ReasonText is Reason in every language (nil: Reason is the only
+	// form); see ReasonIn.
+	ReasonText i18n.Localizer
 	// Attempts is the largest number of attempts any of its checks made.
 	Attempts int
 	Duration time.Duration
 	Checks   []CheckResult
-	// Faults describes the faults the checks ran under.
+	// Faults describes the faults the checks ran under (English).
 	Faults []string
+	// FaultTexts are Faults in every language (nil: Faults is the only
+	// form); see FaultsIn.
+	FaultTexts []i18n.Localizer
 }
 
 // CheckResult is the outcome of one check of a goal.
@@ -256,7 +263,51 @@ type CheckResult struct {
 	Node     string
 	Type     string
 	Describe string
+	// DescribeText is Describe in every language (nil: Describe is the
+	// only form); see DescribeIn.
+	DescribeText i18n.Localizer
 	check.Result
 	// Attempts is how many times the probe ran.
 	Attempts int
+}
+
+// ReasonIn returns the goal's Reason in lang.
+func (g *GoalResult) ReasonIn(lang string) string {
+	if g.ReasonText != nil {
+		return g.ReasonText.In(lang)
+	}
+	return g.Reason
+}
+
+// FaultsIn returns the goal's Faults in lang.
+func (g *GoalResult) FaultsIn(lang string) []string {
+	if len(g.FaultTexts) != len(g.Faults) {
+		return g.Faults
+	}
+	out := make([]string, len(g.FaultTexts))
+	for i, t := range g.FaultTexts {
+		out[i] = t.In(lang)
+	}
+	return out
+}
+
+// DescribeIn returns the check's description in lang.
+func (c *CheckResult) DescribeIn(lang string) string {
+	if c.DescribeText != nil {
+		return c.DescribeText.In(lang)
+	}
+	return c.Describe
+}
+
+// describeText is DescribeText, or Describe as it is.
+func (c *CheckResult) describeText() i18n.Localizer {
+	if c.DescribeText != nil {
+		return c.DescribeText
+	}
+	return i18n.Raw(c.Describe)
+}
+
+// setReason sets Reason and ReasonText from a catalog text.
+func (g *GoalResult) setReason(l i18n.Localizer) {
+	g.ReasonText, g.Reason = l, i18n.In(l, i18n.English)
 }

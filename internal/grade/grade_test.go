@@ -622,3 +622,48 @@ func TestWithinWaitsWhileObservationMoves(t *testing.T) {
 		t.Fatalf("status %s, waits left %v", res.Goals[1].Status, left)
 	}
 }
+
+// TestReasonsInJapanese: the grader's own texts (a skipped goal's reason,
+// an unreachable node, how many checks failed) exist in Japanese, and
+// Reason is their English form.
+func TestReasonsInJapanese(t *testing.T) {
+	r := funcRunner(func(_ context.Context, node, script string) check.Output {
+		if node == "down" {
+			return check.Output{Err: errors.New("connection refused")}
+		}
+		return check.Output{Stdout: []byte(script)}
+	})
+	goals := []Goal{
+		{Name: "a", Points: 10, Checks: []check.Check{bad("n1", "a")}},
+		{Name: "b", Points: 10, Needs: []string{"a"}, Checks: []check.Check{ok("n1", "b")}},
+		{Name: "e", Points: 10, Checks: []check.Check{ok("n1", "x"), ok("down", "y")}},
+		{Name: "f", Points: 10, Faults: []Fault{{Type: "link_down", Node: "r2", Interface: "eth2"}}, Checks: []check.Check{ok("n1", "f")}},
+	}
+	res := runBounded(t, context.Background(), r, goals, Options{Faulter: nopFaulter{}})
+	g := byName(t, res)
+	for name, want := range map[string][2]string{
+		"a": {`fake a on n1 failed: got "a"`, `fake a（n1 で確認）が不合格: got "a"`},
+		"b": {"needs goal a, which failed", "前提の課題 a が不合格のため未採点"},
+		"e": {`1 of 2 checks could not be evaluated; fake y on down: node "down" unreachable: connection refused`,
+			`チェック 2 件中 1 件が評価できず。fake y（down で確認）: ノード "down" に到達できません: connection refused`},
+	} {
+		gr := g[name]
+		if gr.Reason != want[0] || gr.ReasonIn("en") != want[0] || gr.ReasonIn("ja") != want[1] {
+			t.Errorf("%s: reason %q / %q, want %q / %q", name, gr.Reason, gr.ReasonIn("ja"), want[0], want[1])
+		}
+	}
+	c := g["e"].Checks[1]
+	if c.ObservedIn("ja") != "結果なし" || c.Observed != "no result" {
+		t.Errorf("unreachable check observed %q / %q", c.Observed, c.ObservedIn("ja"))
+	}
+	if f := g["f"]; len(f.Faults) != 1 || f.Faults[0] != "link eth2 of r2 down" || f.FaultsIn("ja")[0] != "r2 のリンク eth2 をダウン" {
+		t.Errorf("faults %q / %q", f.Faults, f.FaultsIn("ja"))
+	}
+}
+
+// nopFaulter applies every fault as a no-op.
+type nopFaulter struct{}
+
+func (nopFaulter) Apply(context.Context, Fault) (Undo, error) {
+	return func(context.Context) error { return nil }, nil
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labdojo/labdojo/internal/check"
+	"github.com/labdojo/labdojo/internal/i18n"
 )
 
 // Run grades goals with r and returns the scored result; it never returns
@@ -234,30 +235,30 @@ func (g *grader) runGoal(ctx context.Context, runStart time.Time, gl Goal, wait 
 		dep, err := wait(need)
 		if err != nil {
 			gr.Status = StatusError
-			gr.Reason = fmt.Sprintf("grading cancelled while waiting for goal %s: %v", need, err)
+			gr.setReason(i18n.M(i18n.MsgGrCancelledWaiting, need, err))
 			return gr
 		}
 		if dep.Status != StatusPassed {
 			gr.Status = StatusSkipped
-			gr.Reason = fmt.Sprintf("needs goal %s, which %s", need, pastTense(dep.Status))
+			gr.setReason(i18n.M(i18n.MsgGrNeeds, need, pastTense(dep.Status)))
 			return gr
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		gr.Status = StatusError
-		gr.Reason = fmt.Sprintf("grading cancelled: %v", err)
+		gr.setReason(i18n.M(i18n.MsgGrCancelled, err))
 		return gr
 	}
 	if len(gl.Checks) == 0 {
 		gr.Status = StatusError
-		gr.Reason = "goal has no checks"
+		gr.setReason(i18n.M(i18n.MsgGrNoChecks))
 		return gr
 	}
 
 	if len(gl.Faults) > 0 {
 		g.faultGate.Lock()
 		defer g.faultGate.Unlock()
-		gr.Faults = faultNames(gl.Faults)
+		gr.Faults, gr.FaultTexts = faultNames(gl.Faults)
 		undo, err := g.applyFaults(ctx, gl.Faults)
 		if err != nil {
 			gr.Status = StatusError
@@ -267,7 +268,7 @@ func (g *grader) runGoal(ctx context.Context, runStart time.Time, gl Goal, wait 
 		defer func() {
 			if err := undo(); err != nil {
 				gr.Status = StatusError
-				gr.Reason = err.Error() + " (the lab may still be degraded)"
+				gr.setReason(i18n.M(i18n.MsgGrDegraded, err.Error()))
 			}
 		}()
 		runStart = g.now() // Within counts from the fault
@@ -304,39 +305,41 @@ func (g *grader) runGoal(ctx context.Context, runStart time.Time, gl Goal, wait 
 	switch {
 	case len(failed) > 0:
 		gr.Status = StatusFailed
-		gr.Reason = reasonFor(failed, len(gr.Checks), "failed")
+		gr.setReason(reasonFor(failed, len(gr.Checks), i18n.MsgGrChecksFailed))
 	case len(errored) > 0:
 		gr.Status = StatusError
-		gr.Reason = reasonFor(errored, len(gr.Checks), "could not be evaluated")
+		gr.setReason(reasonFor(errored, len(gr.Checks), i18n.MsgGrChecksErrored))
 	default:
 		gr.Status = StatusPassed
 	}
 	return gr
 }
 
-func pastTense(status string) string {
+func pastTense(status string) i18n.Msg {
 	switch status {
 	case StatusFailed:
-		return "failed"
+		return i18n.M(i18n.MsgGrDepFailed)
 	case StatusSkipped:
-		return "was skipped"
+		return i18n.M(i18n.MsgGrDepSkipped)
 	default:
-		return "ended in error"
+		return i18n.M(i18n.MsgGrDepError)
 	}
 }
 
-func reasonFor(crs []*CheckResult, total int, verb string) string {
+func reasonFor(crs []*CheckResult, total int, verb i18n.Key) i18n.Localizer {
 	first := crs[0]
-	why := first.Message
-	if why == "" && (first.Expected != "" || first.Observed != "") {
-		why = fmt.Sprintf("expected %s, observed %s", first.Expected, first.Observed)
+	var why i18n.Localizer
+	if first.Message != "" {
+		why = first.MessageText()
+	} else if first.Expected != "" || first.Observed != "" {
+		why = i18n.M(i18n.MsgGrExpectedObserved, first.ExpectedText(), first.ObservedText())
 	}
-	s := fmt.Sprintf("%d of %d checks %s; %s on %s", len(crs), total, verb, first.Describe, first.Node)
+	var s i18n.Localizer = i18n.M(i18n.MsgGrSomeChecks, len(crs), total, i18n.M(verb), first.describeText(), first.Node)
 	if total == 1 {
-		s = fmt.Sprintf("%s on %s %s", first.Describe, first.Node, verb)
+		s = i18n.M(i18n.MsgGrOneCheck, first.describeText(), first.Node, i18n.M(verb))
 	}
-	if why != "" {
-		s += ": " + why
+	if why != nil {
+		s = i18n.M(i18n.MsgGrWhy, s, why)
 	}
 	return s
 }
@@ -430,14 +433,16 @@ func worthWaiting(gl Goal, crs, prev []CheckResult, failing []int) bool {
 
 // probe runs c's script once within the concurrency bounds and judges it.
 func (g *grader) probe(ctx context.Context, c check.Check, timeout time.Duration) (cr CheckResult) {
-	cr = CheckResult{Node: c.Node(), Type: c.Type(), Describe: c.Describe()}
+	cr = CheckResult{Node: c.Node(), Type: c.Type(), Describe: c.Describe(), DescribeText: check.DescribeText(c)}
 	script := c.Script()
-	fail := func(format string, a ...any) CheckResult {
+	fail := func(key i18n.Key, a ...any) CheckResult {
+		msg, obs := i18n.M(key, a...), i18n.M(i18n.MsgGrNoResult)
 		cr.Result = check.Result{
 			Status:   check.Error,
-			Message:  fmt.Sprintf(format, a...),
-			Observed: "no result",
+			Message:  msg.In(i18n.English),
+			Observed: obs.In(i18n.English),
 			Evidence: check.Evidence{Command: script, ExitCode: -1},
+			Text:     &check.Text{Observed: obs, Message: msg},
 		}
 		return cr
 	}
@@ -446,13 +451,13 @@ func (g *grader) probe(ctx context.Context, c check.Check, timeout time.Duration
 	select {
 	case node <- struct{}{}:
 	case <-ctx.Done():
-		return fail("grading cancelled before the probe ran on node %q: %v", cr.Node, ctx.Err())
+		return fail(i18n.MsgGrCancelledBefore, cr.Node, ctx.Err())
 	}
 	defer func() { <-node }()
 	select {
 	case g.global <- struct{}{}:
 	case <-ctx.Done():
-		return fail("grading cancelled before the probe ran on node %q: %v", cr.Node, ctx.Err())
+		return fail(i18n.MsgGrCancelledBefore, cr.Node, ctx.Err())
 	}
 	defer func() { <-g.global }()
 
@@ -475,14 +480,14 @@ func (g *grader) probe(ctx context.Context, c check.Check, timeout time.Duration
 	}
 	out, perr := safeRun(pctx, g.r, cr.Node, script)
 	if perr != nil {
-		return fail("probe on node %q: %v", cr.Node, perr)
+		return fail(i18n.MsgGrProbeOn, cr.Node, perr)
 	}
 	if out.Err != nil {
 		return g.probeErr(ctx, pctx, fail, cr.Node, timeout, out.Err)
 	}
 	res, jerr := safeJudge(c, out)
 	if jerr != nil {
-		return fail("judging the probe from node %q: %v", cr.Node, jerr)
+		return fail(i18n.MsgGrJudging, cr.Node, jerr)
 	}
 	if res.Evidence.Command == "" {
 		res.Evidence.Command = script
@@ -493,14 +498,14 @@ func (g *grader) probe(ctx context.Context, c check.Check, timeout time.Duration
 }
 
 // probeErr turns a probe that did not run into an error result.
-func (g *grader) probeErr(ctx, pctx context.Context, fail func(string, ...any) CheckResult, node string, timeout time.Duration, err error) CheckResult {
+func (g *grader) probeErr(ctx, pctx context.Context, fail func(i18n.Key, ...any) CheckResult, node string, timeout time.Duration, err error) CheckResult {
 	switch {
 	case ctx.Err() != nil:
-		return fail("grading cancelled while probing node %q: %v", node, err)
+		return fail(i18n.MsgGrCancelledProbing, node, err)
 	case errors.Is(err, context.DeadlineExceeded) || pctx.Err() != nil:
-		return fail("probe on node %q timed out after %s: %v", node, timeout, err)
+		return fail(i18n.MsgGrTimedOut, node, timeout.String(), err)
 	default:
-		return fail("node %q unreachable: %v", node, err)
+		return fail(i18n.MsgGrUnreachable, node, err)
 	}
 }
 

@@ -2,8 +2,13 @@ package i18n
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -201,5 +206,106 @@ func TestCatalog(t *testing.T) {
 	}
 	if NewPrinter("xx").Lang != English || NewPrinter("ja").Sprintf(MsgCheckFailed) != "不合格" {
 		t.Error("printer")
+	}
+}
+
+func TestLocalizer(t *testing.T) {
+	// A message renders its Localizer arguments in the same language.
+	m := M(MsgCkServiceIs, "nginx", M(MsgCkNotRunning))
+	if got := m.In(English); got != "service nginx is not running" {
+		t.Errorf("en = %q", got)
+	}
+	if got := m.In(Japanese); got != "サービス nginx は停止中" {
+		t.Errorf("ja = %q", got)
+	}
+	if m.String() != m.In(English) || m.In("fr") != m.In(English) {
+		t.Errorf("String/fallback differ")
+	}
+	// Lists take each language's separator; raw text stays as it is.
+	j := Join(SepProblems, M(MsgCkModeWant, 0o755, 0o700), Raw("head: Permission denied"))
+	if got := j.In(English); got != "mode 0755, want 0700; head: Permission denied" {
+		t.Errorf("en = %q", got)
+	}
+	if got := j.In(Japanese); got != "パーミッション 0755（期待値 0700）、head: Permission denied" {
+		t.Errorf("ja = %q", got)
+	}
+	if In(nil, Japanese) != "" || Join(SepList).In(English) != "" {
+		t.Errorf("empty texts")
+	}
+	// Arguments are not changed in place (a message renders twice).
+	args := []any{"web", M(MsgCkReachable)}
+	_ = Format(Japanese, MsgCkHostWant, append(args, M(MsgCkUnreachable))...)
+	if _, ok := args[1].(Msg); !ok {
+		t.Errorf("arguments rewritten: %#v", args)
+	}
+	// Counts: English has plurals, Japanese counters do not.
+	for _, c := range []struct {
+		n      int
+		en, ja string
+	}{{1, "1 node", "ノード 1 台"}, {3, "3 nodes", "ノード 3 台"}} {
+		got := Count(c.n, MsgCountNode, MsgCountNodes)
+		if got.In(English) != c.en || got.In(Japanese) != c.ja {
+			t.Errorf("Count(%d) = %q / %q", c.n, got.In(English), got.In(Japanese))
+		}
+	}
+}
+
+// TestEveryKeyHasMessages: every Key constant declared in the package has
+// catalog entries (a constant without them would print its id).
+func TestEveryKeyHasMessages(t *testing.T) {
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, p := range pkgs {
+		for _, f := range p.Files {
+			for _, d := range f.Decls {
+				gd, ok := d.(*ast.GenDecl)
+				if !ok || gd.Tok != token.CONST {
+					continue
+				}
+				for _, s := range gd.Specs {
+					vs := s.(*ast.ValueSpec)
+					if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "Key" {
+						continue
+					}
+					for i, name := range vs.Names {
+						lit := vs.Values[i].(*ast.BasicLit)
+						key, _ := strconv.Unquote(lit.Value)
+						n++
+						if _, ok := catalog[Key(key)]; !ok {
+							t.Errorf("%s (%q) has no messages", name.Name, key)
+						}
+					}
+				}
+			}
+		}
+	}
+	if n < 100 || n != len(catalog) {
+		t.Errorf("%d Key constants, %d catalog entries", n, len(catalog))
+	}
+}
+
+func TestRegisterTwicePanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("a message defined twice did not panic")
+		}
+	}()
+	register(map[Key]map[string]string{MsgCheckPassed: {English: "x", Japanese: "x"}})
+}
+
+func TestError(t *testing.T) {
+	err := Errorf(MsgHintNone, "forwarding")
+	if err.Error() != `Goal "forwarding" has no hints.` {
+		t.Errorf("Error = %q", err.Error())
+	}
+	if got := ErrorText(err).In(Japanese); got != `課題 "forwarding" にヒントはありません。` {
+		t.Errorf("ja = %q", got)
+	}
+	if got := ErrorText(fmt.Errorf("plain")).In(Japanese); got != "plain" {
+		t.Errorf("plain error = %q", got)
 	}
 }

@@ -144,6 +144,17 @@ var catalog = map[Key]map[string]string{
 	},
 }
 
+// register adds messages to the catalog; a key defined twice is a
+// programming error.
+func register(msgs map[Key]map[string]string) {
+	for k, v := range msgs {
+		if _, dup := catalog[k]; dup {
+			panic("i18n: message " + string(k) + " defined twice")
+		}
+		catalog[k] = v
+	}
+}
+
 // Keys returns every message key of the catalog.
 func Keys() []Key {
 	out := make([]Key, 0, len(catalog))
@@ -168,7 +179,7 @@ func Format(lang string, key Key, args ...any) string {
 	if len(args) == 0 {
 		return f
 	}
-	return fmt.Sprintf(f, args...)
+	return fmt.Sprintf(f, localizeArgs(lang, args)...)
 }
 
 // Printer formats catalog messages in one language.

@@ -157,3 +157,87 @@ func TestJapaneseLiveFits(t *testing.T) {
 		}
 	}
 }
+
+// catalogResult is a graded run whose texts come from the message catalog,
+// as the check judges and the grader make them.
+func catalogResult() (*grade.Result, Meta) {
+	exp, obs, why := i18n.M(i18n.MsgCkExit, 0), i18n.M(i18n.MsgCkExit, 1), i18n.M(i18n.MsgCkExitCodeWant, 1, 0)
+	fault := i18n.M(i18n.MsgFaultLinkDown, "eth2", "r2")
+	reason := i18n.M(i18n.MsgGrNeeds, "marker", i18n.M(i18n.MsgGrDepFailed))
+	res := &grade.Result{
+		Started: time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC), Duration: time.Second,
+		MaxScore: 30, PassPercent: 60,
+		Goals: []grade.GoalResult{
+			{Name: "marker", Title: "目印ファイルを作成する", Status: grade.StatusFailed, Points: 20,
+				Reason: "command failed", Faults: []string{fault.String()}, FaultTexts: []i18n.Localizer{fault},
+				Checks: []grade.CheckResult{{Node: "web", Type: "command", Describe: `command "test -f done"`,
+					Result: check.Result{Status: check.Fail, Expected: exp.String(), Observed: obs.String(), Message: why.String(),
+						Text: &check.Text{Expected: exp, Observed: obs, Message: why}}}}},
+			{Name: "after", Title: "目印の後の作業", Status: grade.StatusSkipped, Points: 10,
+				Reason: reason.String(), ReasonText: reason},
+		},
+	}
+	return res, Meta{Scenario: "drill", Title: "ドリル", Instance: "drill", PassPercent: 60}
+}
+
+// TestCatalogTextsInEveryFormat: the check's texts, a skipped goal's
+// reason and the faults are in the report's language in every format;
+// machine fields (statuses, names, types) are the same in every language.
+func TestCatalogTextsInEveryFormat(t *testing.T) {
+	res, meta := catalogResult()
+	render := func(format, lang string) string {
+		var buf bytes.Buffer
+		if _, err := Write(context.Background(), &buf, format, res, meta, Options{Unicode: true, Lang: lang}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	want := map[string][]string{
+		"text/ja": {"期待値:   終了コード 0", "実測値:   終了コード 1", "理由:     終了コード 1（期待値 0）",
+			"前提の課題 marker が不合格のため未採点", "障害注入中: r2 のリンク eth2 をダウン"},
+		"text/en": {"expected: exit 0", "observed: exit 1", "why:      exit code 1, want 0",
+			"needs goal marker, which failed", "under fault: link eth2 of r2 down"},
+		"json/ja": {`"message": "終了コード 1（期待値 0）"`, `"reason": "前提の課題 marker が不合格のため未採点"`,
+			`"r2 のリンク eth2 をダウン"`, `"status": "failed"`, `"status": "skipped"`, `"status": "fail"`, `"type": "command"`},
+		"json/en": {`"message": "exit code 1, want 0"`, `"reason": "needs goal marker, which failed"`, `"link eth2 of r2 down"`},
+		"junit/ja": {"実測値:     終了コード 1", "理由:       終了コード 1（期待値 0）", "目印ファイルを作成する: 0/20 点", "障害注入中: r2 のリンク eth2 をダウン",
+			`<skipped message="前提の課題 marker が不合格のため未採点">`},
+		"tap/ja": {"# SKIP 前提の課題 marker が不合格のため未採点", `message: "終了コード 1（期待値 0）"`, `severity: fail`, "# 得点 0/30（0.0%）不合格（合格ライン 60%）"},
+		"tap/en": {"# SKIP needs goal marker, which failed", `message: "exit code 1, want 0"`},
+	}
+	for k, ws := range want {
+		format, lang, _ := strings.Cut(k, "/")
+		out := render(format, lang)
+		for _, w := range ws {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s lacks %q:\n%s", k, w, out)
+			}
+		}
+		if lang == i18n.Japanese && (strings.Contains(out, "want 0") || strings.Contains(out, "needs goal")) {
+			t.Errorf("%s has English check text:\n%s", k, out)
+		}
+	}
+	// The Japanese JSON document has exactly the English one's machine fields.
+	var en, ja JSONReport
+	if err := json.Unmarshal([]byte(render("json", i18n.English)), &en); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(render("json", i18n.Japanese)), &ja); err != nil {
+		t.Fatal(err)
+	}
+	for i := range en.Goals {
+		e, j := en.Goals[i], ja.Goals[i]
+		if e.Name != j.Name || e.Status != j.Status || e.Points != j.Points || len(e.Checks) != len(j.Checks) {
+			t.Errorf("goal %d machine fields differ: %+v / %+v", i, e, j)
+		}
+		for c := range e.Checks {
+			if e.Checks[c].Status != j.Checks[c].Status || e.Checks[c].Type != j.Checks[c].Type || e.Checks[c].Node != j.Checks[c].Node {
+				t.Errorf("check machine fields differ")
+			}
+		}
+	}
+	// NewJSONReport (the exported builder) stays English.
+	if doc := NewJSONReport(res, meta); doc.Goals[1].Reason != "needs goal marker, which failed" {
+		t.Errorf("NewJSONReport reason %q", doc.Goals[1].Reason)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/i18n"
 )
 
 // JSONSchema identifies the JSON document format (docs/check-json.md).
@@ -93,8 +94,15 @@ type JSONEvidence struct {
 	Output   string `json:"output"`
 }
 
-// NewJSONReport converts a grading result to the JSON document.
+// NewJSONReport converts a grading result to the JSON document, its human
+// text (reasons, expected, observed, messages) in English.
 func NewJSONReport(res *grade.Result, meta Meta) *JSONReport {
+	return newJSONReport(res, meta, i18n.English)
+}
+
+// newJSONReport is NewJSONReport with the human text in lang; machine
+// fields (names, statuses, types, numbers) are the same in every language.
+func newJSONReport(res *grade.Result, meta Meta, lang string) *JSONReport {
 	tool := "dojo"
 	doc := &JSONReport{
 		Schema: JSONSchema,
@@ -125,14 +133,14 @@ func NewJSONReport(res *grade.Result, meta Meta) *JSONReport {
 	for _, g := range res.Goals {
 		jg := JSONGoal{
 			Name: g.Name, Title: g.Title, Status: g.Status, Points: g.Points, Awarded: g.Awarded,
-			HintPenalty: g.HintPenalty, Reason: g.Reason, Attempts: g.Attempts,
+			HintPenalty: g.HintPenalty, Reason: g.ReasonIn(lang), Attempts: g.Attempts,
 			DurationMS: g.Duration.Milliseconds(), Checks: make([]JSONCheck, 0, len(g.Checks)),
-			Faults: g.Faults,
+			Faults: g.FaultsIn(lang),
 		}
 		for _, c := range g.Checks {
 			jg.Checks = append(jg.Checks, JSONCheck{
-				Node: c.Node, Type: c.Type, Describe: c.Describe, Status: c.Status.String(),
-				Expected: c.Expected, Observed: c.Observed, Message: c.Message, Attempts: c.Attempts,
+				Node: c.Node, Type: c.Type, Describe: c.DescribeIn(lang), Status: c.Status.String(),
+				Expected: c.ExpectedIn(lang), Observed: c.ObservedIn(lang), Message: c.MessageIn(lang), Attempts: c.Attempts,
 				Evidence: JSONEvidence{Command: c.Evidence.Command, Summary: personCommand(c.Evidence.Command), ExitCode: c.Evidence.ExitCode, Output: c.Evidence.Output},
 			})
 		}
@@ -141,6 +149,6 @@ func NewJSONReport(res *grade.Result, meta Meta) *JSONReport {
 	return doc
 }
 
-func writeJSON(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
-	return WriteJSON(w, NewJSONReport(res, meta))
+func writeJSON(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
+	return WriteJSON(w, newJSONReport(res, meta, opts.Lang))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labdojo/labdojo/internal/check"
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/i18n"
 )
 
 type junitSuites struct {
@@ -57,7 +58,7 @@ type junitMessage struct {
 	Body    string `xml:",cdata"`
 }
 
-func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
+func writeJUnit(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 	class := meta.Scenario
 	if class == "" {
 		class = "labdojo"
@@ -93,19 +94,19 @@ func writeJUnit(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 	for i := range res.Goals {
 		g := &res.Goals[i]
 		tc := junitCase{Classname: clean(class), Name: clean(g.Name), Time: seconds(g.Duration)}
-		msg := clean(g.Reason)
+		msg := clean(g.ReasonIn(opts.Lang))
 		if msg == "" {
 			msg = g.Status
 		}
 		switch g.Status {
 		case grade.StatusPassed:
-			tc.SystemOut = clean(fmt.Sprintf("%s: %d/%d points", goalLabel(g), g.Awarded, g.Points) + faultLines(g))
+			tc.SystemOut = clean(i18n.Format(opts.Lang, i18n.MsgJUnitPoints, goalLabel(g), g.Awarded, g.Points) + faultLines(g, opts.Lang))
 		case grade.StatusFailed:
-			tc.Failure = &junitMessage{Message: msg, Type: "fail", Body: checkDetails(g)}
+			tc.Failure = &junitMessage{Message: msg, Type: "fail", Body: checkDetails(g, opts.Lang)}
 		case grade.StatusSkipped:
 			tc.Skipped = &junitMessage{Message: msg}
 		default:
-			tc.Error = &junitMessage{Message: msg, Type: "error", Body: checkDetails(g)}
+			tc.Error = &junitMessage{Message: msg, Type: "error", Body: checkDetails(g, opts.Lang)}
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
@@ -155,31 +156,45 @@ func personCommand(script string) string {
 }
 
 // checkDetails is a plain-text account of a goal's non-passing checks:
-// what was expected, what was observed, where and how it was probed.
-func checkDetails(g *grade.GoalResult) string {
+// what was expected, what was observed, where and how it was probed, in
+// lang. Values line up after the labels by display width.
+func checkDetails(g *grade.GoalResult, lang string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d/%d points\n", goalLabel(g), g.Awarded, g.Points)
-	if f := faultLines(g); f != "" {
+	b.WriteString(i18n.Format(lang, i18n.MsgJUnitPoints, goalLabel(g), g.Awarded, g.Points) + "\n")
+	if f := faultLines(g, lang); f != "" {
 		b.WriteString(f[1:] + "\n")
+	}
+	labels := map[i18n.Key]string{}
+	width := 9
+	for _, k := range []i18n.Key{i18n.MsgFieldExpected, i18n.MsgFieldObserved, i18n.MsgFieldMessage, i18n.MsgFieldCommand, i18n.MsgFieldExit, i18n.MsgFieldOutput} {
+		labels[k] = i18n.Format(lang, k) + ":"
+		width = max(width, i18n.Width(labels[k]))
+	}
+	indent := strings.Repeat(" ", 2+width+1)
+	field := func(k i18n.Key, v string) {
+		fmt.Fprintf(&b, "  %s %s\n", i18n.PadRight(labels[k], width), indentRest(v, indent))
 	}
 	for _, c := range g.Checks {
 		if c.Status == check.Pass {
 			continue
 		}
-		fmt.Fprintf(&b, "\n[%s] %s (on %s)\n", c.Status, c.Describe, c.Node)
-		for _, kv := range [][2]string{
-			{"expected", c.Expected}, {"observed", c.Observed}, {"message", c.Message},
-			{"command", personCommand(c.Evidence.Command)},
+		b.WriteString("\n" + i18n.Format(lang, i18n.MsgJUnitCheck, c.Status, c.DescribeIn(lang), c.Node) + "\n")
+		for _, kv := range []struct {
+			k i18n.Key
+			v string
+		}{
+			{i18n.MsgFieldExpected, c.ExpectedIn(lang)}, {i18n.MsgFieldObserved, c.ObservedIn(lang)}, {i18n.MsgFieldMessage, c.MessageIn(lang)},
+			{i18n.MsgFieldCommand, personCommand(c.Evidence.Command)},
 		} {
-			if kv[1] != "" {
-				fmt.Fprintf(&b, "  %-9s %s\n", kv[0]+":", indentRest(kv[1], "            "))
+			if kv.v != "" {
+				field(kv.k, kv.v)
 			}
 		}
 		if c.Evidence.Command != "" {
-			fmt.Fprintf(&b, "  %-9s %d\n", "exit:", c.Evidence.ExitCode)
+			field(i18n.MsgFieldExit, fmt.Sprint(c.Evidence.ExitCode))
 		}
 		if c.Evidence.Output != "" {
-			fmt.Fprintf(&b, "  %-9s %s\n", "output:", indentRest(c.Evidence.Output, "            "))
+			field(i18n.MsgFieldOutput, c.Evidence.Output)
 		}
 	}
 	// clean keeps the text within XML's character range (probe output may
@@ -188,11 +203,11 @@ func checkDetails(g *grade.GoalResult) string {
 }
 
 // faultLines names the faults a goal's checks ran under, one
-// "\nunder fault: ..." line each ("" when none).
-func faultLines(g *grade.GoalResult) string {
+// "\nunder fault: ..." line each ("" when none), in lang.
+func faultLines(g *grade.GoalResult, lang string) string {
 	var b strings.Builder
-	for _, f := range g.Faults {
-		b.WriteString("\nunder fault: " + f)
+	for _, f := range g.FaultsIn(lang) {
+		b.WriteString("\n" + i18n.Format(lang, i18n.MsgCheckFault, f))
 	}
 	return b.String()
 }

@@ -57,6 +57,9 @@ func IsTerminal(w io.Writer) bool {
 type Target struct {
 	Format string
 	Path   string
+	// Lang is the language of the report's human text (i18n codes; ""
+	// is English), as for Options.Lang.
+	Lang string
 }
 
 // ParseTarget parses "FORMAT:FILE" (as in `--report junit:out/check.xml`),
@@ -98,7 +101,7 @@ func WriteFile(ctx context.Context, t Target, res *grade.Result, meta Meta) erro
 		return fmt.Errorf("report %s: %w", t.Path, err)
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := Write(ctx, tmp, t.Format, res, meta, Options{Unicode: true}); err != nil {
+	if _, err := Write(ctx, tmp, t.Format, res, meta, Options{Unicode: true, Lang: t.Lang}); err != nil {
 		tmp.Close()
 		return fmt.Errorf("report %s: %w", t.Path, err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labdojo/labdojo/internal/check"
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/i18n"
 )
 
 // tapText makes s safe for a TAP test line: one line, '#' escaped.
@@ -17,7 +18,7 @@ func tapText(s string) string {
 	return strings.ReplaceAll(s, "#", `\#`)
 }
 
-func writeTAP(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
+func writeTAP(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "TAP version 13\n1..%d\n", len(res.Goals))
 	if meta.Scenario != "" {
@@ -33,16 +34,24 @@ func writeTAP(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 		case grade.StatusPassed:
 			fmt.Fprintf(bw, "ok %d - %s\n", i+1, desc)
 		case grade.StatusSkipped:
-			fmt.Fprintf(bw, "ok %d - %s # SKIP %s\n", i+1, desc, tapText(g.Reason))
+			fmt.Fprintf(bw, "ok %d - %s # SKIP %s\n", i+1, desc, tapText(g.ReasonIn(opts.Lang)))
 		default:
 			fmt.Fprintf(bw, "not ok %d - %s\n", i+1, desc)
-			if err := writeTAPDiag(bw, g); err != nil {
+			if err := writeTAPDiag(bw, g, opts.Lang); err != nil {
 				return fmt.Errorf("goal %q: %w", g.Name, err)
 			}
 		}
 	}
 	if res.Cancelled {
 		bw.WriteString("# cancelled: grading was interrupted, the result is incomplete\n")
+	}
+	if opts.Lang != "" && opts.Lang != i18n.English {
+		verdict := i18n.Format(opts.Lang, i18n.MsgCheckPassed)
+		if !res.Passed {
+			verdict = i18n.Format(opts.Lang, i18n.MsgCheckFailed)
+		}
+		fmt.Fprintf(bw, "# %s\n", i18n.Format(opts.Lang, i18n.MsgCheckScore, res.Score, res.MaxScore, res.Percent, verdict, passMark(res, meta)))
+		return bw.Flush()
 	}
 	verdict := "PASSED"
 	if !res.Passed {
@@ -58,7 +67,7 @@ func writeTAP(w io.Writer, res *grade.Result, meta Meta, _ Options) error {
 // YAML parsers both read: a mapping of plain keys whose string values are
 // always one-line double-quoted scalars (newlines as \n), so no block
 // scalar (`|-`) and no blank line can end the block early.
-func writeTAPDiag(w io.Writer, g *grade.GoalResult) error {
+func writeTAPDiag(w io.Writer, g *grade.GoalResult, lang string) error {
 	severity := "fail"
 	if g.Status == grade.StatusError {
 		severity = "error"
@@ -67,7 +76,7 @@ func writeTAPDiag(w io.Writer, g *grade.GoalResult) error {
 	b.WriteString("  ---\n")
 	kv := func(indent, key, value string) { fmt.Fprintf(&b, "%s%s: %s\n", indent, key, value) }
 	kv("  ", "goal", yamlString(g.Name))
-	kv("  ", "message", yamlString(g.Reason))
+	kv("  ", "message", yamlString(g.ReasonIn(lang)))
 	kv("  ", "severity", severity)
 	kv("  ", "points", fmt.Sprint(g.Points))
 	kv("  ", "awarded", fmt.Sprint(g.Awarded))
@@ -90,9 +99,9 @@ func writeTAPDiag(w io.Writer, g *grade.GoalResult) error {
 		fmt.Fprintf(&b, "    - node: %s\n", yamlString(c.Node))
 		const in = "      "
 		kv(in, "type", yamlString(c.Type))
-		kv(in, "describe", yamlString(c.Describe))
+		kv(in, "describe", yamlString(c.DescribeIn(lang)))
 		kv(in, "status", yamlString(c.Status.String()))
-		for _, f := range [][2]string{{"expected", c.Expected}, {"observed", c.Observed}, {"message", c.Message},
+		for _, f := range [][2]string{{"expected", c.ExpectedIn(lang)}, {"observed", c.ObservedIn(lang)}, {"message", c.MessageIn(lang)},
 			{"command", personCommand(c.Evidence.Command)}} {
 			if f[1] != "" {
 				kv(in, f[0], yamlString(f[1]))

@@ -170,7 +170,7 @@ func writeText(w io.Writer, res *grade.Result, meta Meta, opts Options) error {
 	for i := range res.Goals {
 		g := &res.Goals[i]
 		p("%s", s.goalLine(g, lw))
-		for _, f := range g.Faults {
+		for _, f := range g.FaultsIn(s.Lang) {
 			p("    %s", s.paint(ansiDim, clean(i18n.Format(s.Lang, i18n.MsgCheckFault, f))))
 		}
 		s.goalDetails(bw, g)
@@ -220,8 +220,8 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 		return
 	}
 	if len(g.Checks) == 0 {
-		if g.Reason != "" {
-			fmt.Fprintf(w, "    %s\n", s.paint(ansiDim, clean(g.Reason)))
+		if r := g.ReasonIn(s.Lang); r != "" {
+			fmt.Fprintf(w, "    %s\n", s.paint(ansiDim, clean(r)))
 		}
 		return
 	}
@@ -231,7 +231,7 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 			continue
 		}
 		fmt.Fprintf(w, "    %s %s %s\n", s.mark(checkStatus(c.Status)),
-			truncate(clean(c.Describe), maxDetailWidth, s.ell()), s.paint(ansiDim, s.word(i18n.MsgReportOn, clean(c.Node))))
+			truncate(clean(c.DescribeIn(s.Lang)), maxDetailWidth, s.ell()), s.paint(ansiDim, s.word(i18n.MsgReportOn, clean(c.Node))))
 		if c.Status == check.Pass {
 			continue
 		}
@@ -254,17 +254,17 @@ func (s style) goalDetails(w io.Writer, g *grade.GoalResult) {
 				}
 			}
 			if extra > 0 {
-				fmt.Fprintf(w, "        %s %s\n", pad("", 9), s.paint(ansiDim, fmt.Sprintf("%s (+%d lines)", s.ell(), extra)))
+				fmt.Fprintf(w, "        %s %s\n", pad("", 9), s.paint(ansiDim, s.ell()+" "+s.word(i18n.MsgReportMoreLines, extra)))
 			}
 		}
-		field(s.word(i18n.MsgFieldExpected), c.Expected)
-		field(s.word(i18n.MsgFieldObserved), c.Observed)
+		field(s.word(i18n.MsgFieldExpected), c.ExpectedIn(s.Lang))
+		field(s.word(i18n.MsgFieldObserved), c.ObservedIn(s.Lang))
 		if c.Message != "" && c.Message != c.Observed {
 			name := s.word(i18n.MsgFieldWhy)
 			if c.Status == check.Error {
 				name = s.word(i18n.MsgFieldError)
 			}
-			field(name, c.Message)
+			field(name, c.MessageIn(s.Lang))
 		}
 		if c.Evidence.Command != "" {
 			field(s.word(i18n.MsgFieldCommand), firstLine(clean(personCommand(c.Evidence.Command)), maxDetailWidth, s.ell()))

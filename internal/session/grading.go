@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/labdojo/labdojo/internal/grade"
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/report"
 	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/labdojo/labdojo/internal/sshx"
@@ -61,7 +62,7 @@ func (s *Service) Grader(ctx context.Context, name string) (*Grader, error) {
 	}
 	if started := is.Meta.ScenarioHash; started != "" && started != is.Loaded.Scenario.Hash {
 		g.changed = true
-		g.Warnings = append(g.Warnings, fmt.Errorf("scenario %q changed since instance %q was started from it: runs are graded against the file as it is now and marked as such in the history (start a fresh instance to grade the exercise as published)", sc.Name, is.Instance))
+		g.Warnings = append(g.Warnings, i18n.Errorf(i18n.MsgScenarioChanged, sc.Name, is.Instance))
 	}
 	return g, nil
 }
