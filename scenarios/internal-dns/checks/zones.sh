@@ -10,7 +10,8 @@ if [ $rc -ne 0 ]; then
 	printf '%s\n' "$out" | grep -v ': loaded serial' | head -5
 	exit 1
 fi
-zones=$(printf '%s\n' "$out" | sed -n 's#^zone \([^/]*\)/IN: loaded serial \([0-9]*\).*#\1 \2#p')
+# "zone Z/IN: loaded serial N", or "zone Z/IN/VIEW: ..." with views.
+zones=$(printf '%s\n' "$out" | sed -n 's#^zone \([^/]*\)/IN\(/[^:]*\)\{0,1\}: loaded serial \([0-9]*\).*#\1 \3#p')
 if ! printf '%s\n' "$zones" | grep -q '^corp\.internal '; then
 	echo "corp.internal is not a zone of named's configuration"
 	exit 1
