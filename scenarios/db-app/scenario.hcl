@@ -42,7 +42,7 @@ goal "app-login" {
     en = "app logs in to shop as shop_app with its password; shop_app owns shop"
     ja = "app から shop_app（パスワード認証）で shop に接続でき、shop の所有者が shop_app である"
   }
-  points = 25
+  points = 20
   needs  = ["listen"]
   within = "10s"
   hints = {
@@ -149,7 +149,7 @@ goal "data" {
     en = "The old system's 20,000 orders are imported, once"
     ja = "旧システムの注文データ 20,000 件を（重複なく）取り込む"
   }
-  points = 10
+  points = 5
   needs  = ["table"]
   hints = {
     en = ["The file is on app, not on db: psql's \\copy reads a client-side file (COPY FROM 'file' would read it on the server, as the server's user). The file has a header line and no id column.",
