@@ -39,8 +39,8 @@ goal "listen" {
 
 goal "app-login" {
   title = {
-    en = "app logs in to shop as shop_app with its password; shop_app owns shop"
-    ja = "app から shop_app（パスワード認証）で shop に接続でき、shop の所有者が shop_app である"
+    en = "app logs in to shop as shop_app, the owner of shop"
+    ja = "app から shop_app で shop に接続（所有者 shop_app）"
   }
   points = 20
   needs  = ["listen"]
@@ -61,8 +61,8 @@ goal "app-login" {
 
 goal "scram" {
   title = {
-    en = "app authenticates with scram-sha-256; a wrong password is refused"
-    ja = "app からの接続は scram-sha-256 で認証され、誤ったパスワードは拒否される"
+    en = "app uses scram-sha-256; a wrong password is refused"
+    ja = "app の認証は scram-sha-256、誤ったパスワードは拒否"
   }
   points = 15
   needs  = ["app-login"]
@@ -90,8 +90,8 @@ goal "scram" {
 
 goal "office-refused" {
   title = {
-    en = "office is refused by pg_hba, even with the password; app still gets in"
-    ja = "office からの接続は pg_hba で拒否される（パスワードを知っていても不可）。app は引き続き接続できる"
+    en = "office is refused by pg_hba, even with the password"
+    ja = "office は pg_hba で拒否（パスワードを知っていても不可）"
   }
   points = 20
   needs  = ["app-login"]
@@ -126,8 +126,8 @@ goal "office-refused" {
 
 goal "table" {
   title = {
-    en = "shop_app owns the orders table, with the brief's columns and rules"
-    ja = "orders テーブルが仕様どおりの列・制約で作成され、所有者が shop_app である"
+    en = "The orders table as specified, owned by shop_app"
+    ja = "orders テーブルを仕様どおりに作成（所有者 shop_app）"
   }
   points = 15
   needs  = ["app-login"]
@@ -147,7 +147,7 @@ goal "table" {
 goal "data" {
   title = {
     en = "The old system's 20,000 orders are imported, once"
-    ja = "旧システムの注文データ 20,000 件を（重複なく）取り込む"
+    ja = "旧システムの注文 20,000 件を重複なく取り込む"
   }
   points = 5
   needs  = ["table"]
