@@ -66,7 +66,6 @@ goal "scram" {
   }
   points = 15
   needs  = ["app-login"]
-  within = "10s"
   hints = {
     en = ["trust lets anyone in without a password, and md5 or password are legacy. Try a wrong password from app: it must fail with \"password authentication failed\".",
           "The pg_hba.conf line for app ends in scram-sha-256, and the password is stored as a SCRAM verifier (password_encryption = scram-sha-256, the default in 15; set the password again after changing it). Check: sudo -u postgres psql -c \"select rolpassword from pg_authid where rolname = 'shop_app'\""]
@@ -95,7 +94,6 @@ goal "office-refused" {
   }
   points = 20
   needs  = ["app-login"]
-  within = "10s"
   hints = {
     en = ["pg_hba.conf is read top down and the first line that matches the connection type, database, user and client address decides. A line for the whole LAN (10.80.0.0/24, samenet, 0.0.0.0/0, all) lets office in as well.",
           "Allow exactly app: host shop shop_app 10.80.0.10/32 scram-sha-256 — no wider host line above it. From office, psql -h 10.80.0.20 -U shop_app -d shop must fail with \"no pg_hba.conf entry\" (or \"pg_hba.conf rejects connection\"). Firewalls are not the answer here: the brief asks for it in PostgreSQL."]
