@@ -46,9 +46,9 @@ goal "app-login" {
   needs  = ["listen"]
   within = "10s"
   hints = {
-    en = ["Use the values in /etc/shop/db.env on app as they are. On db, sudo -u postgres psql: a login role with a password, then a database owned by it. Then allow it in pg_hba.conf (a reload is enough for pg_hba).",
+    en = ["Use the values in /etc/shop/db.env on app as they are. On db, sudo -u postgres psql: a login role with a password (no SUPERUSER, CREATEDB or CREATEROLE: the defaults), then a database owned by it. Then allow it in pg_hba.conf (a reload is enough for pg_hba).",
           "CREATE ROLE shop_app LOGIN PASSWORD '…'; CREATE DATABASE shop OWNER shop_app; in pg_hba.conf: host shop shop_app 10.80.0.10/32 scram-sha-256; then service postgresql reload. Test from app: PGPASSWORD=… psql -h 10.80.0.20 -U shop_app -d shop -c 'select current_user'"]
-    ja = ["app の /etc/shop/db.env の値をそのまま使います。db で sudo -u postgres psql を実行し、パスワード付きのログインロールと、そのロールが所有するデータベースを作成。続いて pg_hba.conf で接続を許可します（pg_hba の変更は reload で反映）。",
+    ja = ["app の /etc/shop/db.env の値をそのまま使います。db で sudo -u postgres psql を実行し、パスワード付きのログインロール（SUPERUSER・CREATEDB・CREATEROLE は付けない。いずれもデフォルトで付かない）と、そのロールが所有するデータベースを作成。続いて pg_hba.conf で接続を許可します（pg_hba の変更は reload で反映）。",
           "CREATE ROLE shop_app LOGIN PASSWORD '…'; CREATE DATABASE shop OWNER shop_app; pg_hba.conf に host shop shop_app 10.80.0.10/32 scram-sha-256 を追加して service postgresql reload。app から PGPASSWORD=… psql -h 10.80.0.20 -U shop_app -d shop -c 'select current_user' で確認。"]
   }
   check "command" {
@@ -56,6 +56,12 @@ goal "app-login" {
     title  = "psql -h 10.80.0.20 -U shop_app -d shop from app: current_user, current_database, owner"
     run    = "PGCONNECT_TIMEOUT=5 PGPASSWORD=shop-Kite-7291 psql -X -w -h 10.80.0.20 -U shop_app -d shop -Atc \"select current_user, current_database(), pg_get_userbyid(datdba) from pg_database where datname = current_database()\""
     stdout = "shop_app|shop|shop_app"
+  }
+  check "command" {
+    on     = "app"
+    title  = "shop_app is no superuser and cannot create databases or roles (rolsuper, rolcreatedb, rolcreaterole)"
+    run    = "PGCONNECT_TIMEOUT=5 PGPASSWORD=shop-Kite-7291 psql -X -w -h 10.80.0.20 -U shop_app -d shop -Atc \"select rolsuper, rolcreatedb, rolcreaterole from pg_roles where rolname = current_user\""
+    stdout = "f|f|f"
   }
 }
 
