@@ -1,0 +1,37 @@
+#!/bin/sh
+# Reference solution: OSPF area 0 with BIRD 2. Router ID 2.2.2.2; point-
+# to-point links with hello 1 s / dead 4 s; no LAN. Only OSPF routes go to
+# the kernel. Idempotent.
+set -eu
+cat >/etc/bird/bird.conf <<'CONF'
+log syslog all;
+router id 2.2.2.2;
+
+protocol device {
+}
+
+protocol kernel {
+	ipv4 {
+		export where source = RTS_OSPF;
+	};
+}
+
+protocol ospf v2 area0 {
+	ipv4 {
+		import all;
+		export none;
+	};
+	area 0 {
+		interface "eth1", "eth2" {
+			type ptp;
+			hello 1;
+			dead 4;
+		};
+	};
+}
+CONF
+if pgrep -x bird >/dev/null; then
+	birdc configure
+else
+	service bird start
+fi
