@@ -33,8 +33,10 @@ func (a *app) historyCmd() *cobra.Command {
 		Use:   "history [NAME]",
 		Short: "List the graded runs of an instance (from its state directory)",
 		Long: `List every graded run (dojo check) of the instance, oldest first: when, the
-score, whether it passed, and which goals passed. Read-only; the record is
-history.jsonl in the instance's state directory.`,
+score, whether it passed, and which goals passed; and every run of the
+scenario's setup (dojo start) and reference solution (dojo solve), with
+the nodes they ran on. Runs graded after a solve say so. Read-only; the
+record is history.jsonl in the instance's state directory.`,
 		Args: cobra.MaximumNArgs(1),
 	}
 	format := formatFlag(cmd, "text", "json")
@@ -63,10 +65,21 @@ history.jsonl in the instance's state directory.`,
 			return nil
 		}
 		var rows [][]string
-		for i, r := range recs {
+		run := 0
+		for _, r := range recs {
+			if !r.Graded() {
+				// A solve or setup run: no score; the nodes it ran on.
+				rows = append(rows, []string{"-", r.Time.Local().Format(time.DateTime), r.Scenario, "-", "-",
+					r.Kind + " " + r.Result, "-", strings.Join(r.Nodes, " ")})
+				continue
+			}
+			run++
 			verdict := "failed"
 			if r.Passed {
 				verdict = "PASSED"
+			}
+			if r.AfterSolve {
+				verdict += " (after solve)"
 			}
 			var passed []string
 			for g, st := range r.Goals {
@@ -75,7 +88,7 @@ history.jsonl in the instance's state directory.`,
 				}
 			}
 			sort.Strings(passed)
-			rows = append(rows, []string{fmt.Sprint(i + 1), r.Time.Local().Format(time.DateTime), r.Scenario,
+			rows = append(rows, []string{fmt.Sprint(run), r.Time.Local().Format(time.DateTime), r.Scenario,
 				fmt.Sprintf("%d/%d", r.Score, r.Max), fmt.Sprintf("%.1f%%", r.Percent), verdict,
 				fmt.Sprintf("%d/%d", len(passed), len(r.Goals)), strings.Join(passed, " ")})
 		}

@@ -341,7 +341,8 @@ func FilterTrack(rows []ScenarioEntry, track string) ([]ScenarioEntry, error) {
 // the state directory passed: the history of every instance, running or
 // brought down (down keeps history; only --purge removes it). A run counts
 // for a row when it graded a scenario of that name. Unreadable history
-// lines are returned as warnings.
+// lines are returned as warnings. Runs graded after `dojo solve` do not
+// count.
 func MarkPassed(st *state.Store, rows []ScenarioEntry) ([]error, error) {
 	names, err := st.InstanceNames()
 	if err != nil {
@@ -358,7 +359,9 @@ func MarkPassed(st *state.Store, rows []ScenarioEntry) ([]error, error) {
 			warnings = append(warnings, b)
 		}
 		for _, r := range recs {
-			if r.Passed {
+			// A run after `dojo solve` passed with the reference
+			// solution, not the learner's work.
+			if r.Graded() && r.Passed && !r.AfterSolve {
 				passed[r.Scenario] = true
 			}
 		}

@@ -183,9 +183,16 @@ func (s *Service) Report(ctx context.Context, req ReportRequest) (*Report, error
 		out.Warnings = append(out.Warnings, b)
 	}
 	var runs []state.HistoryRecord
+	var solves []evidence.SolutionRun
 	for _, h := range hist {
-		if h.Scenario == sc.Name && !h.Time.Before(meta.Started.Add(-time.Second)) {
+		if h.Scenario != sc.Name || h.Time.Before(meta.Started.Add(-time.Second)) {
+			continue
+		}
+		switch {
+		case h.Graded():
 			runs = append(runs, h)
+		case h.Kind == state.KindSolve:
+			solves = append(solves, evidence.SolutionRun{Time: h.Time, Nodes: h.Nodes, Result: h.Result})
 		}
 	}
 	if len(runs) == 0 {
@@ -220,9 +227,11 @@ func (s *Service) Report(ctx context.Context, req ReportRequest) (*Report, error
 	}
 	hr := make([]evidence.HistoryRun, len(runs))
 	for i, h := range runs {
-		hr[i] = evidence.HistoryRun{Time: h.Time, Score: h.Score, Max: h.Max, Percent: h.Percent, Passed: h.Passed, DurationSeconds: h.Duration, Goals: h.Goals}
+		hr[i] = evidence.HistoryRun{Time: h.Time, Score: h.Score, Max: h.Max, Percent: h.Percent, Passed: h.Passed, DurationSeconds: h.Duration, Goals: h.Goals,
+			AfterSolve: h.AfterSolve || solvedBefore(solves, h.Time)}
 	}
 	e.Fill(resultFromHistory(sc, runs[len(runs)-1], penalty), hr, eh)
+	e.Solutions = solves
 	logs, warn := s.commandLogs(meta.Name, l)
 	out.Warnings = append(out.Warnings, warn...)
 	for _, nl := range logs {
@@ -235,6 +244,16 @@ func (s *Service) Report(ctx context.Context, req ReportRequest) (*Report, error
 	e.Redact()
 	out.Evidence = e
 	return out, nil
+}
+
+// solvedBefore reports whether a solve in solves happened at or before t.
+func solvedBefore(solves []evidence.SolutionRun, t time.Time) bool {
+	for _, x := range solves {
+		if !x.Time.After(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // resultFromHistory rebuilds the outcome of a graded run from its history

@@ -143,7 +143,7 @@ func (s *Service) Start(ctx context.Context, ref string, req UpRequest, setupSta
 		if len(sc.Setup) > 0 && setupStarting != nil {
 			setupStarting()
 		}
-		if err := s.RunScripts(ctx, req.Name, sc.Setup, "setup"); err != nil {
+		if err := s.runRecorded(ctx, req.Name, state.KindSetup, sc, meta.LabHash, sc.Setup, "setup"); err != nil {
 			return nil, err
 		}
 		meta.Scenario, meta.ScenarioFile, meta.ScenarioHash, meta.Started = sc.Name, ls.Source, sc.Hash, time.Now().UTC()

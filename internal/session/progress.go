@@ -51,6 +51,9 @@ func ProgressOf(st *state.Store, lang string, now time.Time) (*progress.Progress
 			warn = append(warn, b)
 		}
 		for _, h := range hist {
+			if !h.Graded() {
+				continue // solve and setup runs; AfterSolve marks what followed a solve
+			}
 			c, ok := catalog[h.Scenario]
 			if !ok && meta != nil && meta.ScenarioFile != "" {
 				if ls, err := LoadScenario(meta.ScenarioFile); err == nil && ls.Scenario.Name == h.Scenario {
@@ -58,7 +61,7 @@ func ProgressOf(st *state.Store, lang string, now time.Time) (*progress.Progress
 					catalog[h.Scenario] = c
 				}
 			}
-			r := progress.Record{Scenario: h.Scenario, Track: c.Track, Level: c.Level, Time: h.Time, Score: h.Score, Max: h.Max, Passed: h.Passed, Instance: inst}
+			r := progress.Record{Scenario: h.Scenario, Track: c.Track, Level: c.Level, Time: h.Time, Score: h.Score, Max: h.Max, Passed: h.Passed, Instance: inst, AfterSolve: h.AfterSolve}
 			if meta != nil && !meta.Started.IsZero() && meta.Scenario == h.Scenario && !h.Time.Before(meta.Started) {
 				r.Duration = h.Time.Sub(meta.Started)
 				r.Instance = inst + "@" + meta.Started.Format(time.RFC3339)

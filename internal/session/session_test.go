@@ -173,8 +173,69 @@ func TestGradeHintSolve(t *testing.T) {
 		t.Fatalf("after: %+v %v", res, err)
 	}
 	inst, recs, bad, err := s.History(ctx, "")
-	if err != nil || inst != "drill" || len(recs) != 2 || len(bad) != 0 || recs[1].Passed != true || recs[0].ScenarioHash == "" || recs[0].LabHash == "" {
-		t.Errorf("history: %s %+v %v %v", inst, recs, bad, err)
+	if err != nil || inst != "drill" || len(bad) != 0 {
+		t.Fatalf("history: %s %v %v", inst, bad, err)
+	}
+	// Every setup, graded run and solve, in order (issue 9).
+	var kinds []string
+	for _, r := range recs {
+		kinds = append(kinds, r.Kind)
+		if r.ScenarioHash == "" || r.LabHash == "" || r.Scenario != "drill" || r.Time.IsZero() {
+			t.Errorf("record without scenario, hashes or time: %+v", r)
+		}
+	}
+	if got := strings.Join(kinds, " "); got != "setup check solve check" {
+		t.Fatalf("history kinds: %s", got)
+	}
+	if r := recs[0]; r.Result != state.ResultOK || strings.Join(r.Nodes, ",") != "web" || r.Graded() {
+		t.Errorf("setup record: %+v", r)
+	}
+	if r := recs[2]; r.Result != state.ResultOK || strings.Join(r.Nodes, ",") != "web" || r.Graded() || r.Time.Before(recs[1].Time) {
+		t.Errorf("solve record: %+v", r)
+	}
+	if recs[1].AfterSolve || !recs[3].AfterSolve || !recs[3].Passed {
+		t.Errorf("after_solve marks: %+v / %+v", recs[1], recs[3])
+	}
+	// A passed run after the solve is not a pass of the learner's.
+	rows := []ScenarioEntry{{Name: "drill"}}
+	if _, err := MarkPassed(s.Store(), rows); err != nil || rows[0].Passed {
+		t.Errorf("MarkPassed counted a solved run: %+v %v", rows, err)
+	}
+}
+
+// TestSolveInterruptedIsRecorded: a solve cut short by the context is
+// recorded as cancelled (part of it may have run), and grading after it is
+// marked.
+func TestSolveInterruptedIsRecorded(t *testing.T) {
+	s, _, dir := newService(t)
+	ctx := context.Background()
+	if _, err := s.Start(ctx, filepath.Join(dir, "drill"), UpRequest{MgmtSubnet: "172.30.6.0/24"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	sol, err := s.Solution(ctx, "drill")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.Solve(cctx, sol); err == nil {
+		t.Fatal("a cancelled solve succeeded")
+	}
+	_, recs, _, err := s.History(ctx, "")
+	if err != nil || len(recs) != 2 || recs[1].Kind != state.KindSolve || recs[1].Result != state.ResultCancelled || recs[1].Error == "" {
+		t.Fatalf("history: %+v %v", recs, err)
+	}
+	g, err := s.Grader(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if _, err := g.Round(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, recs, _, _ = s.History(ctx, "")
+	if last := recs[len(recs)-1]; !last.Graded() || !last.AfterSolve {
+		t.Errorf("run after a cancelled solve not marked: %+v", last)
 	}
 }
 
@@ -187,6 +248,10 @@ func TestSetupFailureNamesTheScript(t *testing.T) {
 	_, err := s.Start(context.Background(), filepath.Join(dir, "drill"), UpRequest{MgmtSubnet: "172.30.5.0/24"}, nil)
 	if err == nil || !strings.Contains(err.Error(), `setup on node "web"`) || !strings.Contains(err.Error(), "status 4") || !strings.Contains(err.Error(), "broken") {
 		t.Errorf("err = %v", err)
+	}
+	recs, _, err := s.Store().History("drill")
+	if err != nil || len(recs) != 1 || recs[0].Kind != state.KindSetup || recs[0].Result != state.ResultFailed || !strings.Contains(recs[0].Error, "status 4") {
+		t.Errorf("failed setup not recorded: %+v %v", recs, err)
 	}
 }
 
@@ -221,7 +286,13 @@ func TestChangedScenarioMarksRuns(t *testing.T) {
 	if !warned || !strings.Contains(g.Warnings[0].Error(), "changed since") {
 		t.Fatalf("no warning after an edit: %v", g.Warnings)
 	}
-	_, recs, _, err := s.History(ctx, "")
+	_, all, _, err := s.History(ctx, "")
+	var recs []state.HistoryRecord
+	for _, r := range all {
+		if r.Graded() {
+			recs = append(recs, r)
+		}
+	}
 	if err != nil || len(recs) != 2 || recs[0].ScenarioChanged || !recs[1].ScenarioChanged || recs[0].ScenarioHash == recs[1].ScenarioHash {
 		t.Errorf("history: %+v %v", recs, err)
 	}
