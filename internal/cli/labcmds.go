@@ -60,7 +60,7 @@ is searched recursively for both. Exit status 0 when every file is valid,
 		if err != nil {
 			return err
 		}
-		results, err := session.Validate(args, opts)
+		results, err := session.Validate(cmd.Context(), args, opts)
 		if err != nil {
 			return err
 		}
@@ -116,7 +116,7 @@ func (a *app) labsCmd() *cobra.Command {
 	}
 	format := formatFlag(cmd, "text", "json")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		entries, err := session.Labs()
+		entries, err := session.Labs(cmd.Context())
 		if err != nil {
 			return err
 		}

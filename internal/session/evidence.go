@@ -65,10 +65,10 @@ func (s *Service) stateOf(ctx context.Context, name string) (*state.Instance, er
 // instanceLab loads the lab an instance was brought up from, with its
 // variables. The lab file is read again: when it changed since, Changed
 // says so (the hashes differ) and the picture shows the file as it is now.
-func instanceLab(meta *state.Instance) (*lab.Lab, *LoadedScenario, error) {
+func instanceLab(ctx context.Context, meta *state.Instance) (*lab.Lab, *LoadedScenario, error) {
 	opts := lab.Options{Vars: meta.Vars}
 	if meta.ScenarioFile != "" {
-		ls, err := LoadScenario(meta.ScenarioFile)
+		ls, err := LoadScenario(ctx, meta.ScenarioFile)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -76,7 +76,7 @@ func instanceLab(meta *state.Instance) (*lab.Lab, *LoadedScenario, error) {
 		if err != nil {
 			return nil, nil, &InputError{Err: err}
 		}
-		ll, err := LoadLab(ref, opts)
+		ll, err := LoadLab(ctx, ref, opts)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -89,7 +89,7 @@ func instanceLab(meta *state.Instance) (*lab.Lab, *LoadedScenario, error) {
 		if _, err := os.Stat(ref); err != nil && ref == meta.LabFile {
 			continue
 		}
-		ll, err := LoadLab(ref, opts)
+		ll, err := LoadLab(ctx, ref, opts)
 		if err == nil {
 			return ll.Lab, nil, nil
 		}
@@ -101,14 +101,14 @@ func instanceLab(meta *state.Instance) (*lab.Lab, *LoadedScenario, error) {
 // state record) or a lab reference; "" means the only running instance.
 func (s *Service) GraphOf(ctx context.Context, ref, lang string) (*graph.Graph, error) {
 	if meta := s.knownState(ref); meta != nil {
-		l, _, err := instanceLab(meta)
+		l, _, err := instanceLab(ctx, meta)
 		if err != nil {
 			return nil, err
 		}
 		return langGraph(l, lang), nil
 	}
 	if ref != "" {
-		ll, err := LoadLab(ref, lab.Options{})
+		ll, err := LoadLab(ctx, ref, lab.Options{})
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +118,7 @@ func (s *Service) GraphOf(ctx context.Context, ref, lang string) (*graph.Graph, 
 	if err != nil {
 		return nil, err
 	}
-	l, _, err := instanceLab(meta)
+	l, _, err := instanceLab(ctx, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +127,8 @@ func (s *Service) GraphOf(ctx context.Context, ref, lang string) (*graph.Graph, 
 
 // LabGraph returns the topology of a lab reference without touching the
 // engine (`dojo graph LAB` works with no engine at all).
-func LabGraph(ref, lang string) (*graph.Graph, error) {
-	ll, err := LoadLab(ref, lab.Options{})
+func LabGraph(ctx context.Context, ref, lang string) (*graph.Graph, error) {
+	ll, err := LoadLab(ctx, ref, lab.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +169,7 @@ func (s *Service) Report(ctx context.Context, req ReportRequest) (*Report, error
 	if meta.Scenario == "" {
 		return nil, inputf("instance %q runs a lab without a scenario: a report needs a graded scenario (`dojo start SCENARIO`, then `dojo check`)", meta.Name)
 	}
-	l, ls, err := instanceLab(meta)
+	l, ls, err := instanceLab(ctx, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +359,7 @@ func (s *Service) RunbookDraft(ctx context.Context, req DraftRequest) (*runbook.
 	if err != nil {
 		return nil, nil, err
 	}
-	l, ls, err := instanceLab(meta)
+	l, ls, err := instanceLab(ctx, meta)
 	if err != nil {
 		return nil, nil, err
 	}

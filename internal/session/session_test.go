@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/lab"
 	"github.com/labdojo/labdojo/internal/runtime/fake"
 	"github.com/labdojo/labdojo/internal/sshx"
 	"github.com/labdojo/labdojo/internal/state"
@@ -295,5 +296,72 @@ func TestChangedScenarioMarksRuns(t *testing.T) {
 	}
 	if err != nil || len(recs) != 2 || recs[0].ScenarioChanged || !recs[1].ScenarioChanged || recs[0].ScenarioHash == recs[1].ScenarioHash {
 		t.Errorf("history: %+v %v", recs, err)
+	}
+}
+
+// TestLoadersHonourContext: every catalog loader (lab and scenario by
+// reference, validate, the labs and scenarios listings of ./labs and
+// ./scenarios) stops when its context is done, so Ctrl-C ends a slow load
+// (issue 9); with a live context the same calls succeed.
+func TestLoadersHonourContext(t *testing.T) {
+	_, _, dir := newService(t)
+	os.MkdirAll(filepath.Join(dir, "labs", "pair"), 0o755)
+	os.WriteFile(filepath.Join(dir, "labs", "pair", "lab.hcl"), []byte(testLab), 0o644)
+	t.Chdir(dir)
+	live := context.Background()
+	done, cancel := context.WithCancel(live)
+	cancel()
+	if _, err := LoadLab(live, "lab", lab.Options{}); err != nil {
+		t.Fatalf("live LoadLab: %v", err)
+	}
+	if _, err := LoadLab(done, "lab", lab.Options{}); err == nil {
+		t.Error("LoadLab with a done context succeeded")
+	}
+	if _, err := LoadScenario(live, "drill"); err != nil {
+		t.Fatalf("live LoadScenario: %v", err)
+	}
+	if _, err := LoadScenario(done, "drill"); err == nil {
+		t.Error("LoadScenario with a done context succeeded")
+	}
+	files := []string{filepath.Join("lab", "lab.hcl"), filepath.Join("drill", "scenario.hcl")}
+	if res, err := Validate(live, files, lab.Options{}); err != nil || len(res) != 2 || !res[0].Valid() || !res[1].Valid() {
+		t.Fatalf("Validate: %+v %v", res, err)
+	}
+	// A load cut short is not a verdict on the file: the context's error.
+	if res, err := Validate(done, files, lab.Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Validate with a done context: %+v %v", res, err)
+	}
+	entries, err := Labs(live)
+	var found bool
+	for _, e := range entries {
+		found = found || e.Name == "pair" && e.Error == "" && e.Source == filepath.Join("labs", "pair", "lab.hcl")
+	}
+	if err != nil || !found {
+		t.Errorf("Labs: %+v %v", entries, err)
+	}
+	if _, err := Labs(done); !errors.Is(err, context.Canceled) {
+		t.Errorf("Labs with a done context: %v", err)
+	}
+	if _, err := Validate(done, []string{"."}, lab.Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Validate of a directory with a done context: %v", err)
+	}
+	os.MkdirAll(filepath.Join(dir, "scenarios"), 0o755)
+	if err := os.Rename(filepath.Join(dir, "drill"), filepath.Join(dir, "scenarios", "drill")); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "scenarios", "drill", "scenario.hcl"), []byte(strings.Replace(testScenario, `"../lab"`, `"../../lab"`, 1)), 0o644)
+	rows, err := Scenarios(live)
+	found = false
+	for _, r := range rows {
+		found = found || r.Name == "drill" && r.Error == "" && r.Source == filepath.Join("scenarios", "drill", "scenario.hcl")
+	}
+	if err != nil || !found {
+		t.Errorf("Scenarios: %+v %v", rows, err)
+	}
+	if _, err := Scenarios(done); !errors.Is(err, context.Canceled) {
+		t.Errorf("Scenarios with a done context: %v", err)
+	}
+	if rows, err := ScenariosIn(done, "ja"); err == nil {
+		t.Errorf("ScenariosIn with a done context listed %d rows", len(rows))
 	}
 }
