@@ -32,6 +32,15 @@ type LoadedLab struct {
 	Diags hcl.Diagnostics // warnings when Lab is usable
 }
 
+// interrupted is the error of a load cut short by ctx: it matches
+// ctx.Err() and names the cause (the signal) when there is one.
+func interrupted(ctx context.Context) error {
+	if c := context.Cause(ctx); c != nil && c != ctx.Err() {
+		return fmt.Errorf("%v: %w", c, ctx.Err())
+	}
+	return fmt.Errorf("interrupted: %w", ctx.Err())
+}
+
 // findLab resolves ref: an existing file or directory, else ./labs/<ref>,
 // else a bundled lab name. Diagnostics are returned, not judged.
 func findLab(ctx context.Context, ref string, opts lab.Options) (*LoadedLab, error) {
@@ -60,6 +69,9 @@ func LoadLab(ctx context.Context, ref string, opts lab.Options) (*LoadedLab, err
 	ll, err := findLab(ctx, ref, opts)
 	if err != nil {
 		return nil, err
+	}
+	if ll.Diags.HasErrors() && ctx.Err() != nil {
+		return nil, interrupted(ctx) // cut short by a signal: not a verdict on the file
 	}
 	if ll.Diags.HasErrors() {
 		return nil, &DiagnosticsError{Files: ll.Files, Diags: ll.Diags,
@@ -164,6 +176,9 @@ func LoadScenario(ctx context.Context, ref string) (*LoadedScenario, error) {
 	default:
 		return nil, inputf("scenario %q not found: not a file or directory, not in ./scenarios, and not bundled (see `dojo scenarios`)", ref)
 	}
+	if diags.HasErrors() && ctx.Err() != nil {
+		return nil, interrupted(ctx) // cut short by a signal: not a verdict on the file
+	}
 	if diags.HasErrors() {
 		return nil, &DiagnosticsError{Files: filesOf(files), Diags: diags,
 			Err: fmt.Errorf("scenario %q is not valid (%d error(s) above)", ref, CountErrors(diags))}
@@ -201,6 +216,9 @@ func Labs(ctx context.Context) ([]LabEntry, error) {
 		}
 	}
 	local, err := lab.DiscoverDir(ctx, "labs")
+	if err != nil && ctx.Err() != nil {
+		return nil, interrupted(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("./labs: %w", err)
 	}
@@ -212,8 +230,8 @@ func Labs(ctx context.Context) ([]LabEntry, error) {
 		}
 		entries = append(entries, labRow(name, p, l, d))
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err // rows cut short by the context say nothing
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx) // rows cut short by the context say nothing
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
 	return entries, nil
@@ -297,6 +315,9 @@ func ScenariosIn(ctx context.Context, lang string) ([]ScenarioEntry, error) {
 		add(path.Dir(n), "bundled", sc, d)
 	}
 	local, err := scenario.DiscoverDir(ctx, "scenarios")
+	if err != nil && ctx.Err() != nil {
+		return nil, interrupted(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("./scenarios: %w", err)
 	}
@@ -304,8 +325,8 @@ func ScenariosIn(ctx context.Context, lang string) ([]ScenarioEntry, error) {
 		sc, _, d := scenario.LoadFileContext(ctx, p, scenarioOptions(ctx, false))
 		add(filepath.Base(filepath.Dir(p)), p, sc, d)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err // rows cut short by the context say nothing
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx) // rows cut short by the context say nothing
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		if ti, tj := trackOrder(rows[i].Track), trackOrder(rows[j].Track); ti != tj {
@@ -412,8 +433,8 @@ func Validate(ctx context.Context, args []string, opts lab.Options) ([]FileResul
 		_, f, d := lab.LoadFileContext(ctx, p, opts)
 		out = append(out, FileResult{Path: p, Kind: "lab", Files: f, Diags: d})
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err // a load cut short is not a verdict on the file
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx) // a load cut short is not a verdict on the file
 	}
 	return out, nil
 }
@@ -454,7 +475,7 @@ func collectPaths(ctx context.Context, args []string) ([]string, error) {
 			return nil
 		})
 		if err != nil && ctx.Err() != nil {
-			return nil, err
+			return nil, interrupted(ctx)
 		}
 		if err != nil {
 			return nil, inputf("%s: %v", arg, err)
