@@ -11,6 +11,7 @@ import (
 	"github.com/labdojo/labdojo/internal/engine"
 	"github.com/labdojo/labdojo/internal/lab"
 	"github.com/labdojo/labdojo/internal/runtime/fake"
+	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/labdojo/labdojo/internal/sshx"
 	"github.com/labdojo/labdojo/internal/state"
 )
@@ -363,5 +364,79 @@ func TestLoadersHonourContext(t *testing.T) {
 	}
 	if rows, err := ScenariosIn(done, "ja"); err == nil {
 		t.Errorf("ScenariosIn with a done context listed %d rows", len(rows))
+	}
+}
+
+// TestUpRecreatesLostNetwork: a lab network removed behind dojo's back
+// (its node stopped, as the engine refuses to remove a network in use) is
+// created again by the next up, with the node attached to it; a node on
+// another network keeps its work, and the host rules are installed again
+// for the new bridge (issue 9).
+func TestUpRecreatesLostNetwork(t *testing.T) {
+	s, rt, dir := newService(t)
+	ctx := context.Background()
+	os.MkdirAll(filepath.Join(dir, "two"), 0o755)
+	os.WriteFile(filepath.Join(dir, "two", "lab.hcl"), []byte(`lab "two" {}
+network "lan" { subnet = "10.1.0.0/24" }
+network "dmz" { subnet = "10.2.0.0/24" }
+node "a" {
+  interface "lan" { address = "10.1.0.10/24" }
+}
+node "b" {
+  interface "dmz" { address = "10.2.0.10/24" }
+}
+`), 0o644)
+	ref := filepath.Join(dir, "two")
+	if _, err := s.Up(ctx, ref, UpRequest{MgmtSubnet: "172.30.7.0/24"}); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(dir, "nodes", engine.ContainerName("two", "a"), "kept")
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.Stop(engine.ContainerName("two", "b")); err != nil {
+		t.Fatal(err)
+	}
+	dmz := engine.NetworkName("two", "dmz")
+	if err := rt.RemoveNetwork(ctx, dmz); err != nil {
+		t.Fatal(err)
+	}
+	helpers := len(rt.HelperRuns())
+	res, err := s.Up(ctx, ref, UpRequest{})
+	if err != nil {
+		t.Fatalf("up after a lost network: %v", err)
+	}
+	if res.Unchanged || strings.Join(res.RecreatedNetworks, ",") != dmz || strings.Join(res.Recreated, ",") != "b" {
+		t.Errorf("recreated networks %v, nodes %v, unchanged %v", res.RecreatedNetworks, res.Recreated, res.Unchanged)
+	}
+	if len(rt.HelperRuns()) == helpers {
+		t.Error("host rules not installed again for the new bridge")
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("node a lost its work: %v", err)
+	}
+	// Both nodes answer over SSH with their pinned keys.
+	if err := s.RunScripts(ctx, "two", []scenario.Script{{Node: "a", Script: "test -e kept"}, {Node: "b", Script: "true"}}, "check"); err != nil {
+		t.Errorf("nodes after the repair: %v", err)
+	}
+	// The management network lost too: every node is recreated.
+	for _, n := range []string{"a", "b"} {
+		rt.Stop(engine.ContainerName("two", n))
+	}
+	if err := rt.RemoveNetwork(ctx, engine.MgmtNetworkName("two")); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = s.Up(ctx, ref, UpRequest{}); err != nil {
+		t.Fatalf("up after a lost management network: %v", err)
+	}
+	if strings.Join(res.RecreatedNetworks, ",") != engine.MgmtNetworkName("two") || strings.Join(res.Recreated, ",") != "a,b" {
+		t.Errorf("recreated networks %v, nodes %v", res.RecreatedNetworks, res.Recreated)
+	}
+	if err := s.RunScripts(ctx, "two", []scenario.Script{{Node: "a", Script: "true"}, {Node: "b", Script: "true"}}, "check"); err != nil {
+		t.Errorf("nodes after the management repair: %v", err)
+	}
+	// Unchanged now.
+	if res, err = s.Up(ctx, ref, UpRequest{}); err != nil || !res.Unchanged || len(res.RecreatedNetworks) != 0 {
+		t.Errorf("third up: %+v %v", res, err)
 	}
 }
