@@ -116,8 +116,8 @@ type UpResult struct {
 	// RecreatedNetworks lists engine networks of the instance the engine
 	// had lost, created again by this up (their nodes are in Recreated).
 	RecreatedNetworks []string
-	Nodes     []NodeStatus
-	Elapsed   time.Duration
+	Nodes             []NodeStatus
+	Elapsed           time.Duration
 }
 
 // Up brings an instance of l up, or confirms an identical one runs.
