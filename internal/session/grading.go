@@ -287,6 +287,11 @@ func (s *Service) History(ctx context.Context, name string) (string, []state.His
 	if err != nil {
 		return "", nil, nil, err
 	}
+	// An instance neither running nor with state is an input error, not
+	// an empty history.
+	if err := s.requireKnown(ctx, inst); err != nil {
+		return "", nil, nil, err
+	}
 	recs, bad, err := s.Store().History(inst)
 	return inst, recs, bad, err
 }

@@ -62,6 +62,10 @@ func (s *Service) up(ctx context.Context, l *lab.Lab, req UpRequest) (*engine.Up
 	if name == "" {
 		name = l.Name
 	}
+	// Refused before any image build or progress line.
+	if err := state.ValidName(name); err != nil {
+		return nil, &InputError{Err: err}
+	}
 	mgmt, err := ParseMgmtSubnet(req.MgmtSubnet)
 	if err != nil {
 		return nil, err
