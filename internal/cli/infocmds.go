@@ -33,10 +33,11 @@ func (a *app) historyCmd() *cobra.Command {
 		Use:   "history [NAME]",
 		Short: "List the graded runs of an instance (from its state directory)",
 		Long: `List every graded run (dojo check) of the instance, oldest first: when, the
-score, whether it passed, and which goals passed; and every run of the
+score, whether it passed, and which goals passed; every run of the
 scenario's setup (dojo start) and reference solution (dojo solve), with
-the nodes they ran on. Runs graded after a solve say so. Read-only; the
-record is history.jsonl in the instance's state directory.`,
+the nodes they ran on; and every hint revealed, with its cost. Runs
+graded after a solve say so. Read-only; the records are history.jsonl
+and hints.jsonl in the instance's state directory.`,
 		Args: cobra.MaximumNArgs(1),
 	}
 	format := formatFlag(cmd, "text", "json")
@@ -54,19 +55,32 @@ record is history.jsonl in the instance's state directory.`,
 		if err != nil {
 			return err
 		}
+		hints, badK, err := svc.HintRecords(inst)
+		if err != nil {
+			return err
+		}
+		bad = append(bad, badK...)
 		if format.value == "json" {
-			return a.out.json(historyJSON(inst, recs, bad))
+			return a.out.json(historyJSON(inst, recs, hints, bad))
 		}
 		for _, b := range bad {
 			a.infof("Warning: %v", b)
 		}
-		if len(recs) == 0 {
+		if len(recs) == 0 && len(hints) == 0 {
 			a.infof("Instance %s has no graded runs yet (grade with `dojo check`).", inst)
 			return nil
 		}
 		var rows [][]string
+		var when []time.Time
+		for _, h := range hints {
+			// A revealed hint: its goal, number and cost.
+			rows = append(rows, []string{"-", h.Time.Local().Format(time.DateTime), "-", fmt.Sprintf("-%d", h.Cost), "-",
+				fmt.Sprintf("hint %d", h.Index+1), "-", h.Goal})
+			when = append(when, h.Time)
+		}
 		run := 0
 		for _, r := range recs {
+			when = append(when, r.Time)
 			if !r.Graded() {
 				// A solve or setup run: no score; the nodes it ran on.
 				rows = append(rows, []string{"-", r.Time.Local().Format(time.DateTime), r.Scenario, "-", "-",
@@ -92,7 +106,17 @@ record is history.jsonl in the instance's state directory.`,
 				fmt.Sprintf("%d/%d", r.Score, r.Max), fmt.Sprintf("%.1f%%", r.Percent), verdict,
 				fmt.Sprintf("%d/%d", len(passed), len(r.Goals)), strings.Join(passed, " ")})
 		}
-		return a.out.table([]string{"RUN", "TIME", "SCENARIO", "SCORE", "PERCENT", "RESULT", "GOALS", "PASSING"}, rows)
+		// Oldest first, hints among the runs.
+		idx := make([]int, len(rows))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(i, j int) bool { return when[idx[i]].Before(when[idx[j]]) })
+		sorted := make([][]string, len(rows))
+		for i, k := range idx {
+			sorted[i] = rows[k]
+		}
+		return a.out.table([]string{"RUN", "TIME", "SCENARIO", "SCORE", "PERCENT", "RESULT", "GOALS", "PASSING"}, sorted)
 	}
 	return cmd
 }

@@ -125,18 +125,31 @@ type historyScript struct {
 	DurationSeconds float64  `json:"duration_seconds"`
 }
 
+// historyHint is a revealed hint.
+type historyHint struct {
+	Time  string `json:"time"`
+	Goal  string `json:"goal"`
+	Index int    `json:"index"`
+	Cost  int    `json:"cost"`
+}
+
 type historyDoc struct {
 	Schema   string       `json:"schema"`
 	Instance string       `json:"instance"`
 	Runs     []historyRun `json:"runs"`
 	// Scripts are the solve and setup runs, oldest first.
 	Scripts []historyScript `json:"scripts"`
+	// Hints are the hints revealed, oldest first.
+	Hints []historyHint `json:"hints"`
 	// Unreadable are lines of the record that could not be decoded.
 	Unreadable []string `json:"unreadable"`
 }
 
-func historyJSON(inst string, recs []state.HistoryRecord, bad []state.LineError) historyDoc {
-	d := historyDoc{Schema: schemaHistory, Instance: inst, Runs: []historyRun{}, Scripts: []historyScript{}, Unreadable: []string{}}
+func historyJSON(inst string, recs []state.HistoryRecord, hints []state.HintRecord, bad []state.LineError) historyDoc {
+	d := historyDoc{Schema: schemaHistory, Instance: inst, Runs: []historyRun{}, Scripts: []historyScript{}, Hints: []historyHint{}, Unreadable: []string{}}
+	for _, h := range hints {
+		d.Hints = append(d.Hints, historyHint{Time: h.Time.UTC().Format(time.RFC3339), Goal: h.Goal, Index: h.Index, Cost: h.Cost})
+	}
 	for _, r := range recs {
 		if !r.Graded() {
 			d.Scripts = append(d.Scripts, historyScript{Kind: r.Kind, Time: r.Time.UTC().Format(time.RFC3339), Scenario: r.Scenario,

@@ -295,3 +295,9 @@ func (s *Service) History(ctx context.Context, name string) (string, []state.His
 	recs, bad, err := s.Store().History(inst)
 	return inst, recs, bad, err
 }
+
+// HintRecords returns the hints revealed on an instance (resolved by
+// History) and the lines of their record that could not be read.
+func (s *Service) HintRecords(inst string) ([]state.HintRecord, []state.LineError, error) {
+	return s.Store().Hints(inst)
+}
