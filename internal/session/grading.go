@@ -62,6 +62,9 @@ func (s *Service) Grader(ctx context.Context, name string) (*Grader, error) {
 		Meta: report.Meta{Scenario: sc.Name, Title: sc.Title, Instance: is.Instance, Lab: sc.Lab, Track: sc.Track,
 			PassPercent: sc.Pass, ToolVersion: s.Version},
 	}
+	if solved, err := s.solvedSince(is.Instance, sc.Name, is.Meta.Started); err == nil && solved {
+		g.Warnings = append(g.Warnings, fmt.Errorf("the reference solution was applied to instance %q (dojo solve): runs are graded as usual and marked after_solve in the history; they do not count as your pass", is.Instance))
+	}
 	if started := is.Meta.ScenarioHash; started != "" && started != is.Loaded.Scenario.Hash {
 		g.changed = true
 		g.Warnings = append(g.Warnings, fmt.Errorf("scenario %q changed since instance %q was started from it: runs are graded against the file as it is now and marked as such in the history (start a fresh instance to grade the exercise as published)", sc.Name, is.Instance))
