@@ -74,7 +74,11 @@ and hints.jsonl in the instance's state directory.`,
 		var when []time.Time
 		for _, h := range hints {
 			// A revealed hint: its goal, number and cost.
-			rows = append(rows, []string{"-", h.Time.Local().Format(time.DateTime), "-", fmt.Sprintf("-%d", h.Cost), "-",
+			scen := h.Scenario
+			if scen == "" {
+				scen = "-"
+			}
+			rows = append(rows, []string{"-", h.Time.Local().Format(time.DateTime), scen, fmt.Sprintf("-%d", h.Cost), "-",
 				fmt.Sprintf("hint %d", h.Index+1), "-", h.Goal})
 			when = append(when, h.Time)
 		}

@@ -127,10 +127,12 @@ type historyScript struct {
 
 // historyHint is a revealed hint.
 type historyHint struct {
-	Time  string `json:"time"`
-	Goal  string `json:"goal"`
-	Index int    `json:"index"`
-	Cost  int    `json:"cost"`
+	Time         string `json:"time"`
+	Goal         string `json:"goal"`
+	Index        int    `json:"index"`
+	Cost         int    `json:"cost"`
+	Scenario     string `json:"scenario,omitempty"`
+	ScenarioHash string `json:"scenario_hash,omitempty"`
 }
 
 type historyDoc struct {
@@ -148,7 +150,8 @@ type historyDoc struct {
 func historyJSON(inst string, recs []state.HistoryRecord, hints []state.HintRecord, bad []state.LineError) historyDoc {
 	d := historyDoc{Schema: schemaHistory, Instance: inst, Runs: []historyRun{}, Scripts: []historyScript{}, Hints: []historyHint{}, Unreadable: []string{}}
 	for _, h := range hints {
-		d.Hints = append(d.Hints, historyHint{Time: h.Time.UTC().Format(time.RFC3339), Goal: h.Goal, Index: h.Index, Cost: h.Cost})
+		d.Hints = append(d.Hints, historyHint{Time: h.Time.UTC().Format(time.RFC3339), Goal: h.Goal, Index: h.Index, Cost: h.Cost,
+			Scenario: h.Scenario, ScenarioHash: h.ScenarioHash})
 	}
 	for _, r := range recs {
 		if !r.Graded() {

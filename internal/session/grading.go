@@ -208,7 +208,8 @@ func (s *Service) Hint(ctx context.Context, name, goal string) (*HintResult, err
 		return out, nil
 	}
 	out.Index, out.Cost = seen, sc.HintCost
-	if err := s.Store().AppendHint(is.Instance, state.HintRecord{Time: time.Now().UTC(), Goal: g.Name, Index: seen, Cost: sc.HintCost}); err != nil {
+	if err := s.Store().AppendHint(is.Instance, state.HintRecord{Time: time.Now().UTC(), Goal: g.Name, Index: seen, Cost: sc.HintCost,
+		Scenario: sc.Name, ScenarioHash: is.Loaded.Scenario.Hash}); err != nil {
 		return nil, err
 	}
 	return out, nil

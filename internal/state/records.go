@@ -109,6 +109,10 @@ type HintRecord struct {
 	Goal  string    `json:"goal"`
 	Index int       `json:"index"`
 	Cost  int       `json:"cost"`
+	// Scenario and ScenarioHash name the scenario file the hint came
+	// from (absent in records written before they were added).
+	Scenario     string `json:"scenario,omitempty"`
+	ScenarioHash string `json:"scenario_hash,omitempty"`
 }
 
 // LineError is a line of a record file that could not be decoded. Readers
