@@ -77,8 +77,8 @@ func completions(names []string, toComplete string) []string {
 	return out
 }
 
-func (a *app) completeScenarios(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	rows, err := session.Scenarios()
+func (a *app) completeScenarios(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	rows, err := session.Scenarios(cmd.Context())
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveError
 	}
@@ -92,8 +92,8 @@ func (a *app) completeScenarios(_ *cobra.Command, _ []string, toComplete string)
 	return completions(names, toComplete), cobra.ShellCompDirectiveDefault
 }
 
-func (a *app) completeLabs(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	entries, err := session.Labs()
+func (a *app) completeLabs(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	entries, err := session.Labs(cmd.Context())
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveError
 	}

@@ -79,7 +79,7 @@ func (a *app) graphOf(ctx context.Context, ref, lang string) (*graph.Graph, erro
 	if ref != "" {
 		st, err := state.OpenEnv(a.opts.Getenv)
 		if err != nil || state.ValidName(ref) != nil || !exists(st.InstanceFile(ref)) {
-			return session.LabGraph(ref, lang)
+			return session.LabGraph(ctx, ref, lang)
 		}
 		svc := &session.Service{Engine: &engine.Engine{Store: st}}
 		return svc.GraphOf(ctx, ref, lang)
@@ -389,7 +389,7 @@ automation, database), then design. Reads only; needs no container engine.`,
 		if err != nil {
 			return withCode(ExitEnviron, err)
 		}
-		p, warn, err := session.ProgressOf(st, l, time.Now())
+		p, warn, err := session.ProgressOf(cmd.Context(), st, l, time.Now())
 		if err != nil {
 			return err
 		}

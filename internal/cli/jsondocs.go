@@ -106,26 +106,66 @@ type historyRun struct {
 	Passed          bool              `json:"passed"`
 	Goals           map[string]string `json:"goals"`
 	DurationSeconds float64           `json:"duration_seconds"`
+	// AfterSolve: graded after dojo solve; ScenarioChanged: graded
+	// against a scenario file edited since the start.
+	AfterSolve      bool `json:"after_solve,omitempty"`
+	ScenarioChanged bool `json:"scenario_changed,omitempty"`
+}
+
+// historyScript is a solve or setup run of the history.
+type historyScript struct {
+	Kind            string   `json:"kind"` // solve or setup
+	Time            string   `json:"time"`
+	Scenario        string   `json:"scenario"`
+	ScenarioHash    string   `json:"scenario_hash"`
+	LabHash         string   `json:"lab_hash"`
+	Nodes           []string `json:"nodes"`
+	Result          string   `json:"result"`
+	Error           string   `json:"error,omitempty"`
+	DurationSeconds float64  `json:"duration_seconds"`
+}
+
+// historyHint is a revealed hint.
+type historyHint struct {
+	Time         string `json:"time"`
+	Goal         string `json:"goal"`
+	Index        int    `json:"index"`
+	Cost         int    `json:"cost"`
+	Scenario     string `json:"scenario,omitempty"`
+	ScenarioHash string `json:"scenario_hash,omitempty"`
 }
 
 type historyDoc struct {
 	Schema   string       `json:"schema"`
 	Instance string       `json:"instance"`
 	Runs     []historyRun `json:"runs"`
+	// Scripts are the solve and setup runs, oldest first.
+	Scripts []historyScript `json:"scripts"`
+	// Hints are the hints revealed, oldest first.
+	Hints []historyHint `json:"hints"`
 	// Unreadable are lines of the record that could not be decoded.
 	Unreadable []string `json:"unreadable"`
 }
 
-func historyJSON(inst string, recs []state.HistoryRecord, bad []state.LineError) historyDoc {
-	d := historyDoc{Schema: schemaHistory, Instance: inst, Runs: []historyRun{}, Unreadable: []string{}}
+func historyJSON(inst string, recs []state.HistoryRecord, hints []state.HintRecord, bad []state.LineError) historyDoc {
+	d := historyDoc{Schema: schemaHistory, Instance: inst, Runs: []historyRun{}, Scripts: []historyScript{}, Hints: []historyHint{}, Unreadable: []string{}}
+	for _, h := range hints {
+		d.Hints = append(d.Hints, historyHint{Time: h.Time.UTC().Format(time.RFC3339), Goal: h.Goal, Index: h.Index, Cost: h.Cost,
+			Scenario: h.Scenario, ScenarioHash: h.ScenarioHash})
+	}
 	for _, r := range recs {
+		if !r.Graded() {
+			d.Scripts = append(d.Scripts, historyScript{Kind: r.Kind, Time: r.Time.UTC().Format(time.RFC3339), Scenario: r.Scenario,
+				ScenarioHash: r.ScenarioHash, LabHash: r.LabHash, Nodes: nonNil(r.Nodes), Result: r.Result, Error: r.Error, DurationSeconds: r.Duration})
+			continue
+		}
 		goals := r.Goals
 		if goals == nil {
 			goals = map[string]string{}
 		}
 		d.Runs = append(d.Runs, historyRun{Time: r.Time.UTC().Format(time.RFC3339), Scenario: r.Scenario,
 			ScenarioHash: r.ScenarioHash, LabHash: r.LabHash, Score: r.Score, MaxScore: r.Max, Percent: r.Percent,
-			Passed: r.Passed, Goals: goals, DurationSeconds: r.Duration})
+			Passed: r.Passed, Goals: goals, DurationSeconds: r.Duration, AfterSolve: r.AfterSolve, ScenarioChanged: r.ScenarioChanged})
 	}
 	for _, b := range bad {
 		d.Unreadable = append(d.Unreadable, b.Error())

@@ -61,7 +61,7 @@ is searched recursively for both. Exit status 0 when every file is valid,
 		if err != nil {
 			return err
 		}
-		results, err := session.Validate(args, opts)
+		results, err := session.Validate(cmd.Context(), args, opts)
 		if err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (a *app) labsCmd() *cobra.Command {
 	}
 	format := formatFlag(cmd, "text", "json")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		entries, err := session.Labs()
+		entries, err := session.Labs(cmd.Context())
 		if err != nil {
 			return err
 		}
@@ -214,6 +214,12 @@ first use. Running up again on an unchanged instance changes nothing.`,
 func (a *app) printUp(res *engine.UpResult, format string) error {
 	if format == "json" {
 		return a.out.json(upJSON(res))
+	}
+	if len(res.RecreatedNetworks) > 0 {
+		a.infof("The engine had lost network(s) %s of instance %s: created them again.", strings.Join(res.RecreatedNetworks, ", "), res.Instance)
+	}
+	if len(res.Recreated) > 0 {
+		a.infof("Recreated node(s) %s of instance %s (lost by the engine, or attached to a lost network): work done inside them is gone; new host keys are pinned.", strings.Join(res.Recreated, ", "), res.Instance)
 	}
 	if res.Unchanged {
 		a.infof("Instance %s is already up and unchanged.", res.Instance)

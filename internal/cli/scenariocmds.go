@@ -38,7 +38,7 @@ state directory) marked. --track shows one track.`,
 	format := formatFlag(cmd, "text", "json")
 	cmd.Flags().StringVar(&track, "track", "", "show one track: "+strings.Join(scenario.Tracks, ", "))
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		rows, err := session.ScenariosIn(a.lang)
+		rows, err := session.ScenariosIn(cmd.Context(), a.lang)
 		if err != nil {
 			return err
 		}

@@ -185,6 +185,10 @@ func (s *scriptState) exec(line string, neg bool) {
 		if err := os.Chmod(p, os.FileMode(m)); err != nil {
 			t.Fatal(err)
 		}
+	case "rmnet": // the engine loses a network: rmnet NETWORK-NAME
+		if err := s.rt.RemoveNetwork(context.Background(), rest); err != nil {
+			t.Fatal(err)
+		}
 	case "stopnode":
 		if err := s.rt.Stop(rest); err != nil {
 			t.Fatal(err)

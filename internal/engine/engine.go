@@ -113,8 +113,11 @@ type UpResult struct {
 	// this up created again, with new pinned host keys; the work done in
 	// them is gone.
 	Recreated []string
-	Nodes     []NodeStatus
-	Elapsed   time.Duration
+	// RecreatedNetworks lists engine networks of the instance the engine
+	// had lost, created again by this up (their nodes are in Recreated).
+	RecreatedNetworks []string
+	Nodes             []NodeStatus
+	Elapsed           time.Duration
 }
 
 // Up brings an instance of l up, or confirms an identical one runs.
@@ -208,7 +211,47 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 	if metaErr != nil {
 		meta = nil
 	}
-	var repaired []string
+	var repaired, netsRepaired []string
+	if meta != nil && meta.LabHash == l.Hash && len(removed) == 0 && len(hashes) <= 1 && (len(hashes) == 0 || hashes[l.Hash]) {
+		// The engine lost networks (e.g. `docker network rm` while the
+		// nodes were stopped): recreate them, and the nodes attached to
+		// them with the lost nodes below.
+		nets, err := e.RT.ListNetworks(ctx, InstanceLabels(opts.Instance))
+		if err != nil {
+			return nil, err
+		}
+		lost, shadow, mgmtOK := missingNetworks(l, nets)
+		if len(lost) > 0 || !mgmtOK {
+			affected, err := e.recreateNetworks(ctx, l, opts, meta, lost, !mgmtOK, shadow, have)
+			if err != nil {
+				return nil, err
+			}
+			if !mgmtOK {
+				netsRepaired = append(netsRepaired, MgmtNetworkName(opts.Instance))
+			}
+			for _, n := range lost {
+				netsRepaired = append(netsRepaired, NetworkName(opts.Instance, n))
+			}
+			gone := map[string]bool{}
+			for _, n := range affected {
+				gone[n] = true
+				delete(have, n)
+			}
+			kept := existing[:0:0]
+			for _, c := range existing {
+				if !gone[c.Labels[runtime.LabelNode]] {
+					kept = append(kept, c)
+				}
+			}
+			existing = kept
+			added = added[:0]
+			for _, n := range l.Nodes {
+				if _, ok := have[n.Name]; !ok {
+					added = append(added, n.Name)
+				}
+			}
+		}
+	}
 	if repairable(l, meta, hashes, added, removed) {
 		// The engine lost some nodes (e.g. `docker rm -f`): recreate them.
 		if err := e.recreateNodes(ctx, l, opts, meta, added); err != nil {
@@ -248,7 +291,8 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 	}
 	// A reboot clears the host's rules (and stops the nodes); an instance
 	// from an older dojo has none.
-	if _, err := os.Stat(e.Store.FirewallFile(opts.Instance)); len(stopped) > 0 || err != nil {
+	// Recreated networks have new bridges: the rules are keyed to them.
+	if _, err := os.Stat(e.Store.FirewallFile(opts.Instance)); len(stopped) > 0 || len(netsRepaired) > 0 || err != nil {
 		if err := e.isolateHost(ctx, opts.Instance, opts.Image); err != nil {
 			return nil, err
 		}
@@ -275,7 +319,8 @@ func (e *Engine) reconcile(ctx context.Context, l *lab.Lab, opts UpOptions, exis
 	if err != nil {
 		return nil, err
 	}
-	return &UpResult{Instance: opts.Instance, Unchanged: len(stopped) == 0 && len(repaired) == 0, Nodes: st.Nodes, Recreated: repaired}, nil
+	return &UpResult{Instance: opts.Instance, Unchanged: len(stopped) == 0 && len(repaired) == 0 && len(netsRepaired) == 0, Nodes: st.Nodes,
+		Recreated: repaired, RecreatedNetworks: netsRepaired}, nil
 }
 
 // create performs a first bring-up. On error the caller rolls back.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"path/filepath"
@@ -131,4 +132,76 @@ func (e *Engine) lostNetworksHint(ctx context.Context, l *lab.Lab, instance stri
 	}
 	return fmt.Sprintf("\nthe engine lost network(s) %s of this instance; run `dojo down %s` then `dojo up` to rebuild it (work done inside the nodes is lost)",
 		strings.Join(lost, ", "), instance)
+}
+
+// recreateNetworks creates again the networks of an instance the engine
+// lost (e.g. `docker network rm` while its nodes were stopped): the
+// management network on its recorded subnet, lab networks on new
+// placeholder subnets (the lab's own addresses are set inside the nodes
+// at boot). A node attached to a lost network cannot start again (the
+// engine refers to the old network), so the nodes attached to one are
+// removed and returned, for the caller to recreate like lost nodes. lost
+// are lab network names; mgmtLost is set when the management network is
+// gone.
+func (e *Engine) recreateNetworks(ctx context.Context, l *lab.Lab, opts UpOptions, meta *state.Instance, lost []string, mgmtLost bool, shadow map[string]netip.Prefix, have map[string]runtime.ContainerInfo) ([]string, error) {
+	mgmt, err := netip.ParsePrefix(meta.MgmtSubnet)
+	if err != nil {
+		return nil, fmt.Errorf("instance %q: state: management subnet: %w", opts.Instance, err)
+	}
+	used, err := e.usedSubnets(ctx, l)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range shadow {
+		used = append(used, p)
+	}
+	fresh, err := allocate(ShadowPool, prefixBitsFor(len(l.Nodes)), len(lost), append(used, mgmt))
+	if err != nil {
+		return nil, err
+	}
+	sh := map[string]netip.Prefix{}
+	for k, v := range shadow {
+		sh[k] = v
+	}
+	isLost := map[string]bool{}
+	for i, n := range lost {
+		sh[n], isLost[n] = fresh[i], true
+	}
+	plan, err := NewPlan(opts.Instance, l, opts.Image, e.Version, mgmt, sh)
+	if err != nil {
+		return nil, err
+	}
+	for _, spec := range plan.NetworkSpecs() {
+		name := spec.Labels[runtime.LabelNetwork]
+		if !isLost[name] && !(name == MgmtLabel && mgmtLost) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		e.emit(Event{Step: StepNetwork, Subject: spec.Name})
+		// Run to completion like createNetworks: a network the engine
+		// creates after the client gave up would be left behind.
+		if _, err := e.RT.CreateNetwork(context.WithoutCancel(ctx), spec); err != nil {
+			return nil, fmt.Errorf("instance %q: recreating network %q the engine lost: %w; run `dojo down %s` then `dojo up` to rebuild the instance", opts.Instance, spec.Name, err, opts.Instance)
+		}
+		e.emit(Event{Step: StepNetwork, Subject: spec.Name, Done: true})
+	}
+	var affected []string
+	for _, n := range l.Nodes {
+		attached := mgmtLost
+		for _, ifc := range n.Interfaces {
+			attached = attached || isLost[ifc.Network]
+		}
+		if !attached {
+			continue
+		}
+		affected = append(affected, n.Name)
+		if c, ok := have[n.Name]; ok {
+			if err := e.RT.RemoveContainer(context.WithoutCancel(ctx), c.ID); err != nil && !errors.Is(err, runtime.ErrNotFound) {
+				return nil, fmt.Errorf("node %q: removing it to reattach it to the recreated network(s): %w", n.Name, err)
+			}
+		}
+	}
+	return affected, nil
 }

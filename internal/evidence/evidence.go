@@ -52,8 +52,13 @@ type Evidence struct {
 	Procedure []NodeProcedure `json:"procedure"`
 	// Replay, when set, states that a runbook followed on a fresh lab was
 	// graded.
-	Replay      *Replay     `json:"replay,omitempty"`
-	Environment Environment `json:"environment"`
+	Replay *Replay `json:"replay,omitempty"`
+	// Solutions lists every time the scenario's reference solution was
+	// applied to the instance (dojo solve) since it was started. When
+	// set, the result is not the learner's own work and every rendering
+	// says so next to the score.
+	Solutions   []SolutionRun `json:"solutions,omitempty"`
+	Environment Environment   `json:"environment"`
 	// Redactions counts the values Redact replaced.
 	Redactions int `json:"redactions"`
 }
@@ -82,6 +87,15 @@ type Goal struct {
 	Penalty          int    `json:"penalty"`
 }
 
+// SolutionRun is one application of the reference solution (dojo solve).
+type SolutionRun struct {
+	Time  time.Time `json:"time"`
+	Nodes []string  `json:"nodes"`
+	// Result is "ok", "failed" or "cancelled" (a failed or cancelled
+	// solve may still have applied part of the solution).
+	Result string `json:"result"`
+}
+
 // Run is one graded run from the history.
 type Run struct {
 	Time            time.Time `json:"time"`
@@ -92,6 +106,9 @@ type Run struct {
 	GoalsPassed     int       `json:"goals_passed"`
 	Goals           int       `json:"goals"`
 	DurationSeconds float64   `json:"duration_seconds"`
+	// AfterSolve marks a run graded after the reference solution was
+	// applied.
+	AfterSolve bool `json:"after_solve,omitempty"`
 }
 
 // Hint is a revealed hint.
@@ -144,6 +161,7 @@ type HistoryRun struct {
 	Passed          bool
 	DurationSeconds float64
 	Goals           map[string]string // goal name -> status (grade.StatusPassed, ...)
+	AfterSolve      bool              // graded after dojo solve
 }
 
 // FirstPasses returns, per goal, the seconds from start to the first run
@@ -185,7 +203,7 @@ func (e *Evidence) Fill(res *grade.Result, history []HistoryRun, hints []Hint) {
 	}
 	e.Timeline = make([]Run, 0, len(history))
 	for _, h := range history {
-		r := Run{Time: h.Time, Score: h.Score, Max: h.Max, Percent: h.Percent, Passed: h.Passed, Goals: len(h.Goals), DurationSeconds: h.DurationSeconds}
+		r := Run{Time: h.Time, Score: h.Score, Max: h.Max, Percent: h.Percent, Passed: h.Passed, Goals: len(h.Goals), DurationSeconds: h.DurationSeconds, AfterSolve: h.AfterSolve}
 		for _, st := range h.Goals {
 			if st == grade.StatusPassed {
 				r.GoalsPassed++
@@ -276,5 +294,11 @@ func (e *Evidence) normalize() {
 	}
 	if e.Replay != nil {
 		ut(&e.Replay.Time)
+	}
+	for i := range e.Solutions {
+		ut(&e.Solutions[i].Time)
+		if e.Solutions[i].Nodes == nil {
+			e.Solutions[i].Nodes = []string{}
+		}
 	}
 }

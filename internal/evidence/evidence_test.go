@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"html"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -419,5 +420,54 @@ func TestCodeSpan(t *testing.T) {
 	}
 	if got := cellCode("a|b"); got != "`a\\|b`" {
 		t.Errorf("cellCode = %q", got)
+	}
+}
+
+// TestSolvedReportSaysSo: a report of an instance the reference solution
+// was applied to says so next to the score in every format and language,
+// keeps saying so through signing and verification, and marks the runs
+// graded after it.
+func TestSolvedReportSaysSo(t *testing.T) {
+	s := testSigner(4, LabelSelfCheck)
+	want := map[string]string{"en": "this result is not the learner's own work", "ja": "この結果は受講者自身の作業によるものではありません"}
+	after := map[string]string{"en": "(after solve)", "ja": "(模範解答適用後)"}
+	for _, lang := range []string{"en", "ja"} {
+		for _, f := range Formats() {
+			doc := sample(lang, 3)
+			doc.Evidence.Solutions = []SolutionRun{{Time: t0.Add(10 * time.Minute), Nodes: []string{"r1"}, Result: "ok"}}
+			doc.Evidence.Timeline[2].AfterSolve = true
+			var b bytes.Buffer
+			if err := Write(&b, doc, f, s, t0.Add(3*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			v, err := Verify(b.Bytes(), VerifyOptions{Expected: s.Public()})
+			if err != nil {
+				t.Fatalf("%s/%s: %v", lang, f, err)
+			}
+			if len(v.Evidence.Solutions) != 1 || v.Evidence.Solutions[0].Result != "ok" || !v.Evidence.Timeline[2].AfterSolve {
+				t.Errorf("%s/%s: verified evidence lost the solve: %+v", lang, f, v.Evidence.Solutions)
+			}
+			if f == "json" {
+				if !strings.Contains(out, `"solutions"`) || !strings.Contains(out, `"after_solve": true`) {
+					t.Errorf("%s/json lacks solutions or after_solve", lang)
+				}
+				continue
+			}
+			if !strings.Contains(out, want[lang]) && !strings.Contains(out, html.EscapeString(want[lang])) {
+				t.Errorf("%s/%s lacks the solve notice", lang, f)
+			}
+			if f == "html" && !strings.Contains(out, `id="solved"`) {
+				t.Errorf("%s/html lacks #solved", lang)
+			}
+			if !strings.Contains(out, after[lang]) && !strings.Contains(out, strings.Trim(after[lang], "()")) {
+				t.Errorf("%s/%s does not mark the run after the solve", lang, f)
+			}
+			// Without a solve, no notice.
+			plain := signed(t, lang, f, 3, s)
+			if strings.Contains(string(plain), html.EscapeString(want[lang])) || strings.Contains(string(plain), want[lang]) {
+				t.Errorf("%s/%s: notice without a solve", lang, f)
+			}
+		}
 	}
 }

@@ -50,6 +50,8 @@ var labels = map[string][2]string{
 	"command":          {"Command", "コマンド"},
 	"replay":           {"Runbook replay", "手順書の再実行"},
 	"replay.text":      {"This procedure, followed on a fresh lab, passes %d/%d goals.", "この手順書を新規ラボで実行した結果、%d/%d 個の目標に合格しました。"},
+	"solved":           {"The reference solution was applied (dojo solve) %d time(s), last at %s: this result is not the learner's own work.", "模範解答が適用されています(dojo solve、%d 回、最終 %s)。この結果は受講者自身の作業によるものではありません。"},
+	"after_solve":      {"after solve", "模範解答適用後"},
 	"environment":      {"Environment", "実行環境"},
 	"dojo_version":     {"dojo version", "dojo バージョン"},
 	"image_id":         {"Node image", "ノードイメージ"},

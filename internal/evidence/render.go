@@ -184,6 +184,9 @@ func renderHTML(doc *Document) ([]byte, error) {
 	}
 	fmt.Fprintf(&b, "<section class=\"result %s\" id=\"result\"><span class=\"badge\">%s</span><span class=\"score\" id=\"score\">%d / %d</span><span>%s · %s %d%%</span></section>\n",
 		cls, esc(e.resultWord()), e.Score, e.MaxScore, esc(pct(e.Percent)), L("pass_mark"), e.PassPercent)
+	if n := len(e.Solutions); n > 0 {
+		fmt.Fprintf(&b, "<p class=\"disclaimer\" id=\"solved\">%s</p>\n", esc(fmt.Sprintf(label(e.Lang, "solved"), n, fmtTime(e.Solutions[n-1].Time))))
+	}
 
 	fmt.Fprintf(&b, "<h2>%s</h2>\n<table>\n", L("summary"))
 	row := func(k, v string) { fmt.Fprintf(&b, "<tr><th>%s</th><td>%s</td></tr>\n", L(k), v) }
@@ -227,6 +230,9 @@ func renderHTML(doc *Document) ([]byte, error) {
 			st, word := "failed", label(e.Lang, "status.failed")
 			if r.Passed {
 				st, word = "passed", label(e.Lang, "status.passed")
+			}
+			if r.AfterSolve {
+				word += " (" + label(e.Lang, "after_solve") + ")"
 			}
 			fmt.Fprintf(&b, "<tr><td class=\"num\">%d</td><td>%s</td><td class=\"num\">%d / %d (%s)</td><td class=\"num\">%d / %d</td><td class=\"st-%s\">%s</td></tr>\n",
 				i+1, esc(fmtTime(r.Time)), r.Score, r.Max, esc(pct(r.Percent)), r.GoalsPassed, r.Goals, st, esc(word))
@@ -414,6 +420,9 @@ func renderMD(doc *Document) ([]byte, error) {
 		mark = "✅"
 	}
 	fmt.Fprintf(&b, "**%s:** %s  \n**%s:** %s %s — **%d / %d** (%s), %s %d%%\n\n", L("learner"), mdCell(e.Learner), L("result"), mark, e.resultWord(), e.Score, e.MaxScore, pct(e.Percent), L("pass_mark"), e.PassPercent)
+	if n := len(e.Solutions); n > 0 {
+		fmt.Fprintf(&b, "> ⚠ %s\n\n", fmt.Sprintf(L("solved"), n, fmtTime(e.Solutions[n-1].Time)))
+	}
 
 	fmt.Fprintf(&b, "## %s\n\n| | |\n|---|---|\n", L("summary"))
 	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s |\n", L(k), v) }
@@ -458,6 +467,9 @@ func renderMD(doc *Document) ([]byte, error) {
 			word := statusLabel(e.Lang, "failed")
 			if r.Passed {
 				word = statusLabel(e.Lang, "passed")
+			}
+			if r.AfterSolve {
+				word += " (" + L("after_solve") + ")"
 			}
 			fmt.Fprintf(&b, "| %d | %s | %d / %d (%s) | %d / %d | %s |\n", i+1, fmtTime(r.Time), r.Score, r.Max, pct(r.Percent), r.GoalsPassed, r.Goals, word)
 		}

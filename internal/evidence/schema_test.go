@@ -143,6 +143,14 @@ func TestJSONMatchesSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs["unsigned"] = []byte(b.String())
+	solved := sample("en", 3)
+	solved.Evidence.Solutions = []SolutionRun{{Time: t0.Add(time.Minute), Nodes: []string{"r1"}, Result: "cancelled"}}
+	solved.Evidence.Timeline[2].AfterSolve = true
+	b.Reset()
+	if err := Write(&b, solved, "json", nil, t0); err != nil {
+		t.Fatal(err)
+	}
+	docs["solved"] = []byte(b.String())
 	for name, out := range docs {
 		var v any
 		if err := json.Unmarshal(out, &v); err != nil {

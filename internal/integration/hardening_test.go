@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -228,4 +229,59 @@ node "gone" {}
 	}
 	mustDojo(t, "ssh", "it-lost/gone", "--", "true")
 	mustDojo(t, "ssh", "it-lost/keep", "--", "test -e /root/kept")
+}
+
+// TestUpRecreatesLostNetwork removes a lab network behind dojo's back
+// (its node stopped first: the engine refuses to remove a network in use)
+// and runs up again: the network is created again with a clear message,
+// the node on it is recreated and reaches its peer over the lab network
+// again, and a node on another network keeps its work.
+func TestUpRecreatesLostNetwork(t *testing.T) {
+	p := writeLab(t, `
+lab "lostnet" {}
+network "lan" { subnet = "10.77.1.0/24" }
+network "dmz" { subnet = "10.77.2.0/24" }
+node "keep" {
+  interface "lan" { address = "10.77.1.10/24" }
+}
+node "router" {
+  interface "lan" { address = "10.77.1.1/24" }
+  interface "dmz" { address = "10.77.2.1/24" }
+}
+node "gone" {
+  interface "dmz" { address = "10.77.2.10/24" }
+}
+`)
+	mustDojo(t, "up", p, "--name", "it-lostnet", "-q")
+	defer func() {
+		mustDojo(t, "down", "it-lostnet", "--purge", "-q")
+		requireGone(t, "it-lostnet")
+	}()
+	mustDojo(t, "ssh", "it-lostnet/keep", "--", "touch /root/kept")
+	for _, n := range []string{"router", "gone"} {
+		if out, err := exec.Command("docker", "stop", "-t", "1", engine.ContainerName("it-lostnet", n)).CombinedOutput(); err != nil {
+			t.Fatalf("docker stop: %v\n%s", err, out)
+		}
+	}
+	dmz := engine.NetworkName("it-lostnet", "dmz")
+	if out, err := exec.Command("docker", "network", "rm", dmz).CombinedOutput(); err != nil {
+		t.Fatalf("docker network rm: %v\n%s", err, out)
+	}
+	r := dojo(t, "up", p, "--name", "it-lostnet")
+	if r.code != 0 {
+		t.Fatalf("up after a lost network: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"lost network(s) " + dmz, "Recreated node(s) router, gone"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("up does not say %q:\n%s", want, r.stderr)
+		}
+	}
+	if out, err := exec.Command("docker", "network", "inspect", dmz).CombinedOutput(); err != nil {
+		t.Errorf("network %s not recreated: %v\n%s", dmz, err, out)
+	}
+	mustDojo(t, "ssh", "it-lostnet/keep", "--", "test -e /root/kept")
+	mustDojo(t, "ssh", "it-lostnet/gone", "--", "ip -4 addr show | grep -q 10.77.2.10/24 && ping -c1 -W2 10.77.2.1")
+	if r := dojo(t, "up", p, "--name", "it-lostnet"); r.code != 0 || !strings.Contains(r.stderr, "unchanged") {
+		t.Errorf("second up: exit %d\n%s", r.code, r.stderr)
+	}
 }

@@ -20,7 +20,7 @@ const MaxCatalogEntries = 10000
 // below the root of fsys, sorted by name. It reads at most
 // MaxCatalogEntries directory entries.
 func Discover(fsys fs.FS) ([]string, error) {
-	return discover(context.Background(), fsys)
+	return discover(context.Background(), fsys, FileName)
 }
 
 // DiscoverDir lists the lab files "<dir>/<name>/lab.hcl" of a catalog on
@@ -29,7 +29,13 @@ func Discover(fsys fs.FS) ([]string, error) {
 // Discover it reads at most MaxCatalogEntries entries and it stops when
 // ctx is done.
 func DiscoverDir(ctx context.Context, dir string) ([]string, error) {
-	names, err := discover(ctx, os.DirFS(dir))
+	return DiscoverDirFile(ctx, dir, FileName)
+}
+
+// DiscoverDirFile is DiscoverDir for catalog files named file: the
+// scenario catalog (./scenarios/<name>/scenario.hcl) is read with it.
+func DiscoverDirFile(ctx context.Context, dir, file string) ([]string, error) {
+	names, err := discover(ctx, os.DirFS(dir), file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -39,15 +45,15 @@ func DiscoverDir(ctx context.Context, dir string) ([]string, error) {
 	return names, err
 }
 
-func discover(ctx context.Context, fsys fs.FS) ([]string, error) {
+func discover(ctx context.Context, fsys fs.FS, file string) ([]string, error) {
 	f, err := fsys.Open(".")
 	if err != nil {
-		return nil, fmt.Errorf("discover labs: %w", err)
+		return nil, fmt.Errorf("discover %s catalog: %w", file, err)
 	}
 	defer func() { _ = f.Close() }()
 	dir, ok := f.(fs.ReadDirFile)
 	if !ok {
-		return nil, errors.New("discover labs: the catalog is not a directory")
+		return nil, fmt.Errorf("discover %s catalog: the catalog is not a directory", file)
 	}
 	var matches []string
 	seen := 0
@@ -59,12 +65,12 @@ func discover(ctx context.Context, fsys fs.FS) ([]string, error) {
 		for _, e := range entries {
 			seen++
 			if seen > MaxCatalogEntries {
-				return nil, fmt.Errorf("discover labs: the catalog has more than %d entries", MaxCatalogEntries)
+				return nil, fmt.Errorf("discover %s catalog: the catalog has more than %d entries", file, MaxCatalogEntries)
 			}
 			if !fs.ValidPath(e.Name()) || e.Name()[0] == '.' {
 				continue
 			}
-			name := path.Join(e.Name(), FileName)
+			name := path.Join(e.Name(), file)
 			if fi, err := fs.Stat(fsys, name); err == nil && !fi.IsDir() {
 				matches = append(matches, name)
 			}
@@ -73,7 +79,7 @@ func discover(ctx context.Context, fsys fs.FS) ([]string, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("discover labs: %w", err)
+			return nil, fmt.Errorf("discover %s catalog: %w", file, err)
 		}
 	}
 	sort.Strings(matches)

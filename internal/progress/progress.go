@@ -29,6 +29,10 @@ type Record struct {
 	// Instance groups the runs of one attempt: the time spent on an
 	// attempt is its longest Duration. "" makes each run its own attempt.
 	Instance string
+	// AfterSolve marks a run graded after the reference solution was
+	// applied (dojo solve): it counts as a run and as time spent, never
+	// towards the best score or a pass.
+	AfterSolve bool
 }
 
 // CatalogEntry is a scenario that exists, attempted or not.
@@ -139,18 +143,25 @@ func Aggregate(records []Record, catalog []CatalogEntry, lang string, now time.T
 	for _, c := range catalog {
 		get(c.Track, c.Level, c.Scenario)
 	}
+	scored := map[*Scenario]bool{} // a run not after a solve set the best score
 	sorted := append([]Record(nil), records...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Time.Before(sorted[j].Time) })
 	for i, r := range sorted {
 		s := get(r.Track, r.Level, r.Scenario)
 		s.Runs++
 		p := percent(r.Score, r.Max)
-		if s.Runs == 1 || p > s.BestPercent {
+		switch {
+		case r.AfterSolve:
+			if s.Max == 0 {
+				s.Max = r.Max
+			}
+		case !scored[s] || p > s.BestPercent:
 			s.BestPercent, s.BestScore, s.Max = p, r.Score, r.Max
+			scored[s] = true
 		}
 		t := r.Time.UTC()
 		s.LastRun = &t
-		if r.Passed {
+		if r.Passed && !r.AfterSolve {
 			if !s.Passed {
 				s.FirstPassed = &t
 			}

@@ -182,3 +182,27 @@ func TestLabelsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestAfterSolveNeverPasses: a run graded after `dojo solve` counts as a
+// run and as time spent, never towards the best score or a pass.
+func TestAfterSolveNeverPasses(t *testing.T) {
+	cat := []CatalogEntry{{"first-server", "server", 1}}
+	recs := []Record{
+		{Scenario: "first-server", Track: "server", Level: 1, Time: t0, Score: 20, Max: 100, Duration: 5 * time.Minute, Instance: "a"},
+		{Scenario: "first-server", Track: "server", Level: 1, Time: t0.Add(time.Minute), Score: 100, Max: 100, Passed: true, Duration: 9 * time.Minute, Instance: "a", AfterSolve: true},
+	}
+	p := Aggregate(recs, cat, "en", t0.Add(time.Hour))
+	s := p.Stages[1].Tracks[0].Levels[0].Scenarios[0]
+	if s.Passed || s.FirstPassed != nil || s.BestScore != 20 || s.BestPercent != 20 || s.Runs != 2 || s.Attempts != 1 || s.TimeSpentSeconds != 540 {
+		t.Errorf("scenario %+v", s)
+	}
+	if p.Passed != 0 || p.Attempted != 1 || p.Runs != 2 {
+		t.Errorf("totals passed %d attempted %d runs %d", p.Passed, p.Attempted, p.Runs)
+	}
+	// Only solved runs: attempted, max known, nothing scored.
+	p = Aggregate(recs[1:], cat, "en", t0.Add(time.Hour))
+	s = p.Stages[1].Tracks[0].Levels[0].Scenarios[0]
+	if s.Passed || s.BestScore != 0 || s.Max != 100 || s.Runs != 1 {
+		t.Errorf("solved only: %+v", s)
+	}
+}

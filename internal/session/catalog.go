@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -31,22 +32,31 @@ type LoadedLab struct {
 	Diags hcl.Diagnostics // warnings when Lab is usable
 }
 
+// interrupted is the error of a load cut short by ctx: it matches
+// ctx.Err() and names the cause (the signal) when there is one.
+func interrupted(ctx context.Context) error {
+	if c := context.Cause(ctx); c != nil && c != ctx.Err() {
+		return fmt.Errorf("%v: %w", c, ctx.Err())
+	}
+	return fmt.Errorf("interrupted: %w", ctx.Err())
+}
+
 // findLab resolves ref: an existing file or directory, else ./labs/<ref>,
 // else a bundled lab name. Diagnostics are returned, not judged.
-func findLab(ref string, opts lab.Options) (*LoadedLab, error) {
+func findLab(ctx context.Context, ref string, opts lab.Options) (*LoadedLab, error) {
 	if _, err := os.Stat(ref); err == nil {
-		l, f, d := lab.LoadFile(ref, opts)
+		l, f, d := lab.LoadFileContext(ctx, ref, opts)
 		return &LoadedLab{l, f, d}, nil
 	}
 	if !strings.ContainsAny(ref, `/\`) {
 		local := filepath.Join("labs", ref, lab.FileName)
 		if _, err := os.Stat(local); err == nil {
-			l, f, d := lab.LoadFile(local, opts)
+			l, f, d := lab.LoadFileContext(ctx, local, opts)
 			return &LoadedLab{l, f, d}, nil
 		}
 		name := ref + "/" + lab.FileName
 		if _, err := fs.Stat(labs.Bundled(), name); err == nil {
-			l, f, d := lab.LoadFS(labs.Bundled(), name, opts)
+			l, f, d := lab.LoadFSContext(ctx, labs.Bundled(), name, opts)
 			return &LoadedLab{l, f, d}, nil
 		}
 	}
@@ -55,10 +65,13 @@ func findLab(ref string, opts lab.Options) (*LoadedLab, error) {
 
 // LoadLab loads the lab ref names. A lab with errors is a
 // *DiagnosticsError; warnings come back in LoadedLab.Diags.
-func LoadLab(ref string, opts lab.Options) (*LoadedLab, error) {
-	ll, err := findLab(ref, opts)
+func LoadLab(ctx context.Context, ref string, opts lab.Options) (*LoadedLab, error) {
+	ll, err := findLab(ctx, ref, opts)
 	if err != nil {
 		return nil, err
+	}
+	if ll.Diags.HasErrors() && ctx.Err() != nil {
+		return nil, interrupted(ctx) // cut short by a signal: not a verdict on the file
 	}
 	if ll.Diags.HasErrors() {
 		return nil, &DiagnosticsError{Files: ll.Files, Diags: ll.Diags,
@@ -80,15 +93,15 @@ type LoadedScenario struct {
 
 // scenarioOptions are the one set of options every scenario is loaded
 // with, so listing, validating and starting agree on what is valid.
-func scenarioOptions(bundled bool) scenario.Options {
-	return scenario.Options{LabNodes: labNodes(bundled), Checks: check.Catalog()}
+func scenarioOptions(ctx context.Context, bundled bool) scenario.Options {
+	return scenario.Options{LabNodes: labNodes(ctx, bundled), Checks: check.Catalog()}
 }
 
 // labNodes is the scenario loader's hook: it resolves a lab reference
 // relative to the scenario directory and returns the lab's node names.
-func labNodes(bundled bool) func(ref, dir string) ([]string, error) {
+func labNodes(ctx context.Context, bundled bool) func(ref, dir string) ([]string, error) {
 	return func(ref, dir string) ([]string, error) {
-		l, err := scenarioLab(ref, dir, bundled)
+		l, err := scenarioLab(ctx, ref, dir, bundled)
 		if err != nil {
 			return nil, err
 		}
@@ -112,12 +125,12 @@ func LabRef(ref, dir string, bundled bool) (string, error) {
 	return filepath.Join(dir, ref), nil
 }
 
-func scenarioLab(ref, dir string, bundled bool) (*lab.Lab, error) {
+func scenarioLab(ctx context.Context, ref, dir string, bundled bool) (*lab.Lab, error) {
 	r, err := LabRef(ref, dir, bundled)
 	if err != nil {
 		return nil, err
 	}
-	ll, err := findLab(r, lab.Options{})
+	ll, err := findLab(ctx, r, lab.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +153,7 @@ func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 // LoadScenario resolves ref: a file or directory, ./scenarios/<ref>, a
 // bundled scenario, or bundled:<name>. A scenario with errors is a
 // *DiagnosticsError.
-func LoadScenario(ref string) (*LoadedScenario, error) {
+func LoadScenario(ctx context.Context, ref string) (*LoadedScenario, error) {
 	var (
 		sc      *scenario.Scenario
 		files   map[string]*hcl.File
@@ -152,16 +165,19 @@ func LoadScenario(ref string) (*LoadedScenario, error) {
 	local := filepath.Join("scenarios", name, scenario.FileName)
 	switch {
 	case !strings.HasPrefix(ref, BundledPrefix) && exists(ref):
-		sc, files, diags = scenario.LoadFile(ref, scenarioOptions(false))
+		sc, files, diags = scenario.LoadFileContext(ctx, ref, scenarioOptions(ctx, false))
 		source, _ = filepath.Abs(ref)
 	case !strings.HasPrefix(ref, BundledPrefix) && !strings.ContainsAny(ref, `/\`) && exists(local):
-		sc, files, diags = scenario.LoadFile(local, scenarioOptions(false))
+		sc, files, diags = scenario.LoadFileContext(ctx, local, scenarioOptions(ctx, false))
 		source, _ = filepath.Abs(local)
 	case !strings.ContainsAny(name, `/\`) && name != "" && fsExists(scenarios.Bundled(), name+"/"+scenario.FileName):
-		sc, files, diags = scenario.LoadFS(scenarios.Bundled(), name+"/"+scenario.FileName, scenarioOptions(true))
+		sc, files, diags = scenario.LoadFSContext(ctx, scenarios.Bundled(), name+"/"+scenario.FileName, scenarioOptions(ctx, true))
 		source, bundled = BundledPrefix+name, true
 	default:
 		return nil, inputf("scenario %q not found: not a file or directory, not in ./scenarios, and not bundled (see `dojo scenarios`)", ref)
+	}
+	if diags.HasErrors() && ctx.Err() != nil {
+		return nil, interrupted(ctx) // cut short by a signal: not a verdict on the file
 	}
 	if diags.HasErrors() {
 		return nil, &DiagnosticsError{Files: filesOf(files), Diags: diags,
@@ -185,7 +201,7 @@ type LabEntry struct {
 // Labs lists the bundled labs and those under ./labs, sorted by name. A
 // local copy identical to a bundled lab (running inside the repository)
 // is listed once.
-func Labs() ([]LabEntry, error) {
+func Labs(ctx context.Context) ([]LabEntry, error) {
 	var entries []LabEntry
 	names, err := lab.Discover(labs.Bundled())
 	if err != nil {
@@ -193,21 +209,29 @@ func Labs() ([]LabEntry, error) {
 	}
 	bundledHash := map[string]string{}
 	for _, n := range names {
-		l, _, d := lab.LoadFS(labs.Bundled(), n, lab.Options{})
+		l, _, d := lab.LoadFSContext(ctx, labs.Bundled(), n, lab.Options{})
 		entries = append(entries, labRow(path.Dir(n), "bundled", l, d))
 		if l != nil {
 			bundledHash[path.Dir(n)] = l.Hash
 		}
 	}
-	if local, err := filepath.Glob(filepath.Join("labs", "*", lab.FileName)); err == nil {
-		for _, p := range local {
-			l, _, d := lab.LoadFile(p, lab.Options{})
-			name := filepath.Base(filepath.Dir(p))
-			if l != nil && bundledHash[name] == l.Hash {
-				continue
-			}
-			entries = append(entries, labRow(name, p, l, d))
+	local, err := lab.DiscoverDir(ctx, "labs")
+	if err != nil && ctx.Err() != nil {
+		return nil, interrupted(ctx)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("./labs: %w", err)
+	}
+	for _, p := range local {
+		l, _, d := lab.LoadFileContext(ctx, p, lab.Options{})
+		name := filepath.Base(filepath.Dir(p))
+		if l != nil && bundledHash[name] == l.Hash {
+			continue
 		}
+		entries = append(entries, labRow(name, p, l, d))
+	}
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx) // rows cut short by the context say nothing
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
 	return entries, nil
@@ -255,14 +279,14 @@ type ScenarioEntry struct {
 
 // Scenarios lists the bundled scenarios and those under ./scenarios,
 // sorted by track and level, with English titles (see ScenariosIn).
-func Scenarios() ([]ScenarioEntry, error) { return ScenariosIn("") }
+func Scenarios(ctx context.Context) ([]ScenarioEntry, error) { return ScenariosIn(ctx, "") }
 
 // ScenariosIn lists the bundled scenarios and those under ./scenarios,
 // sorted by track (in the order of scenario.Tracks), level and name, with
 // titles in lang (English where a scenario lacks it). Each is loaded with
 // the same options as `dojo validate` and `dojo start`, so a scenario
 // listed as valid starts.
-func ScenariosIn(lang string) ([]ScenarioEntry, error) {
+func ScenariosIn(ctx context.Context, lang string) ([]ScenarioEntry, error) {
 	var rows []ScenarioEntry
 	seen := map[string]string{}
 	add := func(name, source string, sc *scenario.Scenario, d hcl.Diagnostics) {
@@ -287,14 +311,22 @@ func ScenariosIn(lang string) ([]ScenarioEntry, error) {
 		return nil, err
 	}
 	for _, n := range names {
-		sc, _, d := scenario.LoadFS(scenarios.Bundled(), n, scenarioOptions(true))
+		sc, _, d := scenario.LoadFSContext(ctx, scenarios.Bundled(), n, scenarioOptions(ctx, true))
 		add(path.Dir(n), "bundled", sc, d)
 	}
-	if local, err := filepath.Glob(filepath.Join("scenarios", "*", scenario.FileName)); err == nil {
-		for _, p := range local {
-			sc, _, d := scenario.LoadFile(p, scenarioOptions(false))
-			add(filepath.Base(filepath.Dir(p)), p, sc, d)
-		}
+	local, err := scenario.DiscoverDir(ctx, "scenarios")
+	if err != nil && ctx.Err() != nil {
+		return nil, interrupted(ctx)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("./scenarios: %w", err)
+	}
+	for _, p := range local {
+		sc, _, d := scenario.LoadFileContext(ctx, p, scenarioOptions(ctx, false))
+		add(filepath.Base(filepath.Dir(p)), p, sc, d)
+	}
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx) // rows cut short by the context say nothing
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		if ti, tj := trackOrder(rows[i].Track), trackOrder(rows[j].Track); ti != tj {
@@ -341,7 +373,8 @@ func FilterTrack(rows []ScenarioEntry, track string) ([]ScenarioEntry, error) {
 // the state directory passed: the history of every instance, running or
 // brought down (down keeps history; only --purge removes it). A run counts
 // for a row when it graded a scenario of that name. Unreadable history
-// lines are returned as warnings.
+// lines are returned as warnings. Runs graded after `dojo solve` do not
+// count.
 func MarkPassed(st *state.Store, rows []ScenarioEntry) ([]error, error) {
 	names, err := st.InstanceNames()
 	if err != nil {
@@ -358,7 +391,9 @@ func MarkPassed(st *state.Store, rows []ScenarioEntry) ([]error, error) {
 			warnings = append(warnings, b)
 		}
 		for _, r := range recs {
-			if r.Passed {
+			// A run after `dojo solve` passed with the reference
+			// solution, not the learner's work.
+			if r.Graded() && r.Passed && !r.AfterSolve {
 				passed[r.Scenario] = true
 			}
 		}
@@ -383,26 +418,34 @@ func (r FileResult) Valid() bool { return !r.Diags.HasErrors() }
 // Validate validates lab and scenario files; directories are searched
 // recursively for lab.hcl and scenario.hcl (skipping hidden directories
 // and testdata).
-func Validate(args []string, opts lab.Options) ([]FileResult, error) {
-	paths, err := collectPaths(args)
+func Validate(ctx context.Context, args []string, opts lab.Options) ([]FileResult, error) {
+	paths, err := collectPaths(ctx, args)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]FileResult, 0, len(paths))
 	for _, p := range paths {
 		if filepath.Base(p) == scenario.FileName {
-			_, files, d := scenario.LoadFile(p, scenarioOptions(false))
+			_, files, d := scenario.LoadFileContext(ctx, p, scenarioOptions(ctx, false))
 			out = append(out, FileResult{Path: p, Kind: "scenario", Files: filesOf(files), Diags: d})
 			continue
 		}
-		_, f, d := lab.LoadFile(p, opts)
+		_, f, d := lab.LoadFileContext(ctx, p, opts)
 		out = append(out, FileResult{Path: p, Kind: "lab", Files: f, Diags: d})
+	}
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx) // a load cut short is not a verdict on the file
 	}
 	return out, nil
 }
 
-func collectPaths(args []string) ([]string, error) {
+// maxValidateEntries bounds the directory entries `dojo validate DIR`
+// walks.
+const maxValidateEntries = 10 * lab.MaxCatalogEntries
+
+func collectPaths(ctx context.Context, args []string) ([]string, error) {
 	var out []string
+	seen := 0
 	for _, arg := range args {
 		fi, err := os.Stat(arg)
 		if err != nil {
@@ -417,6 +460,12 @@ func collectPaths(args []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if seen++; seen > maxValidateEntries {
+				return fmt.Errorf("more than %d entries to search", maxValidateEntries)
+			}
 			if d.IsDir() && p != arg && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
 				return filepath.SkipDir
 			}
@@ -425,6 +474,9 @@ func collectPaths(args []string) ([]string, error) {
 			}
 			return nil
 		})
+		if err != nil && ctx.Err() != nil {
+			return nil, interrupted(ctx)
+		}
 		if err != nil {
 			return nil, inputf("%s: %v", arg, err)
 		}

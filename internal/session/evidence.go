@@ -65,10 +65,10 @@ func (s *Service) stateOf(ctx context.Context, name string) (*state.Instance, er
 // instanceLab loads the lab an instance was brought up from, with its
 // variables. The lab file is read again: when it changed since, Changed
 // says so (the hashes differ) and the picture shows the file as it is now.
-func instanceLab(meta *state.Instance) (*lab.Lab, *LoadedScenario, error) {
+func instanceLab(ctx context.Context, meta *state.Instance) (*lab.Lab, *LoadedScenario, error) {
 	opts := lab.Options{Vars: meta.Vars}
 	if meta.ScenarioFile != "" {
-		ls, err := LoadScenario(meta.ScenarioFile)
+		ls, err := LoadScenario(ctx, meta.ScenarioFile)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -76,7 +76,7 @@ func instanceLab(meta *state.Instance) (*lab.Lab, *LoadedScenario, error) {
 		if err != nil {
 			return nil, nil, &InputError{Err: err}
 		}
-		ll, err := LoadLab(ref, opts)
+		ll, err := LoadLab(ctx, ref, opts)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -89,7 +89,7 @@ func instanceLab(meta *state.Instance) (*lab.Lab, *LoadedScenario, error) {
 		if _, err := os.Stat(ref); err != nil && ref == meta.LabFile {
 			continue
 		}
-		ll, err := LoadLab(ref, opts)
+		ll, err := LoadLab(ctx, ref, opts)
 		if err == nil {
 			return ll.Lab, nil, nil
 		}
@@ -101,14 +101,14 @@ func instanceLab(meta *state.Instance) (*lab.Lab, *LoadedScenario, error) {
 // state record) or a lab reference; "" means the only running instance.
 func (s *Service) GraphOf(ctx context.Context, ref, lang string) (*graph.Graph, error) {
 	if meta := s.knownState(ref); meta != nil {
-		l, _, err := instanceLab(meta)
+		l, _, err := instanceLab(ctx, meta)
 		if err != nil {
 			return nil, err
 		}
 		return langGraph(l, lang), nil
 	}
 	if ref != "" {
-		ll, err := LoadLab(ref, lab.Options{})
+		ll, err := LoadLab(ctx, ref, lab.Options{})
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +118,7 @@ func (s *Service) GraphOf(ctx context.Context, ref, lang string) (*graph.Graph, 
 	if err != nil {
 		return nil, err
 	}
-	l, _, err := instanceLab(meta)
+	l, _, err := instanceLab(ctx, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +127,8 @@ func (s *Service) GraphOf(ctx context.Context, ref, lang string) (*graph.Graph, 
 
 // LabGraph returns the topology of a lab reference without touching the
 // engine (`dojo graph LAB` works with no engine at all).
-func LabGraph(ref, lang string) (*graph.Graph, error) {
-	ll, err := LoadLab(ref, lab.Options{})
+func LabGraph(ctx context.Context, ref, lang string) (*graph.Graph, error) {
+	ll, err := LoadLab(ctx, ref, lab.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +169,7 @@ func (s *Service) Report(ctx context.Context, req ReportRequest) (*Report, error
 	if meta.Scenario == "" {
 		return nil, inputf("instance %q runs a lab without a scenario: a report needs a graded scenario (`dojo start SCENARIO`, then `dojo check`)", meta.Name)
 	}
-	l, ls, err := instanceLab(meta)
+	l, ls, err := instanceLab(ctx, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -183,9 +183,16 @@ func (s *Service) Report(ctx context.Context, req ReportRequest) (*Report, error
 		out.Warnings = append(out.Warnings, b)
 	}
 	var runs []state.HistoryRecord
+	var solves []evidence.SolutionRun
 	for _, h := range hist {
-		if h.Scenario == sc.Name && !h.Time.Before(meta.Started.Add(-time.Second)) {
+		if h.Scenario != sc.Name || h.Time.Before(meta.Started.Add(-time.Second)) {
+			continue
+		}
+		switch {
+		case h.Graded():
 			runs = append(runs, h)
+		case h.Kind == state.KindSolve:
+			solves = append(solves, evidence.SolutionRun{Time: h.Time, Nodes: h.Nodes, Result: h.Result})
 		}
 	}
 	if len(runs) == 0 {
@@ -220,9 +227,11 @@ func (s *Service) Report(ctx context.Context, req ReportRequest) (*Report, error
 	}
 	hr := make([]evidence.HistoryRun, len(runs))
 	for i, h := range runs {
-		hr[i] = evidence.HistoryRun{Time: h.Time, Score: h.Score, Max: h.Max, Percent: h.Percent, Passed: h.Passed, DurationSeconds: h.Duration, Goals: h.Goals}
+		hr[i] = evidence.HistoryRun{Time: h.Time, Score: h.Score, Max: h.Max, Percent: h.Percent, Passed: h.Passed, DurationSeconds: h.Duration, Goals: h.Goals,
+			AfterSolve: h.AfterSolve || solvedBefore(solves, h.Time)}
 	}
 	e.Fill(resultFromHistory(sc, runs[len(runs)-1], penalty), hr, eh)
+	e.Solutions = solves
 	logs, warn := s.commandLogs(meta.Name, l)
 	out.Warnings = append(out.Warnings, warn...)
 	for _, nl := range logs {
@@ -235,6 +244,16 @@ func (s *Service) Report(ctx context.Context, req ReportRequest) (*Report, error
 	e.Redact()
 	out.Evidence = e
 	return out, nil
+}
+
+// solvedBefore reports whether a solve in solves happened at or before t.
+func solvedBefore(solves []evidence.SolutionRun, t time.Time) bool {
+	for _, x := range solves {
+		if !x.Time.After(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // resultFromHistory rebuilds the outcome of a graded run from its history
@@ -340,7 +359,7 @@ func (s *Service) RunbookDraft(ctx context.Context, req DraftRequest) (*runbook.
 	if err != nil {
 		return nil, nil, err
 	}
-	l, ls, err := instanceLab(meta)
+	l, ls, err := instanceLab(ctx, meta)
 	if err != nil {
 		return nil, nil, err
 	}

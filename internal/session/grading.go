@@ -29,6 +29,9 @@ type Grader struct {
 	runner grade.Runner
 	pool   *sshx.Pool
 	labSum string
+	// started is when the instance was started from the scenario; a
+	// solve recorded since marks every run as after_solve.
+	started time.Time
 	// changed: the scenario file is not the one the instance was started
 	// from; every run is marked so in the history.
 	changed bool
@@ -55,10 +58,13 @@ func (s *Service) Grader(ctx context.Context, name string) (*Grader, error) {
 		return nil, err
 	}
 	g := &Grader{
-		s: s, Instance: is.Instance, Scenario: sc, goals: goals, pool: pool, labSum: is.Meta.LabHash,
+		s: s, Instance: is.Instance, Scenario: sc, goals: goals, pool: pool, labSum: is.Meta.LabHash, started: is.Meta.Started,
 		runner: grade.NewBatcher(grade.SSHExec(pool, targets)),
 		Meta: report.Meta{Scenario: sc.Name, Title: sc.Title, Instance: is.Instance, Lab: sc.Lab, Track: sc.Track,
 			PassPercent: sc.Pass, ToolVersion: s.Version},
+	}
+	if solved, err := s.solvedSince(is.Instance, sc.Name, is.Meta.Started); err == nil && solved {
+		g.Warnings = append(g.Warnings, fmt.Errorf("the reference solution was applied to instance %q (dojo solve): runs are graded as usual and marked after_solve in the history; they do not count as your pass", is.Instance))
 	}
 	if started := is.Meta.ScenarioHash; started != "" && started != is.Loaded.Scenario.Hash {
 		g.changed = true
@@ -86,11 +92,37 @@ func (g *Grader) Round(ctx context.Context, progress func(grade.Event)) (*grade.
 	}
 	h := historyOf(g.Scenario, g.labSum, res)
 	h.ScenarioChanged = g.changed
+	if h.AfterSolve, err = g.s.solvedSince(g.Instance, g.Scenario.Name, g.started); err != nil {
+		return res, err
+	}
 	return res, g.s.Store().AppendHistory(g.Instance, h)
 }
 
+// solvedSince reports whether the history of instance records a solve of
+// scenario (successful or not: a failed one may have applied part of the
+// solution) at or after started, the time the instance was started from
+// it. Unreadable lines are not solves.
+func (s *Service) solvedSince(instance, scenario string, started time.Time) (bool, error) {
+	recs, _, err := s.Store().History(instance)
+	if err != nil {
+		return false, err
+	}
+	return SolvedSince(recs, scenario, started), nil
+}
+
+// SolvedSince reports whether recs hold a solve of scenario at or after
+// started (a second's slack for clocks truncated on the way).
+func SolvedSince(recs []state.HistoryRecord, scenario string, started time.Time) bool {
+	for _, r := range recs {
+		if r.Kind == state.KindSolve && r.Scenario == scenario && !r.Time.Before(started.Add(-time.Second)) {
+			return true
+		}
+	}
+	return false
+}
+
 func historyOf(sc *scenario.Scenario, labHash string, res *grade.Result) state.HistoryRecord {
-	h := state.HistoryRecord{Time: res.Started.UTC(), Scenario: sc.Name, ScenarioHash: sc.Hash, LabHash: labHash,
+	h := state.HistoryRecord{Kind: state.KindCheck, Time: res.Started.UTC(), Scenario: sc.Name, ScenarioHash: sc.Hash, LabHash: labHash,
 		Score: res.Score, Max: res.MaxScore, Percent: res.Percent, Passed: res.Passed, Goals: map[string]string{},
 		Duration: res.Duration.Seconds()}
 	for _, gr := range res.Goals {
@@ -177,7 +209,8 @@ func (s *Service) Hint(ctx context.Context, name, goal string) (*HintResult, err
 		return out, nil
 	}
 	out.Index, out.Cost = seen, sc.HintCost
-	if err := s.Store().AppendHint(is.Instance, state.HintRecord{Time: time.Now().UTC(), Goal: g.Name, Index: seen, Cost: sc.HintCost}); err != nil {
+	if err := s.Store().AppendHint(is.Instance, state.HintRecord{Time: time.Now().UTC(), Goal: g.Name, Index: seen, Cost: sc.HintCost,
+		Scenario: sc.Name, ScenarioHash: is.Loaded.Scenario.Hash}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -187,6 +220,7 @@ func (s *Service) Hint(ctx context.Context, name, goal string) (*HintResult, err
 type Solution struct {
 	Instance string
 	Scenario *scenario.Scenario
+	labHash  string
 }
 
 // Solution looks up the reference solution for the named instance (or the
@@ -199,15 +233,56 @@ func (s *Service) Solution(ctx context.Context, name string) (*Solution, error) 
 	if len(is.Loaded.Scenario.Solution) == 0 {
 		return nil, inputf("scenario %q has no reference solution", is.Loaded.Scenario.Name)
 	}
-	return &Solution{Instance: is.Instance, Scenario: is.Loaded.Scenario}, nil
+	// A solve is always recorded: refuse one the history cannot take.
+	if err := s.Store().CheckWritable(is.Instance); err != nil {
+		return nil, err
+	}
+	return &Solution{Instance: is.Instance, Scenario: is.Loaded.Scenario, labHash: is.Meta.LabHash}, nil
 }
 
-// Solve applies the solution's scripts.
+// Solve applies the solution's scripts and records the solve in the
+// history (also when it failed or was interrupted: part of the solution
+// may be in place). Every later graded run of the instance is marked
+// after_solve.
 func (s *Service) Solve(ctx context.Context, sol *Solution) error {
-	if err := s.RunScripts(ctx, sol.Instance, sol.Scenario.Solution, "solution"); err != nil {
+	err := s.runRecorded(ctx, sol.Instance, state.KindSolve, sol.Scenario, sol.labHash, sol.Scenario.Solution, "solution")
+	if err != nil {
 		return fmt.Errorf("instance %q: %w", sol.Instance, err)
 	}
 	return nil
+}
+
+// runRecorded runs scripts like RunScripts and appends a history record of
+// kind (solve or setup) with the outcome. A record that cannot be written
+// is an error even when the scripts ran.
+func (s *Service) runRecorded(ctx context.Context, instance, kind string, sc *scenario.Scenario, labHash string, scripts []scenario.Script, what string) error {
+	if len(scripts) == 0 {
+		return nil
+	}
+	start := time.Now()
+	runErr := s.RunScripts(ctx, instance, scripts, what)
+	rec := state.HistoryRecord{Kind: kind, Time: start.UTC(), Scenario: sc.Name, ScenarioHash: sc.Hash, LabHash: labHash,
+		Goals: map[string]string{}, Duration: time.Since(start).Seconds(), Result: state.ResultOK}
+	seen := map[string]bool{}
+	for _, x := range scripts {
+		if !seen[x.Node] {
+			seen[x.Node] = true
+			rec.Nodes = append(rec.Nodes, x.Node)
+		}
+	}
+	switch {
+	case runErr != nil && ctx.Err() != nil:
+		rec.Result, rec.Error = state.ResultCancelled, runErr.Error()
+	case runErr != nil:
+		rec.Result, rec.Error = state.ResultFailed, runErr.Error()
+	}
+	if err := s.Store().AppendHistory(instance, rec); err != nil {
+		if runErr != nil {
+			return fmt.Errorf("%w (and it could not be recorded: %v)", runErr, err)
+		}
+		return fmt.Errorf("%s ran but could not be recorded: %w", what, err)
+	}
+	return runErr
 }
 
 // History returns an instance's graded runs and the lines of its record
@@ -217,6 +292,17 @@ func (s *Service) History(ctx context.Context, name string) (string, []state.His
 	if err != nil {
 		return "", nil, nil, err
 	}
+	// An instance neither running nor with state is an input error, not
+	// an empty history.
+	if err := s.requireKnown(ctx, inst); err != nil {
+		return "", nil, nil, err
+	}
 	recs, bad, err := s.Store().History(inst)
 	return inst, recs, bad, err
+}
+
+// HintRecords returns the hints revealed on an instance (resolved by
+// History) and the lines of their record that could not be read.
+func (s *Service) HintRecords(inst string) ([]state.HintRecord, []state.LineError, error) {
+	return s.Store().Hints(inst)
 }

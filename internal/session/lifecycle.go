@@ -50,7 +50,7 @@ func ParseMgmtSubnet(s string) (netip.Prefix, error) {
 // Up validates the lab ref names and brings an instance of it up (or
 // confirms an identical one runs).
 func (s *Service) Up(ctx context.Context, ref string, req UpRequest) (*engine.UpResult, error) {
-	ll, err := LoadLab(ref, req.Lab)
+	ll, err := LoadLab(ctx, ref, req.Lab)
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +61,10 @@ func (s *Service) up(ctx context.Context, l *lab.Lab, req UpRequest) (*engine.Up
 	name := req.Name
 	if name == "" {
 		name = l.Name
+	}
+	// Refused before any image build or progress line.
+	if err := state.ValidName(name); err != nil {
+		return nil, &InputError{Err: err}
 	}
 	mgmt, err := ParseMgmtSubnet(req.MgmtSubnet)
 	if err != nil {
@@ -103,7 +107,7 @@ type StartResult struct {
 // scenario in the instance's state. setupStarting, if set, is called before
 // a setup runs.
 func (s *Service) Start(ctx context.Context, ref string, req UpRequest, setupStarting func()) (*StartResult, error) {
-	ls, err := LoadScenario(ref)
+	ls, err := LoadScenario(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +116,7 @@ func (s *Service) Start(ctx context.Context, ref string, req UpRequest, setupSta
 	if err != nil {
 		return nil, &InputError{Err: err}
 	}
-	ll, err := LoadLab(labRef, req.Lab)
+	ll, err := LoadLab(ctx, labRef, req.Lab)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +147,7 @@ func (s *Service) Start(ctx context.Context, ref string, req UpRequest, setupSta
 		if len(sc.Setup) > 0 && setupStarting != nil {
 			setupStarting()
 		}
-		if err := s.RunScripts(ctx, req.Name, sc.Setup, "setup"); err != nil {
+		if err := s.runRecorded(ctx, req.Name, state.KindSetup, sc, meta.LabHash, sc.Setup, "setup"); err != nil {
 			return nil, err
 		}
 		meta.Scenario, meta.ScenarioFile, meta.ScenarioHash, meta.Started = sc.Name, ls.Source, sc.Hash, time.Now().UTC()
@@ -289,7 +293,7 @@ func (s *Service) scenarioOf(ctx context.Context, name string) (*instanceScenari
 	if meta.Scenario == "" {
 		return nil, inputf("instance %q runs a lab without a scenario: start one with `dojo start SCENARIO`", inst)
 	}
-	ls, err := LoadScenario(meta.ScenarioFile)
+	ls, err := LoadScenario(ctx, meta.ScenarioFile)
 	if err != nil {
 		return nil, err
 	}

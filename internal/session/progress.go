@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"time"
 
 	"github.com/labdojo/labdojo/internal/progress"
@@ -10,17 +11,17 @@ import (
 // Progress aggregates the learner's graded runs across every instance
 // this state directory has a record of (running or removed with `dojo
 // down`, not --purge) against the scenario catalog. It reads only.
-func (s *Service) Progress(lang string, now time.Time) (*progress.Progress, []error, error) {
-	return ProgressOf(s.Store(), lang, now)
+func (s *Service) Progress(ctx context.Context, lang string, now time.Time) (*progress.Progress, []error, error) {
+	return ProgressOf(ctx, s.Store(), lang, now)
 }
 
 // ProgressOf is Progress without an engine: it needs only the state
 // directory.
-func ProgressOf(st *state.Store, lang string, now time.Time) (*progress.Progress, []error, error) {
+func ProgressOf(ctx context.Context, st *state.Store, lang string, now time.Time) (*progress.Progress, []error, error) {
 	var warn []error
 	catalog := map[string]progress.CatalogEntry{}
 	var entries []progress.CatalogEntry
-	rows, err := Scenarios()
+	rows, err := Scenarios(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -51,14 +52,17 @@ func ProgressOf(st *state.Store, lang string, now time.Time) (*progress.Progress
 			warn = append(warn, b)
 		}
 		for _, h := range hist {
+			if !h.Graded() {
+				continue // solve and setup runs; AfterSolve marks what followed a solve
+			}
 			c, ok := catalog[h.Scenario]
 			if !ok && meta != nil && meta.ScenarioFile != "" {
-				if ls, err := LoadScenario(meta.ScenarioFile); err == nil && ls.Scenario.Name == h.Scenario {
+				if ls, err := LoadScenario(ctx, meta.ScenarioFile); err == nil && ls.Scenario.Name == h.Scenario {
 					c = progress.CatalogEntry{Scenario: h.Scenario, Track: ls.Scenario.Track, Level: ls.Scenario.Level}
 					catalog[h.Scenario] = c
 				}
 			}
-			r := progress.Record{Scenario: h.Scenario, Track: c.Track, Level: c.Level, Time: h.Time, Score: h.Score, Max: h.Max, Passed: h.Passed, Instance: inst}
+			r := progress.Record{Scenario: h.Scenario, Track: c.Track, Level: c.Level, Time: h.Time, Score: h.Score, Max: h.Max, Passed: h.Passed, Instance: inst, AfterSolve: h.AfterSolve}
 			if meta != nil && !meta.Started.IsZero() && meta.Scenario == h.Scenario && !h.Time.Before(meta.Started) {
 				r.Duration = h.Time.Sub(meta.Started)
 				r.Instance = inst + "@" + meta.Started.Format(time.RFC3339)

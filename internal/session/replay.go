@@ -101,7 +101,7 @@ func (s *Service) Replay(ctx context.Context, req ReplayRequest) (*ReplayResult,
 	if ref == "" {
 		return nil, inputf("%s names no scenario (a `<!-- dojo: scenario=NAME -->` line, as `dojo runbook draft` writes): give --scenario", req.File)
 	}
-	ls, err := LoadScenario(ref)
+	ls, err := LoadScenario(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (s *Service) Replay(ctx context.Context, req ReplayRequest) (*ReplayResult,
 	if err != nil {
 		return nil, &InputError{Err: err}
 	}
-	ll, err := LoadLab(labRef, lab.Options{})
+	ll, err := LoadLab(ctx, labRef, lab.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/lab"
 	"github.com/labdojo/labdojo/internal/runtime/fake"
+	"github.com/labdojo/labdojo/internal/scenario"
 	"github.com/labdojo/labdojo/internal/sshx"
 	"github.com/labdojo/labdojo/internal/state"
 )
@@ -173,8 +175,69 @@ func TestGradeHintSolve(t *testing.T) {
 		t.Fatalf("after: %+v %v", res, err)
 	}
 	inst, recs, bad, err := s.History(ctx, "")
-	if err != nil || inst != "drill" || len(recs) != 2 || len(bad) != 0 || recs[1].Passed != true || recs[0].ScenarioHash == "" || recs[0].LabHash == "" {
-		t.Errorf("history: %s %+v %v %v", inst, recs, bad, err)
+	if err != nil || inst != "drill" || len(bad) != 0 {
+		t.Fatalf("history: %s %v %v", inst, bad, err)
+	}
+	// Every setup, graded run and solve, in order (issue 9).
+	var kinds []string
+	for _, r := range recs {
+		kinds = append(kinds, r.Kind)
+		if r.ScenarioHash == "" || r.LabHash == "" || r.Scenario != "drill" || r.Time.IsZero() {
+			t.Errorf("record without scenario, hashes or time: %+v", r)
+		}
+	}
+	if got := strings.Join(kinds, " "); got != "setup check solve check" {
+		t.Fatalf("history kinds: %s", got)
+	}
+	if r := recs[0]; r.Result != state.ResultOK || strings.Join(r.Nodes, ",") != "web" || r.Graded() {
+		t.Errorf("setup record: %+v", r)
+	}
+	if r := recs[2]; r.Result != state.ResultOK || strings.Join(r.Nodes, ",") != "web" || r.Graded() || r.Time.Before(recs[1].Time) {
+		t.Errorf("solve record: %+v", r)
+	}
+	if recs[1].AfterSolve || !recs[3].AfterSolve || !recs[3].Passed {
+		t.Errorf("after_solve marks: %+v / %+v", recs[1], recs[3])
+	}
+	// A passed run after the solve is not a pass of the learner's.
+	rows := []ScenarioEntry{{Name: "drill"}}
+	if _, err := MarkPassed(s.Store(), rows); err != nil || rows[0].Passed {
+		t.Errorf("MarkPassed counted a solved run: %+v %v", rows, err)
+	}
+}
+
+// TestSolveInterruptedIsRecorded: a solve cut short by the context is
+// recorded as cancelled (part of it may have run), and grading after it is
+// marked.
+func TestSolveInterruptedIsRecorded(t *testing.T) {
+	s, _, dir := newService(t)
+	ctx := context.Background()
+	if _, err := s.Start(ctx, filepath.Join(dir, "drill"), UpRequest{MgmtSubnet: "172.30.6.0/24"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	sol, err := s.Solution(ctx, "drill")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.Solve(cctx, sol); err == nil {
+		t.Fatal("a cancelled solve succeeded")
+	}
+	_, recs, _, err := s.History(ctx, "")
+	if err != nil || len(recs) != 2 || recs[1].Kind != state.KindSolve || recs[1].Result != state.ResultCancelled || recs[1].Error == "" {
+		t.Fatalf("history: %+v %v", recs, err)
+	}
+	g, err := s.Grader(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if _, err := g.Round(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, recs, _, _ = s.History(ctx, "")
+	if last := recs[len(recs)-1]; !last.Graded() || !last.AfterSolve {
+		t.Errorf("run after a cancelled solve not marked: %+v", last)
 	}
 }
 
@@ -187,6 +250,10 @@ func TestSetupFailureNamesTheScript(t *testing.T) {
 	_, err := s.Start(context.Background(), filepath.Join(dir, "drill"), UpRequest{MgmtSubnet: "172.30.5.0/24"}, nil)
 	if err == nil || !strings.Contains(err.Error(), `setup on node "web"`) || !strings.Contains(err.Error(), "status 4") || !strings.Contains(err.Error(), "broken") {
 		t.Errorf("err = %v", err)
+	}
+	recs, _, err := s.Store().History("drill")
+	if err != nil || len(recs) != 1 || recs[0].Kind != state.KindSetup || recs[0].Result != state.ResultFailed || !strings.Contains(recs[0].Error, "status 4") {
+		t.Errorf("failed setup not recorded: %+v %v", recs, err)
 	}
 }
 
@@ -221,8 +288,155 @@ func TestChangedScenarioMarksRuns(t *testing.T) {
 	if !warned || !strings.Contains(g.Warnings[0].Error(), "changed since") {
 		t.Fatalf("no warning after an edit: %v", g.Warnings)
 	}
-	_, recs, _, err := s.History(ctx, "")
+	_, all, _, err := s.History(ctx, "")
+	var recs []state.HistoryRecord
+	for _, r := range all {
+		if r.Graded() {
+			recs = append(recs, r)
+		}
+	}
 	if err != nil || len(recs) != 2 || recs[0].ScenarioChanged || !recs[1].ScenarioChanged || recs[0].ScenarioHash == recs[1].ScenarioHash {
 		t.Errorf("history: %+v %v", recs, err)
+	}
+}
+
+// TestLoadersHonourContext: every catalog loader (lab and scenario by
+// reference, validate, the labs and scenarios listings of ./labs and
+// ./scenarios) stops when its context is done, so Ctrl-C ends a slow load
+// (issue 9); with a live context the same calls succeed.
+func TestLoadersHonourContext(t *testing.T) {
+	_, _, dir := newService(t)
+	os.MkdirAll(filepath.Join(dir, "labs", "pair"), 0o755)
+	os.WriteFile(filepath.Join(dir, "labs", "pair", "lab.hcl"), []byte(testLab), 0o644)
+	t.Chdir(dir)
+	live := context.Background()
+	done, cancel := context.WithCancel(live)
+	cancel()
+	if _, err := LoadLab(live, "lab", lab.Options{}); err != nil {
+		t.Fatalf("live LoadLab: %v", err)
+	}
+	if _, err := LoadLab(done, "lab", lab.Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("LoadLab with a done context: %v", err)
+	}
+	if _, err := LoadScenario(live, "drill"); err != nil {
+		t.Fatalf("live LoadScenario: %v", err)
+	}
+	if _, err := LoadScenario(done, "drill"); !errors.Is(err, context.Canceled) {
+		t.Errorf("LoadScenario with a done context: %v", err)
+	}
+	files := []string{filepath.Join("lab", "lab.hcl"), filepath.Join("drill", "scenario.hcl")}
+	if res, err := Validate(live, files, lab.Options{}); err != nil || len(res) != 2 || !res[0].Valid() || !res[1].Valid() {
+		t.Fatalf("Validate: %+v %v", res, err)
+	}
+	// A load cut short is not a verdict on the file: the context's error.
+	if res, err := Validate(done, files, lab.Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Validate with a done context: %+v %v", res, err)
+	}
+	entries, err := Labs(live)
+	var found bool
+	for _, e := range entries {
+		found = found || e.Name == "pair" && e.Error == "" && e.Source == filepath.Join("labs", "pair", "lab.hcl")
+	}
+	if err != nil || !found {
+		t.Errorf("Labs: %+v %v", entries, err)
+	}
+	if _, err := Labs(done); !errors.Is(err, context.Canceled) {
+		t.Errorf("Labs with a done context: %v", err)
+	}
+	if _, err := Validate(done, []string{"."}, lab.Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Validate of a directory with a done context: %v", err)
+	}
+	os.MkdirAll(filepath.Join(dir, "scenarios"), 0o755)
+	if err := os.Rename(filepath.Join(dir, "drill"), filepath.Join(dir, "scenarios", "drill")); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "scenarios", "drill", "scenario.hcl"), []byte(strings.Replace(testScenario, `"../lab"`, `"../../lab"`, 1)), 0o644)
+	rows, err := Scenarios(live)
+	found = false
+	for _, r := range rows {
+		found = found || r.Name == "drill" && r.Error == "" && r.Source == filepath.Join("scenarios", "drill", "scenario.hcl")
+	}
+	if err != nil || !found {
+		t.Errorf("Scenarios: %+v %v", rows, err)
+	}
+	if _, err := Scenarios(done); !errors.Is(err, context.Canceled) {
+		t.Errorf("Scenarios with a done context: %v", err)
+	}
+	if rows, err := ScenariosIn(done, "ja"); err == nil {
+		t.Errorf("ScenariosIn with a done context listed %d rows", len(rows))
+	}
+}
+
+// TestUpRecreatesLostNetwork: a lab network removed behind dojo's back
+// (its node stopped, as the engine refuses to remove a network in use) is
+// created again by the next up, with the node attached to it; a node on
+// another network keeps its work, and the host rules are installed again
+// for the new bridge (issue 9).
+func TestUpRecreatesLostNetwork(t *testing.T) {
+	s, rt, dir := newService(t)
+	ctx := context.Background()
+	os.MkdirAll(filepath.Join(dir, "two"), 0o755)
+	os.WriteFile(filepath.Join(dir, "two", "lab.hcl"), []byte(`lab "two" {}
+network "lan" { subnet = "10.1.0.0/24" }
+network "dmz" { subnet = "10.2.0.0/24" }
+node "a" {
+  interface "lan" { address = "10.1.0.10/24" }
+}
+node "b" {
+  interface "dmz" { address = "10.2.0.10/24" }
+}
+`), 0o644)
+	ref := filepath.Join(dir, "two")
+	if _, err := s.Up(ctx, ref, UpRequest{MgmtSubnet: "172.30.7.0/24"}); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(dir, "nodes", engine.ContainerName("two", "a"), "kept")
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.Stop(engine.ContainerName("two", "b")); err != nil {
+		t.Fatal(err)
+	}
+	dmz := engine.NetworkName("two", "dmz")
+	if err := rt.RemoveNetwork(ctx, dmz); err != nil {
+		t.Fatal(err)
+	}
+	helpers := len(rt.HelperRuns())
+	res, err := s.Up(ctx, ref, UpRequest{})
+	if err != nil {
+		t.Fatalf("up after a lost network: %v", err)
+	}
+	if res.Unchanged || strings.Join(res.RecreatedNetworks, ",") != dmz || strings.Join(res.Recreated, ",") != "b" {
+		t.Errorf("recreated networks %v, nodes %v, unchanged %v", res.RecreatedNetworks, res.Recreated, res.Unchanged)
+	}
+	if len(rt.HelperRuns()) == helpers {
+		t.Error("host rules not installed again for the new bridge")
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("node a lost its work: %v", err)
+	}
+	// Both nodes answer over SSH with their pinned keys.
+	if err := s.RunScripts(ctx, "two", []scenario.Script{{Node: "a", Script: "test -e kept"}, {Node: "b", Script: "true"}}, "check"); err != nil {
+		t.Errorf("nodes after the repair: %v", err)
+	}
+	// The management network lost too: every node is recreated.
+	for _, n := range []string{"a", "b"} {
+		rt.Stop(engine.ContainerName("two", n))
+	}
+	if err := rt.RemoveNetwork(ctx, engine.MgmtNetworkName("two")); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = s.Up(ctx, ref, UpRequest{}); err != nil {
+		t.Fatalf("up after a lost management network: %v", err)
+	}
+	if strings.Join(res.RecreatedNetworks, ",") != engine.MgmtNetworkName("two") || strings.Join(res.Recreated, ",") != "a,b" {
+		t.Errorf("recreated networks %v, nodes %v", res.RecreatedNetworks, res.Recreated)
+	}
+	if err := s.RunScripts(ctx, "two", []scenario.Script{{Node: "a", Script: "true"}, {Node: "b", Script: "true"}}, "check"); err != nil {
+		t.Errorf("nodes after the management repair: %v", err)
+	}
+	// Unchanged now.
+	if res, err = s.Up(ctx, ref, UpRequest{}); err != nil || !res.Unchanged || len(res.RecreatedNetworks) != 0 {
+		t.Errorf("third up: %+v %v", res, err)
 	}
 }

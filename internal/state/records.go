@@ -51,8 +51,27 @@ func (s *Store) RemoveInstanceFile(name string) error {
 	return fsErr("remove", s.InstanceFile(name), err)
 }
 
-// HistoryRecord is one line of history.jsonl: one graded run.
+// Kinds of history records. A record without a kind (written before kinds
+// existed) is a graded run.
+const (
+	KindCheck = "check" // a graded run (dojo check, replay)
+	KindSolve = "solve" // the scenario's reference solution was applied
+	KindSetup = "setup" // the scenario's setup scripts ran (dojo start)
+)
+
+// Results of a solve or setup record.
+const (
+	ResultOK        = "ok"
+	ResultFailed    = "failed"
+	ResultCancelled = "cancelled"
+)
+
+// HistoryRecord is one line of history.jsonl: one graded run, or one run
+// of the scenario's solution or setup scripts (Kind says which; score
+// fields are zero for scripts).
 type HistoryRecord struct {
+	// Kind is KindCheck, KindSolve or KindSetup; "" is read as KindCheck.
+	Kind         string            `json:"kind,omitempty"`
 	Time         time.Time         `json:"time"`
 	Scenario     string            `json:"scenario"`
 	ScenarioHash string            `json:"scenario_hash,omitempty"`
@@ -67,7 +86,22 @@ type HistoryRecord struct {
 	// changed since the instance was started (its hash is ScenarioHash;
 	// the start's is in instance.json).
 	ScenarioChanged bool `json:"scenario_changed,omitempty"`
+	// AfterSolve marks a graded run made after the reference solution
+	// was applied to the instance (since it was started): its score is
+	// not the learner's own work.
+	AfterSolve bool `json:"after_solve,omitempty"`
+
+	// Nodes are the nodes a solve or setup run ran scripts on, in order.
+	Nodes []string `json:"nodes,omitempty"`
+	// Result is ResultOK, ResultFailed or ResultCancelled for a solve or
+	// setup run; Error is the reason it did not succeed.
+	Result string `json:"result,omitempty"`
+	Error  string `json:"error,omitempty"`
 }
+
+// Graded reports whether the record is a graded run (not a solve or setup
+// run). Readers that sum scores must skip the others.
+func (r HistoryRecord) Graded() bool { return r.Kind == "" || r.Kind == KindCheck }
 
 // HintRecord is one line of hints.jsonl: one revealed hint.
 type HintRecord struct {
@@ -75,6 +109,10 @@ type HintRecord struct {
 	Goal  string    `json:"goal"`
 	Index int       `json:"index"`
 	Cost  int       `json:"cost"`
+	// Scenario and ScenarioHash name the scenario file the hint came
+	// from (absent in records written before they were added).
+	Scenario     string `json:"scenario,omitempty"`
+	ScenarioHash string `json:"scenario_hash,omitempty"`
 }
 
 // LineError is a line of a record file that could not be decoded. Readers

@@ -70,6 +70,8 @@ type container struct {
 	spec    runtime.ContainerSpec
 	secrets [][]byte // everything handed over: command, environment, copies
 	server  *server
+	// netIDs are the networks it was created on, by attachment name.
+	netIDs map[string]string
 }
 
 var _ runtime.Runtime = (*Runtime)(nil)
@@ -193,8 +195,14 @@ func (f *Runtime) CreateContainer(_ context.Context, s runtime.ContainerSpec) (s
 	id := fmt.Sprintf("c%d", f.seq)
 	c := &container{spec: s, info: runtime.ContainerInfo{ID: id, Name: s.Name, Image: s.Image, State: "created",
 		Labels: copyMap(s.Labels), Endpoints: map[string]runtime.Endpoint{}}}
+	c.netIDs = map[string]string{}
 	for _, a := range s.Networks {
 		c.info.Endpoints[a.Network] = runtime.Endpoint{NetworkID: a.Network, IPAddress: a.Address, PrefixLen: 24}
+		for id, n := range f.nets {
+			if n.Name == a.Network || id == a.Network {
+				c.netIDs[a.Network] = id
+			}
+		}
 	}
 	c.secrets = append(c.secrets, []byte(strings.Join(s.Cmd, "\n")))
 	for _, v := range s.Env {
@@ -203,6 +211,8 @@ func (f *Runtime) CreateContainer(_ context.Context, s runtime.ContainerSpec) (s
 	f.containers[id] = c
 	return id, nil
 }
+
+func (f *Runtime) hasNetworkID(id string) bool { _, ok := f.nets[id]; return ok }
 
 func (f *Runtime) find(id string) (*container, error) {
 	if c, ok := f.containers[id]; ok {
@@ -237,6 +247,14 @@ func (f *Runtime) StartContainer(_ context.Context, id string) error {
 	if !c.isNode() {
 		c.info.Running, c.info.State = true, "running"
 		return nil
+	}
+	// As the Docker engine does, a container whose network was removed
+	// does not start (even when one of the same name exists again: the
+	// engine refers to the network it was created with).
+	for _, a := range c.spec.Networks {
+		if id, ok := c.netIDs[a.Network]; !ok || !f.hasNetworkID(id) {
+			return fmt.Errorf("container %q: network %s not found", c.info.Name, a.Network)
+		}
 	}
 	var key []byte
 	for _, s := range c.secrets {
