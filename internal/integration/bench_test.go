@@ -573,6 +573,7 @@ func BenchmarkKeeperRSS(b *testing.B) {
 	defer timeCmd(b, bin, "down", "itkeeprss", "-q", "--purge")
 	svc := &session.Service{Engine: &engine.Engine{RT: rt, Store: &state.Store{Root: stateDir}},
 		Keeper: session.KeeperConfig{Enabled: true, Exe: bin}}
+	b.Setenv("DOJO_STATE_DIR", stateDir) // the keeper inherits it, as from dojo
 	ctx := context.Background()
 	var peak float64
 	for i := 0; i < b.N; i++ {
