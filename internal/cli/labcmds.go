@@ -216,10 +216,10 @@ func (a *app) printUp(res *engine.UpResult, format string) error {
 		return a.out.json(upJSON(res))
 	}
 	if len(res.RecreatedNetworks) > 0 {
-		a.infof("The engine had lost network(s) %s of instance %s: created them again.", strings.Join(res.RecreatedNetworks, ", "), res.Instance)
+		a.infof("%s", a.msg(i18n.MsgUpRecreatedNetworks, strings.Join(res.RecreatedNetworks, ", "), res.Instance))
 	}
 	if len(res.Recreated) > 0 {
-		a.infof("Recreated node(s) %s of instance %s (lost by the engine, or attached to a lost network): work done inside them is gone; new host keys are pinned.", strings.Join(res.Recreated, ", "), res.Instance)
+		a.infof("%s", a.msg(i18n.MsgUpRecreatedNodes, strings.Join(res.Recreated, ", "), res.Instance))
 	}
 	if res.Unchanged {
 		a.infof("Instance %s is already up and unchanged.", res.Instance)

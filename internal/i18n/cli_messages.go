@@ -21,6 +21,12 @@ const (
 	MsgFieldMessage    Key = "field.message"     // field labels of a check in JUnit
 	MsgFieldExit       Key = "field.exit"        //
 	MsgFieldOutput     Key = "field.output"      //
+	// MsgAfterSolve: instance (check's warning after dojo solve).
+	MsgAfterSolve Key = "scenario.after_solve"
+	// MsgUpRecreatedNetworks: networks (comma separated), instance.
+	MsgUpRecreatedNetworks Key = "up.recreated_networks"
+	// MsgUpRecreatedNodes: nodes (comma separated), instance.
+	MsgUpRecreatedNodes Key = "up.recreated_nodes"
 )
 
 // Count is n with the word one of key1 (n == 1) and keyN: English has
@@ -66,6 +72,22 @@ func init() {
 		MsgFieldMessage:  {English: "message", Japanese: "理由"},
 		MsgFieldExit:     {English: "exit", Japanese: "終了コード"},
 		MsgFieldOutput:   {English: "output", Japanese: "出力"},
+		MsgAfterSolve: {
+			English: "the reference solution was applied to instance %q (dojo solve): runs are graded as usual and marked after_solve" +
+				" in the history; they do not count as your pass",
+			Japanese: "インスタンス %q には模範解答が適用されています（dojo solve）。採点は通常どおり行いますが、" +
+				"履歴には after_solve として記録され、あなた自身の合格にはなりません",
+		},
+		MsgUpRecreatedNetworks: {
+			English:  "The engine had lost network(s) %s of instance %s: created them again.",
+			Japanese: "エンジン側でインスタンス %[2]s のネットワーク %[1]s が失われていたため、再作成しました。",
+		},
+		MsgUpRecreatedNodes: {
+			English: "Recreated node(s) %s of instance %s (lost by the engine, or attached to a lost network):" +
+				" work done inside them is gone; new host keys are pinned.",
+			Japanese: "インスタンス %[2]s のノード %[1]s を再作成しました（エンジン側で失われたか、失われたネットワークに接続されていたため）。" +
+				"ノード内で行った作業は失われています。新しいホスト鍵を登録済みです。",
+		},
 		MsgScenarioChanged: {
 			English: "scenario %q changed since instance %q was started from it: runs are graded against the file as it is now" +
 				" and marked as such in the history (start a fresh instance to grade the exercise as published)",

@@ -64,7 +64,7 @@ func (s *Service) Grader(ctx context.Context, name string) (*Grader, error) {
 			PassPercent: sc.Pass, ToolVersion: s.Version},
 	}
 	if solved, err := s.solvedSince(is.Instance, sc.Name, is.Meta.Started); err == nil && solved {
-		g.Warnings = append(g.Warnings, fmt.Errorf("the reference solution was applied to instance %q (dojo solve): runs are graded as usual and marked after_solve in the history; they do not count as your pass", is.Instance))
+		g.Warnings = append(g.Warnings, i18n.Errorf(i18n.MsgAfterSolve, is.Instance))
 	}
 	if started := is.Meta.ScenarioHash; started != "" && started != is.Loaded.Scenario.Hash {
 		g.changed = true
