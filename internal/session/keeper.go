@@ -84,8 +84,11 @@ func (s *Service) viaKeeper(instance string, signer ssh.Signer) func(context.Con
 	var spawnErr error
 	return func(ctx context.Context, t sshx.Target) (*ssh.Client, error) {
 		cl, err := s.dialKeeper(ctx, instance, signer, t)
-		if err == nil {
-			return cl, nil
+		var kd *sshx.KeeperDialError
+		if err == nil || errors.As(err, &kd) {
+			// A keeper answered: it serves the node, or it says why it
+			// cannot (then the pool dials the node itself).
+			return cl, err
 		}
 		once.Do(func() { spawnErr = s.spawnKeeper(ctx, instance, t) })
 		if spawnErr != nil {

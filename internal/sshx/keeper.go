@@ -92,15 +92,16 @@ type KeeperStats struct {
 }
 
 type wireTarget struct {
-	Name    string `json:"n"`
-	Addr    string `json:"a"`
-	User    string `json:"u,omitempty"`
-	HostKey []byte `json:"k"`
+	Name      string `json:"n"`
+	Addr      string `json:"a"`
+	Container string `json:"c,omitempty"`
+	User      string `json:"u,omitempty"`
+	HostKey   []byte `json:"k"`
 }
 
 // EncodeTarget renders t as a keeper user name.
 func EncodeTarget(t Target) string {
-	w := wireTarget{Name: t.Name, Addr: t.Addr, User: t.User}
+	w := wireTarget{Name: t.Name, Addr: t.Addr, Container: t.Container, User: t.User}
 	if t.HostKey != nil {
 		w.HostKey = t.HostKey.Marshal()
 	}
@@ -122,7 +123,7 @@ func DecodeTarget(s string) (Target, error) {
 	if err != nil {
 		return Target{}, fmt.Errorf("keeper: target %q: host key: %w", w.Name, err)
 	}
-	return Target{Name: w.Name, Addr: w.Addr, User: w.User, HostKey: k}, nil
+	return Target{Name: w.Name, Addr: w.Addr, Container: w.Container, User: w.User, HostKey: k}, nil
 }
 
 // Keeper serves keeper connections. Set its fields, then call Serve.

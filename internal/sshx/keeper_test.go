@@ -243,3 +243,32 @@ func TestKeeperCannotReachNode(t *testing.T) {
 		t.Errorf("reachable node: %q %v", res.Stdout, err)
 	}
 }
+
+// TestKeeperPassesTheContainer: a keeper whose pool reaches nodes through
+// the engine (the exec transport needs the node's container, not its
+// address) gets the container from the client's target.
+func TestKeeperPassesTheContainer(t *testing.T) {
+	signer := newSigner(t)
+	srv := newTestServer(t, signer.PublicKey())
+	hostKey := newSigner(t)
+	ctx := testCtx(t)
+	viaEngine := PoolOptions{DialTarget: func(ctx context.Context, tg Target) (net.Conn, error) {
+		if tg.Container != "dojo-lab.web" {
+			return nil, errors.New("no container named " + tg.Container)
+		}
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", srv.addr)
+	}}
+	k := &Keeper{Pool: NewPool(signer, viaEngine), HostKey: hostKey, Authorized: signer.PublicKey(), Poll: 10 * time.Millisecond}
+	path, _ := startKeeper(t, ctx, k)
+	p := newPool(t, signer, PoolOptions{Connect: func(ctx context.Context, tg Target) (*ssh.Client, error) {
+		return DialKeeper(ctx, path, signer, hostKey.PublicKey(), tg, "")
+	}, DialTarget: func(context.Context, Target) (net.Conn, error) {
+		return nil, errors.New("the client must not dial the node itself")
+	}})
+	tgt := srv.target("web")
+	tgt.Addr, tgt.Container = "", "dojo-lab.web"
+	if res, err := p.Run(ctx, tgt, "echo hi", nil); err != nil || string(res.Stdout) != "hi\n" {
+		t.Fatalf("through a keeper reaching the node by its container: %q %v", res.Stdout, err)
+	}
+}
