@@ -13,6 +13,16 @@ lab "log-center" {
   EOT
 }
 
+# Debian's rsyslog-rotate (logrotate's postrotate for rsyslog) signals
+# rsyslog through invoke-rc.d, which refuses every action when it finds
+# no init system and no policy; allow them, as on a server.
+defaults {
+  file "/usr/sbin/policy-rc.d" {
+    content = "#!/bin/sh\n# Allow invoke-rc.d actions (nodes have no init system).\nexit 0\n"
+    mode    = "0755"
+  }
+}
+
 network "lan" {
   title  = "Server LAN"
   subnet = "10.70.0.0/24"
