@@ -16,6 +16,8 @@ scenario "central-logging" {
 # probe ("probe HOST <epoch>", tag dojo-probe) through their own rsyslog,
 # and loghost must have stored a recent one in the right file; vendor
 # sends one over TCP to loghost's vendor leg, which must not be stored.
+# lan-only and rotation need db-forwarding: the first needs the LAN path it
+# guards, the second stored files for logrotate -d -f to consider.
 
 goal "loghost-tcp" {
   title = {
@@ -51,10 +53,10 @@ goal "web-forwarding" {
   within = "30s"
   hints = {
     en = ["On web, forward *.info to 10.70.0.10 over TCP. On loghost, a dynamic file name built from the message's host name and program name does the per-host files.",
-          "web: *.info action(type=\"omfwd\" target=\"10.70.0.10\" port=\"514\" protocol=\"tcp\") (legacy form: *.info @@10.70.0.10:514). loghost: template(name=\"PerHost\" type=\"string\" string=\"/var/log/remote/%HOSTNAME%/%PROGRAMNAME%.log\") and action(type=\"omfile\" dynaFile=\"PerHost\") in the ruleset of the TCP input.",
+          "web: *.info action(type=\"omfwd\" target=\"10.70.0.10\" port=\"514\" protocol=\"tcp\") (legacy form: *.info @@10.70.0.10:514 — a single @ is UDP). loghost: template(name=\"PerHost\" type=\"string\" string=\"/var/log/remote/%HOSTNAME%/%PROGRAMNAME%.log\") and action(type=\"omfile\" dynaFile=\"PerHost\") in the ruleset of the TCP input.",
           "Test with logger -t test hello on web, then ls /var/log/remote/web/ on loghost. A client whose loghost was down retries later: give it a few seconds, or restart rsyslog on web."]
     ja = ["web では *.info を TCP で 10.70.0.10 へ転送します。loghost では、メッセージのホスト名とプログラム名からファイル名を組み立てる動的ファイル（テンプレート）でホスト別に保存できます。",
-          "web: *.info action(type=\"omfwd\" target=\"10.70.0.10\" port=\"514\" protocol=\"tcp\")（旧書式なら *.info @@10.70.0.10:514）。loghost: template(name=\"PerHost\" type=\"string\" string=\"/var/log/remote/%HOSTNAME%/%PROGRAMNAME%.log\") を定義し、TCP input の ruleset 内で action(type=\"omfile\" dynaFile=\"PerHost\") を指定します。",
+          "web: *.info action(type=\"omfwd\" target=\"10.70.0.10\" port=\"514\" protocol=\"tcp\")（旧書式なら *.info @@10.70.0.10:514。@ が 1 つだと UDP になります）。loghost: template(name=\"PerHost\" type=\"string\" string=\"/var/log/remote/%HOSTNAME%/%PROGRAMNAME%.log\") を定義し、TCP input の ruleset 内で action(type=\"omfile\" dynaFile=\"PerHost\") を指定します。",
           "web で logger -t test hello を実行し、loghost の /var/log/remote/web/ を確認しましょう。loghost が停止中だった場合、クライアントは少し時間をおいて再送します。数秒待つか、web の rsyslog を再起動してください。"]
   }
   check "command" {
@@ -66,6 +68,11 @@ goal "web-forwarding" {
     on    = "loghost"
     title = "the probe from web is in /var/log/remote/web/dojo-probe.log"
     run   = format("H=web\n%s", file("checks/probe.sh"))
+  }
+  check "command" {
+    on    = "web"
+    title = "web forwards over TCP: a connection to 10.70.0.10:514 is established"
+    run   = "ss -Htn state established '( dport = :514 )' dst 10.70.0.10 | grep ."
   }
 }
 
@@ -93,6 +100,11 @@ goal "db-forwarding" {
     title = "the probe from db is in /var/log/remote/db/dojo-probe.log"
     run   = format("H=db\n%s", file("checks/probe.sh"))
   }
+  check "command" {
+    on    = "db"
+    title = "db forwards over TCP: a connection to 10.70.0.10:514 is established"
+    run   = "ss -Htn state established '( dport = :514 )' dst 10.70.0.10 | grep ."
+  }
 }
 
 goal "lan-only" {
@@ -101,7 +113,7 @@ goal "lan-only" {
     ja = "ベンダー用ネットワークからのログは記録しない"
   }
   points = 20
-  needs  = ["web-forwarding"]
+  needs  = ["db-forwarding"]
   hints = {
     en = ["loghost listens on every address, so vendor (10.70.9.50) can send too. Restrict who may send, in rsyslog or in front of it; rsyslog keeps listening for the LAN.",
           "Any one of: filter on the sender in the TCP ruleset (if $fromhost-ip startswith \"10.70.0.\" then ...), $AllowedSender TCP, 10.70.0.0/24, an imtcp input bound to 10.70.0.10 only (address=\"10.70.0.10\"), or a firewall rule on loghost for tcp dport 514. Test from vendor: logger -T -n 10.70.9.10 -P 514 hello."]
@@ -132,7 +144,7 @@ goal "rotation" {
     ja = "集約ログを日次・14 世代・圧縮でローテーションする"
   }
   points = 25
-  needs  = ["web-forwarding"]
+  needs  = ["db-forwarding"]
   hints = {
     en = ["Add a file under /etc/logrotate.d/ for /var/log/remote/*/*.log. logrotate -d /etc/logrotate.conf shows how it reads it, without rotating anything.",
           "daily, rotate 14, compress (delaycompress is fine), missingok, and a postrotate that makes rsyslog reopen its files: /usr/lib/rsyslog/rsyslog-rotate (as in /etc/logrotate.d/rsyslog), or copytruncate."]

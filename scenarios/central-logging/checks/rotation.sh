@@ -4,7 +4,9 @@
 # compressed names, the postrotate script or copytruncate).
 p='/var/log/remote/*/*.log'
 block() {
-	awk -v p="$p" '/^rotating pattern: /{on = index($0, p " ") > 0 || index($0, p "\t") > 0} on' "$1"
+	# The pattern may end its line (when "{" is on the next one); the
+	# schedule and the count follow it, on the same line or the next.
+	awk -v p="$p" '/^rotating pattern: /{on = index($0 " ", p " ") > 0 || index($0, p "\t") > 0} on' "$1"
 }
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
@@ -16,8 +18,8 @@ block "$t/plan" >"$t/p"
 block "$t/forced" >"$t/f"
 if [ ! -s "$t/p" ]; then echo "no rule for $p"; exit 1; fi
 daily=no
-head -1 "$t/p" | grep -q ' after 1 days ' && daily=yes
-rot=$(head -1 "$t/p" | sed -n 's/.*(\([0-9]*\) rotations).*/\1/p')
+head -2 "$t/p" | grep -q ' after 1 days ' && daily=yes
+rot=$(head -2 "$t/p" | sed -n 's/.*(\([0-9]*\) rotations).*/\1/p')
 compress=no
 grep -Eq '\.(gz|xz|bz2|zst|lz4)([ ,]|$)|^compressing log with' "$t/f" && compress=yes
 reopen=no
