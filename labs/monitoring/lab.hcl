@@ -34,6 +34,10 @@ node "mon" {
   interface "lan" {
     address = "10.90.0.5/24"
   }
+  file "/etc/init.d/prometheus" {
+    content = file("files/prometheus.init")
+    mode    = "0755"
+  }
 }
 
 node "web" {
@@ -43,6 +47,10 @@ node "web" {
   services = ["nginx"]
   interface "lan" {
     address = "10.90.0.${11 + count.index}/24"
+  }
+  file "/etc/init.d/prometheus-node-exporter" {
+    content = file("files/prometheus-node-exporter.init")
+    mode    = "0755"
   }
   file "/var/www/html/index.html" {
     content = "<h1>Served by web-${count.index + 1}</h1>\n"
