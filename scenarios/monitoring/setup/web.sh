@@ -9,7 +9,9 @@ cat >/etc/default/prometheus-node-exporter <<'CONF'
 # (\\\\d to mean \d), and escape newlines too.
 ARGS="--web.listen-address=127.0.0.1:9100"
 CONF
-service prometheus-node-exporter restart >/dev/null 2>&1 || service prometheus-node-exporter start
+# start, not restart: Debian's restart skips the step that creates
+# /run/prometheus, so on a fresh node it cannot write its pidfile.
+service prometheus-node-exporter start
 i=0
 until ss -Hltn 'sport = :9100' | grep -q 127.0.0.1; do
 	i=$((i + 1))

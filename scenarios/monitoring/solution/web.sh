@@ -5,7 +5,8 @@ f=/etc/default/prometheus-node-exporter
 if grep -q '^ARGS=.*listen-address' "$f"; then
 	sed -i 's/^ARGS=.*/ARGS=""/' "$f"
 fi
-service prometheus-node-exporter restart >/dev/null 2>&1 || service prometheus-node-exporter start
+service prometheus-node-exporter stop
+service prometheus-node-exporter start
 i=0
 until ss -Hltn 'sport = :9100' | grep -Eq '(\*|0\.0\.0\.0|\[::\]):9100'; do
 	i=$((i + 1))
