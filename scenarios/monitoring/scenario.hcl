@@ -76,9 +76,9 @@ goal "targets-up" {
   within = "40s"
   hints = {
     en = ["Status > Targets in the web UI (or curl -s localhost:9090/api/v1/targets on mon) shows what Prometheus scrapes and why a target is down. The sample configuration scrapes localhost:9100, and mon has no node exporter.",
-          "In /etc/prometheus/prometheus.yml, job_name: node with scrape_interval: 15s and static_configs: - targets: ['web-1:9100', 'web-2:9100']. promtool check config, then reload: kill -HUP $(cat /run/prometheus/prometheus.pid) or service prometheus restart."]
+          "In /etc/prometheus/prometheus.yml, job_name: node with scrape_interval: 15s and static_configs: - targets: ['web-1:9100', 'web-2:9100']. promtool check config, then reload: service prometheus reload (SIGHUP) or restart."]
     ja = ["Web UI の Status > Targets（mon で curl -s localhost:9090/api/v1/targets でも可）で、スクレイプ対象と DOWN の理由が確認できます。サンプル設定は localhost:9100 をスクレイプしていますが、mon には node exporter がありません。",
-          "/etc/prometheus/prometheus.yml に job_name: node、scrape_interval: 15s、static_configs: - targets: ['web-1:9100', 'web-2:9100'] を設定します。promtool check config で確認後、kill -HUP $(cat /run/prometheus/prometheus.pid) か service prometheus restart で反映します。"]
+          "/etc/prometheus/prometheus.yml に job_name: node、scrape_interval: 15s、static_configs: - targets: ['web-1:9100', 'web-2:9100'] を設定します。promtool check config で確認後、service prometheus reload（SIGHUP）または restart で反映します。"]
   }
   check "command" {
     on    = "mon"
