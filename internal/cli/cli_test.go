@@ -45,7 +45,7 @@ func TestVersionAndUsageErrors(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	out, _, code := run(t, "validate", "../../labs", "../../scenarios")
-	if code != 0 || strings.Count(out, "valid") != 21 { // 9 labs, 12 scenarios
+	if code != 0 || strings.Count(out, "valid") != 23 { // 10 labs, 13 scenarios
 		t.Errorf("bundled catalog: %d\n%s", code, out)
 	}
 	_, errs, code := run(t, "validate", "../lab/testdata/invalid/undeclared-net")
