@@ -288,10 +288,6 @@ func chain(steps ...string) string {
 	return strings.Join(steps, " && ") + "\n"
 }
 
-func runningWord(b bool) string {
-	return runningMsg(b).In(i18n.English)
-}
-
 func runningMsg(b bool) i18n.Msg {
 	if b {
 		return m(i18n.MsgCkRunning)
