@@ -5,5 +5,5 @@ set -eu
 apt-get -q update >/dev/null
 apt-mark hold acme-tools >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get -q install -y --only-upgrade \
-	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold acme-agent
+	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold acme-agent </dev/null
 service acme-agent restart
