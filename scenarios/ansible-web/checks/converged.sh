@@ -4,6 +4,9 @@
 # changed=0, failed=0, unreachable=0; web-1..web-3 must all be in it, and
 # on each the task results must show the playbook manages the deploy
 # user, the page and nginx (a playbook that only pings converges too).
+# A command or shell task that would run again on a configured server
+# (check mode skips it: "Command would have run") counts as a change:
+# it runs, and usually changes something, on every real run.
 exec python3 - <<'PY'
 import os, re, subprocess, sys
 
@@ -21,6 +24,7 @@ except (OSError, subprocess.TimeoutExpired) as e:
 recap = {}     # host -> counters
 text = {}      # host -> its task results
 changes = {}   # host -> tasks that would change or fail
+commands = {}  # host -> command/shell tasks that would run again
 task = "?"
 in_recap = False
 for line in p.stdout.splitlines():
@@ -42,6 +46,9 @@ for line in p.stdout.splitlines():
         text[host] = text.get(host, "") + line + "\n"
         if m.group(1) in ("changed", "failed", "fatal"):
             changes.setdefault(host, []).append("%s (%s)" % (task, m.group(1)))
+        elif "Command would have run" in line:
+            changes.setdefault(host, []).append("%s (command would run)" % task)
+            commands[host] = commands.get(host, 0) + 1
 
 if not recap:
     out = (p.stderr.strip() + "\n" + p.stdout.strip()).strip()
@@ -52,7 +59,9 @@ for host in sorted(recap):
     s = recap[host]
     line = "%s: ok=%d changed=%d failed=%d unreachable=%d" % (
         host, s.get("ok", 0), s.get("changed", 0), s.get("failed", 0), s.get("unreachable", 0))
-    if s.get("changed", 0) or s.get("failed", 0) or s.get("unreachable", 0):
+    if commands.get(host):
+        line += " commands-that-would-run=%d" % commands[host]
+    if s.get("changed", 0) or s.get("failed", 0) or s.get("unreachable", 0) or commands.get(host):
         ok = False
         if changes.get(host):
             line += "; tasks: " + ", ".join(dict.fromkeys(changes[host]))
