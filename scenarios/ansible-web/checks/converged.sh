@@ -10,7 +10,8 @@
 exec python3 - <<'PY'
 import os, re, subprocess, sys
 
-env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="default", ANSIBLE_CALLBACK_RESULT_FORMAT="json",
+# dojo runs checks with LC_ALL=C; ansible-core refuses a non-UTF-8 locale.
+env = dict(os.environ, LC_ALL="C.UTF-8", ANSIBLE_STDOUT_CALLBACK="default", ANSIBLE_CALLBACK_RESULT_FORMAT="json",
            ANSIBLE_DISPLAY_OK_HOSTS="1", ANSIBLE_DISPLAY_SKIPPED_HOSTS="1", ANSIBLE_NOCOLOR="1",
            ANSIBLE_FORCE_COLOR="0", ANSIBLE_CHECK_MODE_MARKERS="0", ANSIBLE_RETRY_FILES_ENABLED="0")
 try:

@@ -1,6 +1,8 @@
 # On control: /root/site holds site.yml and an inventory whose group
 # webservers is exactly web-1..web-3, and Ansible reaches all three
 # (ping module: it changes nothing).
+# dojo runs checks with LC_ALL=C; ansible-core refuses a non-UTF-8 locale.
+LC_ALL=C.UTF-8; export LC_ALL
 cd /root/site 2>/dev/null || { echo "no /root/site"; exit 1; }
 [ -f site.yml ] || { echo "no /root/site/site.yml"; exit 1; }
 [ -e inventory ] || { echo "no /root/site/inventory"; exit 1; }
