@@ -78,7 +78,10 @@ goal "site-page" {
     ja = "各 Web サーバーが /srv/www/site から自分のホスト名入りのページを返す"
   }
   points = 25
-  within = "10s"
+  # Probes on one node run in one batch, and a batch answers when its
+  # slowest probe ends: the HTTP checks on control share theirs with
+  # ansible -m ping (inventory), server-tokens with the check-mode run.
+  timeout = "60s"
   hints = {
     en = ["One template for all three: <h1>{{ inventory_hostname }}</h1> renders web-1 on web-1. A copied static file shows the same name everywhere.",
           "A server block with root /srv/www/site (in sites-available/, linked into sites-enabled/), the default site removed, the page deploy:webops 0644, then nginx started: ansible.builtin.service name=nginx state=started enabled=true. Test from control: curl -s http://web-2/"]
@@ -125,8 +128,9 @@ goal "server-tokens" {
     en = "nginx does not reveal its version"
     ja = "nginx がバージョン情報を返さない"
   }
-  points = 10
-  needs  = ["site-page"]
+  points  = 10
+  needs   = ["site-page"]
+  timeout = "180s"
   hints = {
     en = ["Look at the response headers from control: curl -sI http://web-1/ | grep -i server",
           "server_tokens off; in the server block of your template (or in the http block of nginx.conf with lineinfile), and a handler that reloads nginx when the file changes."]
