@@ -30,6 +30,9 @@ node "control" {
   interface "lan" {
     address = "${cidrhost(local.lan, 5)}/24"
   }
+  file "/etc/profile.d/locale.sh" {
+    content = file("files/locale.sh")
+  }
 }
 
 node "web" {
