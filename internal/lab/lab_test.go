@@ -384,7 +384,7 @@ func TestBundledLabs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"app-db/lab.hcl", "backup-pair/lab.hcl", "client-server/lab.hcl", "dhcp-lan/lab.hcl", "dns-lan/lab.hcl", "dual-wan/lab.hcl", "gateway-fw/lab.hcl", "log-center/lab.hcl", "monitoring/lab.hcl", "ospf-triangle/lab.hcl", "patch-lan/lab.hcl",
+	if want := []string{"ansible-fleet/lab.hcl", "app-db/lab.hcl", "backup-pair/lab.hcl", "client-server/lab.hcl", "dhcp-lan/lab.hcl", "dns-lan/lab.hcl", "dual-wan/lab.hcl", "gateway-fw/lab.hcl", "log-center/lab.hcl", "monitoring/lab.hcl", "ospf-triangle/lab.hcl", "patch-lan/lab.hcl",
 		"single-server/lab.hcl", "small-office/lab.hcl", "two-subnets/lab.hcl", "web-tier/lab.hcl"}; !reflect.DeepEqual(names, want) {
 		t.Errorf("Discover = %v, want %v", names, want)
 	}
