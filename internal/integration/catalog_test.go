@@ -95,7 +95,9 @@ func selfTest(t *testing.T, s *scenario.Scenario) {
 // order) and checks: every goal passes when expect is nil, else the goals
 // named in expect have that status and the others pass.
 func variant(t *testing.T, s *scenario.Scenario, dir string, expect map[string]string) {
-	inst := "it-var-" + s.Name
+	// alt and wrong get instances (and so containers) of their own names:
+	// the engine may still be finishing the removal of the one before.
+	inst := "it-" + filepath.Base(dir) + "-" + s.Name
 	if len(inst) > 30 {
 		inst = inst[:30]
 	}
