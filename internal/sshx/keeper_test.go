@@ -182,19 +182,7 @@ func TestKeeperRelaysKeepAlives(t *testing.T) {
 		t.Fatalf("the command ended while the node answered: %v", err)
 	default:
 	}
-	proxy.frozen.Store(true)
-	start := time.Now()
-	select {
-	case err := <-errc:
-		if !errors.Is(err, ErrNodeNotAnswering) {
-			t.Fatalf("err = %v, want ErrNodeNotAnswering", err)
-		}
-		if d := time.Since(start); d > 2*time.Second {
-			t.Errorf("noticed after %s", d)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run still hangs 10s after the node went silent")
-	}
+	freezeAndExpectNoAnswer(t, proxy, errc)
 	if p.Handshakes() != 0 {
 		t.Errorf("the client dialled the node itself (%d handshakes)", p.Handshakes())
 	}

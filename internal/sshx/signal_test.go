@@ -64,6 +64,25 @@ func (p *freezingProxy) pipe(dst io.Writer, src io.Reader) {
 	}
 }
 
+// freezeAndExpectNoAnswer silences the node behind proxy and expects the
+// command running into errc to fail with ErrNodeNotAnswering within 2 s.
+func freezeAndExpectNoAnswer(t *testing.T, proxy *freezingProxy, errc <-chan error) {
+	t.Helper()
+	proxy.frozen.Store(true)
+	start := time.Now()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrNodeNotAnswering) {
+			t.Fatalf("err = %v, want ErrNodeNotAnswering", err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("noticed after %s", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run still hangs 10s after the node went silent")
+	}
+}
+
 // TestKeepAliveNoticesSilentNode runs a long command through a connection
 // that then goes silent: Run must fail with ErrNodeNotAnswering within a
 // few keepalive intervals instead of hanging.
@@ -84,19 +103,7 @@ func TestKeepAliveNoticesSilentNode(t *testing.T) {
 		errc <- err
 	}()
 	time.Sleep(300 * time.Millisecond) // keepalives answered meanwhile
-	proxy.frozen.Store(true)
-	start := time.Now()
-	select {
-	case err := <-errc:
-		if !errors.Is(err, ErrNodeNotAnswering) {
-			t.Fatalf("err = %v, want ErrNodeNotAnswering", err)
-		}
-		if d := time.Since(start); d > 2*time.Second {
-			t.Errorf("noticed after %s", d)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run still hangs 10s after the node went silent")
-	}
+	freezeAndExpectNoAnswer(t, proxy, errc)
 }
 
 // TestShellForwardsSignal sends SIGINT to a command run without a TTY; the
