@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -472,9 +471,8 @@ func (p *Pool) ping(ctx context.Context, t Target) bool {
 // isTimeout reports whether err is a dial or handshake that ran out of
 // time (as opposed to one refused or failed at once).
 func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) ||
-		strings.Contains(err.Error(), "timed out")
+	var te interface{ Timeout() bool } // net.Error, HandshakeTimeoutError
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &te) && te.Timeout())
 }
 
 // DialKeeper connects to the keeper listening on the Unix socket path,

@@ -260,3 +260,34 @@ func TestKeeperPassesTheContainer(t *testing.T) {
 		t.Fatalf("through a keeper reaching the node by its container: %q %v", res.Stdout, err)
 	}
 }
+
+// TestKeeperNodeTimesOut: a node that accepts TCP but never speaks SSH
+// makes the keeper's handshake time out; DialKeeper reports a final
+// timeout (no ErrDirect: dialling again directly would wait as long).
+func TestKeeperNodeTimesOut(t *testing.T) {
+	signer := newSigner(t)
+	hostKey := newSigner(t)
+	ctx := testCtx(t)
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // accepted, never answered
+		}
+	}()
+	k := &Keeper{Pool: NewPool(signer, PoolOptions{DialTimeout: 200 * time.Millisecond}), HostKey: hostKey, Authorized: signer.PublicKey(), Poll: 10 * time.Millisecond}
+	path, _ := startKeeper(t, ctx, k)
+	tgt := Target{Name: "mute", Addr: silent.Addr().String(), HostKey: newSigner(t).PublicKey()}
+	_, err = DialKeeper(ctx, path, signer, hostKey.PublicKey(), tgt, "")
+	var kd *KeeperDialError
+	if !errors.As(err, &kd) || !kd.Timeout || errors.Is(err, ErrDirect) || !strings.Contains(err.Error(), "timed out") {
+		t.Fatalf("DialKeeper to a mute node: %v, want a final timeout", err)
+	}
+}

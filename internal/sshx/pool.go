@@ -322,7 +322,7 @@ func (p *Pool) handshake(t Target) (*ssh.Client, error) {
 		}
 		nc.Close()
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("handshake with %s timed out after %s", t.Addr, p.opts.DialTimeout)
+			return nil, &HandshakeTimeoutError{Addr: t.Addr, After: p.opts.DialTimeout}
 		}
 		return nil, ErrClosed
 	}
@@ -337,6 +337,22 @@ func (p *Pool) handshake(t Target) (*ssh.Client, error) {
 	p.handshakes.Add(1)
 	return ssh.NewClient(sc, chans, reqs), nil
 }
+
+// HandshakeTimeoutError reports an SSH handshake that did not complete
+// within the pool's DialTimeout (a node that accepts TCP but whose sshd
+// does not answer).
+type HandshakeTimeoutError struct {
+	Addr  string
+	After time.Duration
+}
+
+// Error implements error.
+func (e *HandshakeTimeoutError) Error() string {
+	return fmt.Sprintf("handshake with %s timed out after %s", e.Addr, e.After)
+}
+
+// Timeout reports true, as net.Error's Timeout does.
+func (e *HandshakeTimeoutError) Timeout() bool { return true }
 
 // pinnedHostKey accepts exactly the pinned key.
 func pinnedHostKey(pinned ssh.PublicKey) ssh.HostKeyCallback {
