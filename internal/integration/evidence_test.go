@@ -12,34 +12,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
+	"github.com/labdojo/labdojo/internal/ptytest"
 	"github.com/labdojo/labdojo/internal/record"
 )
-
-// openPTY opens a pseudo-terminal pair with the kernel's ptmx interface.
-func openPTY(t *testing.T) (ptmx, pts *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		t.Fatalf("no pseudo-terminals here: %v", err)
-	}
-	unlock := 0
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
-		t.Fatalf("unlock pty: %v", e)
-	}
-	var n uint32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
-		t.Fatalf("pty number: %v", e)
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws := struct{ row, col, x, y uint16 }{30, 100, 0, 0}
-	syscall.Syscall(syscall.SYS_IOCTL, s.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws)))
-	return m, s
-}
 
 // ptySession is `dojo ssh` running on a pseudo-terminal, as in a real
 // terminal emulator.
@@ -54,7 +30,7 @@ type ptySession struct {
 
 func startPTY(t *testing.T, args ...string) *ptySession {
 	t.Helper()
-	ptmx, pts := openPTY(t)
+	ptmx, pts := ptytest.Open(t, 30, 100)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(env(), "TERM=xterm")
 	cmd.Dir = t.TempDir()

@@ -2,7 +2,6 @@ package record
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -12,30 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
-)
 
-// openPTY opens a pseudo-terminal pair with the kernel's ptmx interface.
-func openPTY(t *testing.T) (ptmx, pts *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
-	}
-	unlock := 0
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
-		t.Fatalf("unlock pty: %v", e)
-	}
-	var n uint32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
-		t.Fatalf("pty number: %v", e)
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, s
-}
+	"github.com/labdojo/labdojo/internal/ptytest"
+)
 
 // TestLinesMatchRealReadline types into an interactive bash on a
 // pseudo-terminal through a Recorder and compares the command log with
@@ -51,7 +29,7 @@ func TestLinesMatchRealReadline(t *testing.T) {
 	}
 	dir := t.TempDir()
 	ran := filepath.Join(dir, "ran")
-	ptmx, pts := openPTY(t)
+	ptmx, pts := ptytest.Open(t, 24, 80)
 	defer ptmx.Close()
 	cmd := exec.Command(bash, "--norc", "--noprofile", "-i")
 	cmd.Env = []string{"HOME=" + dir, "TERM=xterm", "PS1=READY$ ", "HISTFILE=" + filepath.Join(dir, "hist"), "HISTCONTROL=", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
