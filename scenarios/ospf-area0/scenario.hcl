@@ -232,6 +232,6 @@ goal "failover" {
   }
 }
 
-solution "r1" { script = file("solution/r1.sh") }
+solution "r1" { script = file("solution/edge.sh") }
 solution "r2" { script = file("solution/r2.sh") }
-solution "r3" { script = file("solution/r3.sh") }
+solution "r3" { script = file("solution/edge.sh") }
