@@ -1,13 +1,19 @@
 package docker
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,5 +124,81 @@ func TestContainerCreateConfigLimits(t *testing.T) {
 	}
 	if cc := containerCreateConfig(runtime.ContainerSpec{}); cc.hostConfig.PidsLimit != nil || cc.hostConfig.CPUShares != 0 {
 		t.Fatalf("no limits %+v", cc.hostConfig.Resources)
+	}
+}
+
+// fakeEngine serves the engine API's version endpoints on a unix socket
+// and records the requests it gets.
+func fakeEngine(t *testing.T, apiVersion, version string) (host string, requests func() []string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "dojo-fe-") // short: a socket path is limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	sock := filepath.Join(dir, "sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var seen []string
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		w.Header().Set("Api-Version", apiVersion)
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/version") {
+			fmt.Fprintf(w, `{"Version":%q,"ApiVersion":%q}`, version, apiVersion)
+			return
+		}
+		if r.URL.Path == "/_ping" {
+			_, _ = io.WriteString(w, "OK")
+			return
+		}
+		http.NotFound(w, r)
+	})}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { srv.Close() })
+	return "unix://" + sock, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), seen...)
+	}
+}
+
+// TestNewPingsOnly: connecting costs one ping (HEAD /_ping), never the
+// engine's slower /version, and the API version it negotiates is the
+// engine's.
+func TestNewPingsOnly(t *testing.T) {
+	host, requests := fakeEngine(t, "1.41", "20.10.24")
+	t.Setenv("DOCKER_HOST", host)
+	r, err := New(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got := strings.Join(requests(), ", "); got != "HEAD /_ping" {
+		t.Errorf("requests %q, want one ping", got)
+	}
+	if v := r.cli.ClientVersion(); v != "1.41" {
+		t.Errorf("negotiated API %s, want the engine's 1.41", v)
+	}
+}
+
+// TestNewRefusesOldEngines names the engine's version and API in the
+// refusal.
+func TestNewRefusesOldEngines(t *testing.T) {
+	host, _ := fakeEngine(t, "1.39", "18.09.9")
+	t.Setenv("DOCKER_HOST", host)
+	_, err := New(context.Background())
+	if err == nil || !errors.Is(err, runtime.ErrEngineUnavailable) {
+		t.Fatalf("err %v, want an unavailable engine", err)
+	}
+	for _, want := range []string{"too old", "version 18.09.9", "API 1.39", "1.40"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q lacks %q", err, want)
+		}
 	}
 }
