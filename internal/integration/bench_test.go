@@ -163,7 +163,10 @@ func floorUp(ctx context.Context, b *testing.B, n, round int) (time.Duration, fu
 // BenchmarkUpDown10 compares, interleaved in every iteration, `dojo up`
 // (until every node accepts SSH) and `dojo down` of a 10-node, 3-network
 // lab with docker-compose up -d / down of the same containers, and with the
-// floor: the benchmark creating and starting them itself over the API.
+// floor: the benchmark creating and starting them itself over the API,
+// then removing them the same way (floor-down). When containerlab is
+// available ($CLAB or PATH) it deploys and destroys the same topology in
+// every round too.
 // Run: go test ./internal/integration -run '^$' -bench UpDown10 -benchtime 5x
 func BenchmarkUpDown10(b *testing.B) {
 	const n = 10
@@ -174,7 +177,8 @@ func BenchmarkUpDown10(b *testing.B) {
 	if err := os.WriteFile(cfile, []byte(composeFile(n)), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	var dUp, dDown, cUp, cDown, fUp []time.Duration
+	var dUp, dDown, cUp, cDown, fUp, fDown, lUp, lDown []time.Duration
+	clab, clabTopo := containerlab(b, n)
 	for i := 0; i < b.N; i++ {
 		t, _ := timeCmd(b, bin, "up", labPath, "--name", "itbench", "-q")
 		dUp = append(dUp, t)
@@ -188,7 +192,16 @@ func BenchmarkUpDown10(b *testing.B) {
 
 		t, cleanup := floorUp(ctx, b, n, i)
 		fUp = append(fUp, t)
+		start := time.Now()
 		cleanup()
+		fDown = append(fDown, time.Since(start))
+
+		if clab != "" {
+			t, _ = timeCmd(b, clab, "deploy", "-t", clabTopo, "--reconfigure")
+			lUp = append(lUp, t)
+			t, _ = timeCmd(b, clab, "destroy", "-t", clabTopo, "--cleanup")
+			lDown = append(lDown, t)
+		}
 	}
 	b.ReportMetric(median(dUp), "dojo-up-s")
 	b.ReportMetric(median(cUp), "compose-up-s")
@@ -198,6 +211,67 @@ func BenchmarkUpDown10(b *testing.B) {
 	b.ReportMetric(median(dUp)/median(cUp), "up/compose")
 	b.ReportMetric(median(dUp)/median(fUp), "up/floor")
 	b.ReportMetric(median(dDown)/median(cDown), "down/compose")
+	b.ReportMetric(median(fDown), "floor-down-s")
+	b.ReportMetric(median(dDown)/median(fDown), "down/floor")
+	if clab != "" {
+		b.ReportMetric(median(lUp), "clab-up-s")
+		b.ReportMetric(median(lDown), "clab-down-s")
+		b.ReportMetric(median(dUp)/median(lUp), "up/clab")
+		b.ReportMetric(median(dDown)/median(lDown), "down/clab")
+	}
+}
+
+// containerlab returns the containerlab binary named by $CLAB (else found
+// on PATH; empty when there is none) and a topology file equivalent to
+// benchLab: the same image and boot command, each node on the management
+// network and on two of three segments. containerlab joins a segment
+// through a Linux bridge that must exist before deploy (kind bridge), so
+// the three bridges are made here and removed when the benchmark ends.
+// containerlab builds from source with Go:
+//
+//	git clone https://github.com/srl-labs/containerlab && cd containerlab && go build -o /usr/local/bin/containerlab .
+func containerlab(b *testing.B, n int) (bin, topo string) {
+	b.Helper()
+	bin = os.Getenv("CLAB")
+	if bin == "" {
+		bin, _ = exec.LookPath("containerlab")
+	}
+	if bin == "" {
+		b.Log("containerlab not found ($CLAB or PATH): no containerlab comparison")
+		return "", ""
+	}
+	var s strings.Builder
+	s.WriteString("name: itclab\nmgmt:\n  network: itclab-mgmt\n  ipv4-subnet: 172.31.241.0/24\ntopology:\n  nodes:\n")
+	nets := []string{"a", "b", "c"}
+	for _, net := range nets {
+		br := "itclab-" + net
+		if o, err := exec.Command("ip", "link", "add", br, "type", "bridge").CombinedOutput(); err != nil {
+			b.Fatalf("bridge %s: %v\n%s", br, err, o)
+		}
+		b.Cleanup(func() { _ = exec.Command("ip", "link", "del", br).Run() })
+		if o, err := exec.Command("ip", "link", "set", br, "up").CombinedOutput(); err != nil {
+			b.Fatalf("bridge %s: %v\n%s", br, err, o)
+		}
+		fmt.Fprintf(&s, "    %s:\n      kind: bridge\n", br)
+	}
+	for i := 1; i <= n; i++ {
+		// containerlab runs linux nodes privileged by default; dojo's nodes
+		// (and the engine here, which cannot grant every capability) are not.
+		fmt.Fprintf(&s, "    n%d:\n      kind: linux\n      image: %s\n      cmd: %s\n      privileged: false\n      cap-add: [NET_ADMIN, NET_RAW]\n", i, image.DefaultRef(), engine.InitPath)
+	}
+	s.WriteString("  links:\n")
+	for i := 1; i <= n; i++ {
+		for k, ni := range []int{i % 3, (i + 1) % 3} {
+			fmt.Fprintf(&s, "    - endpoints: [\"n%d:eth%d\", \"itclab-%s:n%dp%d\"]\n", i, k+1, nets[ni], i, k)
+		}
+	}
+	topo = filepath.Join(b.TempDir(), "itclab.clab.yml")
+	if err := os.WriteFile(topo, []byte(s.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	out, _ := exec.Command(bin, "version").CombinedOutput()
+	b.Logf("comparing with %s", strings.Join(strings.Fields(string(out)), " "))
+	return bin, topo
 }
 
 // BenchmarkUpScale brings up labs of 10, 20 and 50 nodes and reports
