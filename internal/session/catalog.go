@@ -125,12 +125,19 @@ func LabRef(ref, dir string, bundled bool) (string, error) {
 	return filepath.Join(dir, ref), nil
 }
 
+// allowAll permits every host-reaching option (for reading node names).
+var allowAll = lab.Allow{Privileged: true, Capabilities: true, Binds: true, HostNetwork: true}
+
 func scenarioLab(ctx context.Context, ref, dir string, bundled bool) (*lab.Lab, error) {
 	r, err := LabRef(ref, dir, bundled)
 	if err != nil {
 		return nil, err
 	}
-	ll, err := findLab(ctx, r, lab.Options{})
+	// A scenario needs only the lab's node names: whether the lab may
+	// use host-reaching options is decided when `start` loads it with
+	// the user's --allow-* flags (a scenario on a lab with capabilities
+	// stays valid, and lists, without them).
+	ll, err := findLab(ctx, r, lab.Options{Allow: allowAll})
 	if err != nil {
 		return nil, err
 	}
