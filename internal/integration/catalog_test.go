@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,6 +107,17 @@ type engineUnderTest struct {
 	gone func(t *testing.T, instance string)
 	// start holds extra flags for `dojo start`.
 	start []string
+	// startMu serialises starts: two `up`s at once on one engine may
+	// pick the same free subnet and one of them fails ("Pool overlaps").
+	startMu sync.Mutex
+}
+
+// startInstance starts s as instance inst on e, one start at a time.
+func (e *engineUnderTest) startInstance(t *testing.T, s *scenario.Scenario, inst string) {
+	t.Helper()
+	e.startMu.Lock()
+	defer e.startMu.Unlock() // also when must stops the test
+	e.must(t, append([]string{"start", s.Name, "--name", inst}, e.start...)...)
 }
 
 // mainEngine is the engine every other test uses.
@@ -130,7 +142,7 @@ func selfTest(t *testing.T, s *scenario.Scenario, e *engineUnderTest, solved fun
 	if len(inst) > 30 {
 		inst = inst[:30]
 	}
-	e.must(t, append([]string{"start", s.Name, "--name", inst}, e.start...)...)
+	e.startInstance(t, s, inst)
 	defer func() {
 		e.must(t, "down", inst, "--purge")
 		e.gone(t, inst)
@@ -171,7 +183,7 @@ func variant(t *testing.T, s *scenario.Scenario, dir string, expect map[string]s
 	if len(inst) > 30 {
 		inst = inst[:30]
 	}
-	e.must(t, append([]string{"start", s.Name, "--name", inst}, e.start...)...)
+	e.startInstance(t, s, inst)
 	defer func() {
 		e.must(t, "down", inst, "--purge")
 		e.gone(t, inst)
