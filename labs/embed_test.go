@@ -19,12 +19,14 @@ func TestBundledEmbedded(t *testing.T) {
 	if len(names) < 3 {
 		t.Fatalf("only %d bundled labs: %v", len(names), names)
 	}
+	// ospf-triangle-frr's routers ask for SYS_ADMIN.
+	opts := lab.Options{Allow: lab.Allow{Capabilities: true}}
 	for _, name := range names {
-		embedded, _, diags := lab.LoadFS(labs.Bundled(), name, lab.Options{})
+		embedded, _, diags := lab.LoadFS(labs.Bundled(), name, opts)
 		if diags.HasErrors() {
 			t.Fatalf("%s: %v", name, diags)
 		}
-		onDisk, _, diags := lab.LoadFS(os.DirFS("."), name, lab.Options{})
+		onDisk, _, diags := lab.LoadFS(os.DirFS("."), name, opts)
 		if diags.HasErrors() {
 			t.Fatalf("%s from disk: %v", name, diags)
 		}

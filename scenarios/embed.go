@@ -8,7 +8,7 @@ import (
 	"io/fs"
 )
 
-//go:embed first-server static-routing dhcp-lan gateway-firewall web-outage web-tls team-share backup-restore floating-route office-design load-balancer ssh-bruteforce internal-dns db-app ospf-area0 central-logging monitoring patching ansible-web
+//go:embed first-server static-routing dhcp-lan gateway-firewall web-outage web-tls team-share backup-restore floating-route office-design load-balancer ssh-bruteforce internal-dns db-app ospf-area0 central-logging monitoring patching ansible-web ospf-frr
 var bundled embed.FS
 
 // Bundled returns the embedded catalog; pass it to scenario.Discover and

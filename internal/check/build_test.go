@@ -111,7 +111,8 @@ func TestEveryTypeBuilds(t *testing.T) {
 // disk and embedded.
 func TestBundledScenarios(t *testing.T) {
 	labNodes := func(ref, _ string) ([]string, error) {
-		l, _, diags := lab.LoadFS(labs.Bundled(), ref+"/lab.hcl", lab.Options{})
+		// ospf-triangle-frr's routers ask for SYS_ADMIN.
+		l, _, diags := lab.LoadFS(labs.Bundled(), ref+"/lab.hcl", lab.Options{Allow: lab.Allow{Capabilities: true}})
 		if diags.HasErrors() {
 			return nil, diags
 		}

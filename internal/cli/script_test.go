@@ -50,6 +50,7 @@ import (
 //	                    display columns (a wide character takes two)
 //	unroutable          node addresses stop answering; exec streams still work
 //	enginekey KEY [remote]  the engine's identity (state key, endpoint, remote)
+//	security OPT...     the engine's security options (name=userns ...; none: seccomp only)
 func TestScripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/script/*.txt")
 	if err != nil || len(files) == 0 {
@@ -200,6 +201,8 @@ func (s *scriptState) exec(line string, neg bool) {
 	case "enginekey": // the engine's identity: KEY [remote]
 		key, remote, _ := strings.Cut(rest, " ")
 		s.rt.Key, s.rt.Endpoint, s.rt.Remote = key, "fake://"+key, remote == "remote"
+	case "security": // the engine's security options, as docker info lists them
+		s.rt.Security = strings.Fields(rest)
 	case "sigterm":
 		s.ctxCancel = &SignalError{Signal: syscall.SIGTERM}
 	case "sigtermafter":

@@ -126,6 +126,9 @@ func (e *Engine) Up(ctx context.Context, l *lab.Lab, opts UpOptions) (*UpResult,
 	if err := state.ValidName(opts.Instance); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInput, err)
 	}
+	if err := e.CheckConfinement(ctx, l); err != nil {
+		return nil, err
+	}
 	unlock, err := e.Store.Lock(opts.Instance)
 	if err != nil {
 		return nil, err

@@ -28,6 +28,10 @@ type fakeRT struct {
 	// exitOnStart names a container that stops right after its start
 	// (its boot failed).
 	exitOnStart string
+	// security is what SecurityOptions reports; securityCalls counts
+	// the calls.
+	security      []string
+	securityCalls int
 }
 
 func newFake() *fakeRT {

@@ -34,7 +34,9 @@ import (
 // dojo usually runs as a member of the docker group, not as root, so it
 // cannot change the host's rules itself. A short-lived helper container
 // does it: the default node image (it has iptables), host networking,
-// every capability dropped but NET_ADMIN and NET_RAW, never privileged.
+// every capability dropped but NET_ADMIN and NET_RAW, never privileged
+// (in the host's user namespace: a remapping engine allows host
+// networking only there).
 // The helper uses the iptables backend (legacy or nft) that holds the
 // engine's own chains, and puts its FORWARD jump into DOCKER-USER, the
 // chain the engine reserves for the administrator's rules. Rules live in
@@ -186,8 +188,13 @@ func (e *Engine) runFirewallHelper(ctx context.Context, instance, image, script 
 		Cmd:             []string{"sleep", "120"},
 		Labels:          map[string]string{runtime.LabelTool: runtime.ToolName, LabelRole: "firewall"},
 		NetworkModeHost: true,
-		CapDrop:         []string{"ALL"},
-		CapAdd:          []string{"NET_ADMIN", "NET_RAW"},
+		// An engine with user-namespace remapping refuses host
+		// networking in a remapped namespace; the helper's powers are
+		// the same either way (NET_ADMIN and NET_RAW in the host's
+		// network namespace).
+		HostUserNamespace: true,
+		CapDrop:           []string{"ALL"},
+		CapAdd:            []string{"NET_ADMIN", "NET_RAW"},
 	})
 	if err != nil {
 		return "", err

@@ -1,17 +1,22 @@
 package integration
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/labdojo/labdojo/internal/check"
+	"github.com/labdojo/labdojo/internal/engine"
+	"github.com/labdojo/labdojo/internal/lab"
 	"github.com/labdojo/labdojo/internal/scenario"
+	"github.com/labdojo/labdojo/labs"
 	"github.com/labdojo/labdojo/scenarios"
 )
 
@@ -24,6 +29,13 @@ import (
 // `expect` file names. Run one scenario with -run 'TestCatalog/NAME'.
 //
 // Per-scenario times are logged (go test -v) for scenarios/README.md.
+//
+// A scenario whose lab gives a node CAP_SYS_ADMIN (ospf-frr: FRR's zebra
+// needs it) runs here only when the main engine confines SYS_ADMIN
+// (user-namespace remapping, rootless, AppArmor, SELinux), with
+// --allow-capabilities: on an engine that does not, dojo refuses it by
+// design (a container with SYS_ADMIN could escape to the host), so it is
+// not tried, and TestOSPFFRR runs it on a userns-remapped second engine.
 func TestCatalog(t *testing.T) {
 	paths, err := scenario.Discover(scenarios.Bundled())
 	if err != nil {
@@ -32,43 +44,110 @@ func TestCatalog(t *testing.T) {
 	if len(paths) < 9 {
 		t.Fatalf("the catalog has %d scenarios", len(paths))
 	}
+	secOpts, err := rt.SecurityOptions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	var times []string
 	for _, p := range paths {
 		s, _, diags := scenario.LoadFS(scenarios.Bundled(), p, scenario.Options{Checks: check.Catalog()})
 		if diags.HasErrors() {
 			t.Fatalf("%s: %s", p, diags.Error())
 		}
+		e := mainEngine(t)
+		if nodes := sysAdminNodes(t, s); len(nodes) > 0 {
+			if engine.Confinement(secOpts) == "" {
+				t.Logf("%s: not run on the main engine: its lab gives %v CAP_SYS_ADMIN, which this engine (security options %v) does not confine, so dojo refuses it (TestOSPFFRR runs it on a userns-remapped engine)", s.Name, nodes, secOpts)
+				continue
+			}
+			e.start = []string{"--allow-capabilities"}
+		}
 		t.Run(s.Name, func(t *testing.T) {
 			start := time.Now()
-			selfTest(t, s)
+			selfTest(t, s, e, nil)
 			times = append(times, fmt.Sprintf("%-20s %5.1fs", s.Name, time.Since(start).Seconds()))
-			dir := filepath.Join("testdata", "catalog", s.Name)
-			if _, err := os.Stat(filepath.Join(dir, "alt")); err == nil {
-				t.Run("alt", func(t *testing.T) { variant(t, s, filepath.Join(dir, "alt"), nil) })
-			}
-			if _, err := os.Stat(filepath.Join(dir, "wrong")); err == nil {
-				t.Run("wrong", func(t *testing.T) {
-					variant(t, s, filepath.Join(dir, "wrong"), readExpect(t, filepath.Join(dir, "wrong", "expect")))
-				})
-			}
+			variants(t, s, e)
 		})
 	}
 	sort.Strings(times)
 	t.Logf("self-test times (start, check, solve, check, down):\n%s", strings.Join(times, "\n"))
 }
 
-// selfTest: fresh start, solve, down.
-func selfTest(t *testing.T, s *scenario.Scenario) {
+// sysAdminNodes returns the nodes of s's bundled lab that get
+// CAP_SYS_ADMIN.
+func sysAdminNodes(t *testing.T, s *scenario.Scenario) []string {
+	t.Helper()
+	l, _, diags := lab.LoadFS(labs.Bundled(), s.Lab+"/lab.hcl", lab.Options{Allow: lab.Allow{Capabilities: true}})
+	if diags.HasErrors() {
+		t.Fatalf("lab %s: %s", s.Lab, diags.Error())
+	}
+	return engine.SysAdminNodes(l)
+}
+
+// variants runs the alt and wrong solutions of s where
+// testdata/catalog/<scenario> holds them.
+func variants(t *testing.T, s *scenario.Scenario, e *engineUnderTest) {
+	dir := filepath.Join("testdata", "catalog", s.Name)
+	if _, err := os.Stat(filepath.Join(dir, "alt")); err == nil {
+		t.Run("alt", func(t *testing.T) { variant(t, s, filepath.Join(dir, "alt"), nil, e) })
+	}
+	if _, err := os.Stat(filepath.Join(dir, "wrong")); err == nil {
+		t.Run("wrong", func(t *testing.T) {
+			variant(t, s, filepath.Join(dir, "wrong"), readExpect(t, filepath.Join(dir, "wrong", "expect")), e)
+		})
+	}
+}
+
+// engineUnderTest is the engine the catalog runs on: the main one, or a
+// second engine (see secondEngine).
+type engineUnderTest struct {
+	// run runs dojo against the engine.
+	run func(t *testing.T, args ...string) result
+	// gone fails the test if anything of an instance is left.
+	gone func(t *testing.T, instance string)
+	// start holds extra flags for `dojo start`.
+	start []string
+	// startMu serialises starts: two `up`s at once on one engine may
+	// pick the same free subnet and one of them fails ("Pool overlaps").
+	startMu sync.Mutex
+}
+
+// startInstance starts s as instance inst on e, one start at a time.
+func (e *engineUnderTest) startInstance(t *testing.T, s *scenario.Scenario, inst string) {
+	t.Helper()
+	e.startMu.Lock()
+	defer e.startMu.Unlock() // also when must stops the test
+	e.must(t, append([]string{"start", s.Name, "--name", inst}, e.start...)...)
+}
+
+// mainEngine is the engine every other test uses.
+func mainEngine(*testing.T) *engineUnderTest {
+	return &engineUnderTest{run: dojo, gone: requireGone}
+}
+
+// must runs dojo and fails the test on a non-zero exit.
+func (e *engineUnderTest) must(t *testing.T, args ...string) result {
+	t.Helper()
+	r := e.run(t, args...)
+	if r.code != 0 {
+		t.Fatalf("dojo %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+// selfTest: fresh start, solve, then (if set) solved(instance) on the
+// solved instance, down.
+func selfTest(t *testing.T, s *scenario.Scenario, e *engineUnderTest, solved func(inst string)) {
 	inst := "it-cat-" + s.Name
 	if len(inst) > 30 {
 		inst = inst[:30]
 	}
-	mustDojo(t, "start", s.Name, "--name", inst)
+	e.startInstance(t, s, inst)
 	defer func() {
-		mustDojo(t, "down", inst, "--purge")
-		requireGone(t, inst)
+		e.must(t, "down", inst, "--purge")
+		e.gone(t, inst)
 	}()
-	d, code := checkJSON(t, inst)
+	d, code := checkJSONOn(t, e, inst)
 	if code != 1 || d.Passed {
 		t.Errorf("fresh: exit %d, passed %v", code, d.Passed)
 	}
@@ -84,27 +163,30 @@ func selfTest(t *testing.T, s *scenario.Scenario) {
 	if d.Score != 0 {
 		t.Errorf("fresh: score %d/%d before any work", d.Score, d.MaxScore)
 	}
-	mustDojo(t, "solve", inst, "--yes")
-	d, code = checkJSON(t, inst)
+	e.must(t, "solve", inst, "--yes")
+	d, code = checkJSONOn(t, e, inst)
 	if code != 0 || !d.Passed || d.Summary.Passed != len(s.Goals) {
 		t.Errorf("after solve: exit %d, %v", code, failures(d))
+	}
+	if solved != nil {
+		solved(inst)
 	}
 }
 
 // variant starts the scenario, runs the scripts in dir (NODE.sh, in name
 // order) and checks: every goal passes when expect is nil, else the goals
 // named in expect have that status and the others pass.
-func variant(t *testing.T, s *scenario.Scenario, dir string, expect map[string]string) {
+func variant(t *testing.T, s *scenario.Scenario, dir string, expect map[string]string, e *engineUnderTest) {
 	// alt and wrong get instances (and so containers) of their own names:
 	// the engine may still be finishing the removal of the one before.
 	inst := "it-" + filepath.Base(dir) + "-" + s.Name
 	if len(inst) > 30 {
 		inst = inst[:30]
 	}
-	mustDojo(t, "start", s.Name, "--name", inst)
+	e.startInstance(t, s, inst)
 	defer func() {
-		mustDojo(t, "down", inst, "--purge")
-		requireGone(t, inst)
+		e.must(t, "down", inst, "--purge")
+		e.gone(t, inst)
 	}()
 	scripts, _ := filepath.Glob(filepath.Join(dir, "*.sh"))
 	sort.Strings(scripts)
@@ -122,9 +204,9 @@ func variant(t *testing.T, s *scenario.Scenario, dir string, expect map[string]s
 			node = node[i+1:]
 		}
 		b64 := base64.StdEncoding.EncodeToString(src)
-		mustDojo(t, "ssh", inst+"/"+node, "--", "echo "+b64+" | base64 -d | sh -e")
+		e.must(t, "ssh", inst+"/"+node, "--", "echo "+b64+" | base64 -d | sh -e")
 	}
-	d, _ := checkJSON(t, inst)
+	d, _ := checkJSONOn(t, e, inst)
 	got := d.status()
 	for _, g := range s.Goals {
 		want := "passed"

@@ -16,11 +16,19 @@ import (
 	"github.com/labdojo/labdojo/internal/engine"
 )
 
+// secondEngineOptions shape a second engine.
+type secondEngineOptions struct {
+	// usernsRemap starts it with --userns-remap=default (dockerd creates
+	// the dockremap user and its /etc/subuid range): a container's root
+	// is an unprivileged user of the host, so SYS_ADMIN is confined.
+	usernsRemap bool
+}
+
 // secondEngine starts a second dockerd with its own data root, exec root,
 // socket, cgroup parent and network namespace (so its bridges can use the
 // same subnets as the main engine's without touching the host's routes),
 // no iptables rules and no default bridge. It returns the DOCKER_HOST.
-func secondEngine(t *testing.T) string {
+func secondEngine(t *testing.T, o secondEngineOptions) string {
 	t.Helper()
 	dockerd, err := exec.LookPath("dockerd")
 	if err != nil || os.Geteuid() != 0 {
@@ -30,16 +38,25 @@ func secondEngine(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	args := []string{
+		"--config-file", filepath.Join(dir, "daemon.json"), "--data-root", filepath.Join(dir, "root"),
+		"--exec-root", filepath.Join(dir, "exec"), "--pidfile", filepath.Join(dir, "pid"),
+		"-H", "unix://" + filepath.Join(dir, "sock"), "--iptables=false", "--ip-masq=false", "--bridge=none",
+		"--storage-driver=vfs", "--cgroup-parent=dojo-it-2e"}
+	if o.usernsRemap {
+		// The remapped root must traverse the data root's parents
+		// (MkdirTemp makes 0700; the temporary directory is 1777).
+		if err := os.Chmod(dir, 0o711); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--userns-remap=default")
+	}
 	if err := os.WriteFile(filepath.Join(dir, "daemon.json"), []byte("{}"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	sock := filepath.Join(dir, "sock")
 	script := `mount -t tmpfs none /run && exec "$0" "$@"`
-	cmd := exec.Command("unshare", "--net", "--mount", "--propagation", "private", "sh", "-c", script, dockerd,
-		"--config-file", filepath.Join(dir, "daemon.json"), "--data-root", filepath.Join(dir, "root"),
-		"--exec-root", filepath.Join(dir, "exec"), "--pidfile", filepath.Join(dir, "pid"),
-		"-H", "unix://"+sock, "--iptables=false", "--ip-masq=false", "--bridge=none",
-		"--storage-driver=vfs", "--cgroup-parent=dojo-it-2e")
+	cmd := exec.Command("unshare", append([]string{"--net", "--mount", "--propagation", "private", "sh", "-c", script, dockerd}, args...)...)
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
@@ -83,7 +100,7 @@ func TestSecondEngine(t *testing.T) {
 	if os.Getenv("DOJO_IT_SECOND_ENGINE") == "0" {
 		t.Skip("DOJO_IT_SECOND_ENGINE=0")
 	}
-	host2 := secondEngine(t)
+	host2 := secondEngine(t, secondEngineOptions{})
 	on2 := func(args ...string) result {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)

@@ -41,7 +41,13 @@ type checkDoc struct {
 
 func checkJSON(t *testing.T, args ...string) (checkDoc, int) {
 	t.Helper()
-	r := dojo(t, append([]string{"check", "--format", "json"}, args...)...)
+	return checkJSONOn(t, mainEngine(t), args...)
+}
+
+// checkJSONOn is checkJSON on engine e.
+func checkJSONOn(t *testing.T, e *engineUnderTest, args ...string) (checkDoc, int) {
+	t.Helper()
+	r := e.run(t, append([]string{"check", "--format", "json"}, args...)...)
 	var d checkDoc
 	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil {
 		t.Fatalf("check json (exit %d): %v\n%s\n%s", r.code, err, r.stdout, r.stderr)

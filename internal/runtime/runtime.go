@@ -91,6 +91,11 @@ type Runtime interface {
 	// Identity describes which engine this is, for keeping the state of
 	// several engines apart and choosing how to reach nodes.
 	Identity(ctx context.Context) (EngineIdentity, error)
+	// SecurityOptions returns the engine's security options as it
+	// reports them ("name=seccomp,profile=default", "name=userns",
+	// "name=apparmor", "name=rootless"), to tell whether it confines a
+	// container's capabilities.
+	SecurityOptions(ctx context.Context) ([]string, error)
 
 	ImageExists(ctx context.Context, ref string) (bool, error)
 	// ImportImage imports a root filesystem tarball as image ref, applying
@@ -173,9 +178,13 @@ type ContainerSpec struct {
 	Init            bool
 	Privileged      bool
 	NetworkModeHost bool
-	Binds           []string // "src:dst[:ro]"
-	NanoCPUs        int64
-	Memory          int64
+	// HostUserNamespace keeps the container in the host's user namespace
+	// on an engine that remaps users (--userns=host); such an engine
+	// refuses host networking otherwise. No effect on other engines.
+	HostUserNamespace bool
+	Binds             []string // "src:dst[:ro]"
+	NanoCPUs          int64
+	Memory            int64
 	// PidsLimit bounds the processes and threads of the container (0 =
 	// no limit); CPUShares is its relative CPU weight (0 = the engine's
 	// 1024).

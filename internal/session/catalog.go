@@ -125,12 +125,20 @@ func LabRef(ref, dir string, bundled bool) (string, error) {
 	return filepath.Join(dir, ref), nil
 }
 
+// allowAll permits every host-reaching option, for reading what a lab
+// is (its node names, its title) rather than running it.
+var allowAll = lab.Allow{Privileged: true, Capabilities: true, Binds: true, HostNetwork: true}
+
 func scenarioLab(ctx context.Context, ref, dir string, bundled bool) (*lab.Lab, error) {
 	r, err := LabRef(ref, dir, bundled)
 	if err != nil {
 		return nil, err
 	}
-	ll, err := findLab(ctx, r, lab.Options{})
+	// A scenario needs only the lab's node names: whether the lab may
+	// use host-reaching options is decided when `start` loads it with
+	// the user's --allow-* flags (a scenario on a lab with capabilities
+	// stays valid, and lists, without them).
+	ll, err := findLab(ctx, r, lab.Options{Allow: allowAll})
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +208,8 @@ type LabEntry struct {
 
 // Labs lists the bundled labs and those under ./labs, sorted by name. A
 // local copy identical to a bundled lab (running inside the repository)
-// is listed once.
+// is listed once. A lab using host-reaching options is listed as valid:
+// `up` asks for the matching --allow-* flag.
 func Labs(ctx context.Context) ([]LabEntry, error) {
 	var entries []LabEntry
 	names, err := lab.Discover(labs.Bundled())
@@ -209,7 +218,7 @@ func Labs(ctx context.Context) ([]LabEntry, error) {
 	}
 	bundledHash := map[string]string{}
 	for _, n := range names {
-		l, _, d := lab.LoadFSContext(ctx, labs.Bundled(), n, lab.Options{})
+		l, _, d := lab.LoadFSContext(ctx, labs.Bundled(), n, lab.Options{Allow: allowAll})
 		entries = append(entries, labRow(path.Dir(n), "bundled", l, d))
 		if l != nil {
 			bundledHash[path.Dir(n)] = l.Hash
@@ -223,7 +232,7 @@ func Labs(ctx context.Context) ([]LabEntry, error) {
 		return nil, fmt.Errorf("./labs: %w", err)
 	}
 	for _, p := range local {
-		l, _, d := lab.LoadFileContext(ctx, p, lab.Options{})
+		l, _, d := lab.LoadFileContext(ctx, p, lab.Options{Allow: allowAll})
 		name := filepath.Base(filepath.Dir(p))
 		if l != nil && bundledHash[name] == l.Hash {
 			continue

@@ -75,6 +75,11 @@ func (s *Service) up(ctx context.Context, l *lab.Lab, req UpRequest) (*engine.Up
 			return nil, err
 		}
 	}
+	// SYS_ADMIN on an engine that does not confine it: refused before
+	// any image build (Engine.Up checks again).
+	if err := s.Engine.CheckConfinement(ctx, l); err != nil {
+		return nil, err
+	}
 	img := ""
 	if req.Image != nil {
 		if img, err = req.Image(ctx, l); err != nil {
@@ -125,6 +130,10 @@ func (s *Service) Start(ctx context.Context, ref string, req UpRequest, setupSta
 	}
 	if err := state.ValidName(req.Name); err != nil {
 		return nil, &InputError{Err: err}
+	}
+	// Before the instance's state directory is made.
+	if err := s.Engine.CheckConfinement(ctx, ll.Lab); err != nil {
+		return nil, err
 	}
 	if err := s.Store().CheckWritable(req.Name); err != nil {
 		return nil, err

@@ -1,7 +1,8 @@
 # Three routers in a triangle of point-to-point links, with an office LAN
 # behind r1 and a data-centre LAN behind r3. The routers run BIRD 2 (an
 # image variant): OSPF with NET_ADMIN and NET_RAW only, which every node
-# has (FRR's zebra would need CAP_SYS_ADMIN, which nodes never get).
+# has, so this lab runs on any engine. FRR's zebra needs CAP_SYS_ADMIN:
+# ospf-triangle-frr is the FRR twin, for engines that confine it.
 # BIRD runs as root: Debian starts it as user "bird", and dropping to that
 # user needs CAP_NET_BIND_SERVICE and CAP_NET_BROADCAST kept across the
 # switch (capset), which nodes do not have ("bird: capset: Operation not

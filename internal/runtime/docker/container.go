@@ -65,6 +65,9 @@ func containerCreateConfig(spec runtime.ContainerSpec) createConfig {
 			CPUShares: spec.CPUShares,
 		},
 	}
+	if spec.HostUserNamespace {
+		hc.UsernsMode = "host"
+	}
 	if spec.Init {
 		t := true
 		hc.Init = &t

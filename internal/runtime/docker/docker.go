@@ -138,6 +138,16 @@ func (r *Runtime) Info(ctx context.Context) (runtime.EngineInfo, error) {
 	return runtime.EngineInfo{Version: v.Version, APIVersion: v.APIVersion, OS: v.Os, Arch: v.Arch}, nil
 }
 
+// SecurityOptions implements runtime.Runtime with the engine's
+// SecurityOptions (docker info).
+func (r *Runtime) SecurityOptions(ctx context.Context) ([]string, error) {
+	info, err := r.cli.Info(ctx)
+	if err != nil {
+		return nil, unreachable(r.host, err)
+	}
+	return info.SecurityOptions, nil
+}
+
 // dockerConfigDir returns DOCKER_CONFIG or ~/.docker.
 func dockerConfigDir() string {
 	if d := os.Getenv("DOCKER_CONFIG"); d != "" {

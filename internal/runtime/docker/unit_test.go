@@ -56,8 +56,11 @@ func TestContainerCreateConfig(t *testing.T) {
 	if cc := containerCreateConfig(runtime.ContainerSpec{Hostname: "h", NetworkModeHost: true}); cc.hostConfig.NetworkMode != "host" || cc.config.Hostname != "" {
 		t.Fatalf("host mode %+v", cc.hostConfig)
 	}
-	if cc := containerCreateConfig(runtime.ContainerSpec{}); cc.hostConfig.NetworkMode != "none" || cc.networking != nil {
+	if cc := containerCreateConfig(runtime.ContainerSpec{}); cc.hostConfig.NetworkMode != "none" || cc.networking != nil || cc.hostConfig.UsernsMode != "" {
 		t.Fatalf("no networks %+v", cc.hostConfig)
+	}
+	if cc := containerCreateConfig(runtime.ContainerSpec{NetworkModeHost: true, HostUserNamespace: true}); cc.hostConfig.UsernsMode != "host" {
+		t.Fatalf("host user namespace %+v", cc.hostConfig)
 	}
 }
 

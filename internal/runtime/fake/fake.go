@@ -44,6 +44,10 @@ type Runtime struct {
 	// Endpoint, Key and Remote are what Identity reports.
 	Endpoint, Key string
 	Remote        bool
+	// Security is what SecurityOptions reports (as Docker does:
+	// "name=seccomp,profile=default", "name=userns", ...); nil reports
+	// none.
+	Security []string
 
 	mu         sync.Mutex
 	nets       map[string]runtime.NetworkInfo
@@ -100,6 +104,11 @@ func match(have, want map[string]string) bool {
 // Info implements runtime.Runtime.
 func (f *Runtime) Info(context.Context) (runtime.EngineInfo, error) {
 	return runtime.EngineInfo{Version: "fake", APIVersion: "1.47", OS: "linux"}, f.check()
+}
+
+// SecurityOptions implements runtime.Runtime with Security.
+func (f *Runtime) SecurityOptions(context.Context) ([]string, error) {
+	return append([]string(nil), f.Security...), f.check()
 }
 
 // CreateNetwork implements runtime.Runtime; an overlapping subnet fails
