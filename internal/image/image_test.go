@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -278,5 +279,22 @@ func TestEnsureFallsBackToNativeAndNamesTheMirror(t *testing.T) {
 	b = &builder{eng: eng, lookPath: noTools, opts: Options{Builder: "nonsense"}}
 	if _, err := b.ensure(context.Background()); err == nil || !strings.Contains(err.Error(), "unknown image builder") {
 		t.Fatalf("unknown builder: %v", err)
+	}
+}
+
+// TestStage2ScriptSyntax: the stage-2 script parses (sh -n), and both of
+// its ways are there: the tmpfs chroot, and installing in place where the
+// container cannot make device nodes (TestOSPFFRR runs that one on a
+// userns-remapped engine).
+func TestStage2ScriptSyntax(t *testing.T) {
+	cmd := exec.Command("sh", "-n")
+	cmd.Stdin = strings.NewReader(stage2Script)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("sh -n: %v\n%s", err, out)
+	}
+	for _, want := range []string{`chroot "$R" /bin/sh ` + buildDir + "/install.sh", "\tsh " + buildDir + "/install.sh", "installing in place"} {
+		if !strings.Contains(stage2Script, want) {
+			t.Errorf("stage 2 script lacks %q", want)
+		}
 	}
 }

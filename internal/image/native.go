@@ -151,10 +151,33 @@ func (b *builder) nativeBuild(ctx context.Context, ib runtime.ImageBuilder, ref 
 // so the tree is copied to a tmpfs, the packages (read from standard
 // input) are installed there in a chroot, and the finished tree leaves on
 // standard output as a tar stream for the engine's image import.
+//
+// The chroot needs device nodes (maintainer scripts write to /dev/null).
+// Where the container cannot make them (an engine with user-namespace
+// remapping, or rootless: mknod is refused in a user namespace), dpkg
+// runs in place instead, on the container's own root with its own /dev:
+// slower, and the same tree.
 const stage2Script = `set -eu
 exec 3>&1 1>&2
 R=/dojo-root
 cd /
+mkdir -p "$R/dev"
+if ! mknod -m 666 "$R/dev/null" c 1 3 2>/dev/null; then
+	echo "device nodes cannot be made here (user namespace): installing in place, without the tmpfs"
+	tar -C / -xf -
+	sh ` + buildDir + `/install.sh
+	rm -rf ` + buildDir + `
+	echo "exporting the root filesystem"
+	# /proc and /sys change while tar reads them (only the directories
+	# themselves are kept): GNU tar says so with exit status 1.
+	rc=0
+	tar -C / --numeric-owner --xattrs --xattrs-include='*' --warning=no-file-changed -cf - --exclude=./dojo-root \
+		--exclude='./proc/*' --exclude='./sys/*' --exclude='./dev/*' \
+		--exclude=./.dockerenv --exclude=./etc/hosts --exclude=./etc/hostname --exclude=./etc/resolv.conf . >&3 || rc=$?
+	[ "$rc" -le 1 ] || exit "$rc"
+	exit 0
+fi
+rm -f "$R/dev/null"
 tar --numeric-owner -cf - --exclude=./dojo-root --exclude=./proc --exclude=./sys --exclude=./dev \
 	--exclude=./.dockerenv --exclude=./etc/hosts --exclude=./etc/hostname --exclude=./etc/resolv.conf . |
 	tar -C "$R" --numeric-owner -xpf -
