@@ -73,7 +73,7 @@ func (e *Engine) CheckConfinement(ctx context.Context, l *lab.Lab) error {
 	if len(nodes) == 0 {
 		return nil
 	}
-	opts, err := e.RT.SecurityOptions(ctx)
+	opts, err := e.securityOptions(ctx)
 	if err != nil {
 		return err
 	}
@@ -106,4 +106,24 @@ func optionNames(opts []string) string {
 		return "none"
 	}
 	return strings.Join(names, ", ")
+}
+
+// securityOptions asks the engine for its security options once per
+// Engine: `start` checks confinement before making state, before building
+// images and in Up, and the answer does not change in between.
+func (e *Engine) securityOptions(ctx context.Context) ([]string, error) {
+	e.secMu.Lock()
+	defer e.secMu.Unlock()
+	if e.secOpts != nil {
+		return e.secOpts, nil
+	}
+	opts, err := e.RT.SecurityOptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if opts == nil {
+		opts = []string{} // asked: an engine may report none
+	}
+	e.secOpts = opts
+	return opts, nil
 }

@@ -114,3 +114,19 @@ func TestConfinementNotAskedWithoutSysAdmin(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestConfinementAskedOnce: `start` checks before making state, before the
+// image build and in Up; the engine is asked once.
+func TestConfinementAskedOnce(t *testing.T) {
+	rt := newFake()
+	rt.security = []string{"name=userns"}
+	e := &Engine{RT: rt}
+	for range 3 {
+		if err := e.CheckConfinement(context.Background(), sysAdminLab("SYS_ADMIN")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rt.securityCalls != 1 {
+		t.Errorf("security options asked %d times, want 1", rt.securityCalls)
+	}
+}

@@ -42,6 +42,9 @@ type Engine struct {
 
 	dialerOnce sync.Once
 	dialer     *sshx.Dialer
+
+	secMu   sync.Mutex
+	secOpts []string // the engine's security options, once asked
 }
 
 // poolOptions completes opts with the engine's transport dialer.
