@@ -176,7 +176,11 @@ func (r *Runtime) BuildInContainer(ctx context.Context, b runtime.ContainerBuild
 		AttachStdin: b.Stdin != nil, OpenStdin: b.Stdin != nil, StdinOnce: b.Stdin != nil,
 		AttachStdout: true, AttachStderr: true,
 	}
-	hc := &container.HostConfig{NetworkMode: "none", Tmpfs: b.Tmpfs}
+	// No log driver: the build's standard output can be a whole root
+	// filesystem as a tar stream, which the default json-file driver would
+	// encode into a log file on the way (6 s of a 40 s build here). The
+	// output is read through the attach stream.
+	hc := &container.HostConfig{NetworkMode: "none", Tmpfs: b.Tmpfs, LogConfig: container.LogConfig{Type: "none"}}
 	created, err := r.cli.ContainerCreate(ctx, cfg, hc, nil, nil, "")
 	if err != nil {
 		return wrapErr(err, "creating the build container for %s", b.Ref)
