@@ -10,9 +10,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labdojo/labdojo/internal/image/debian"
@@ -357,6 +359,9 @@ func installScript(essential []*debian.Package, layers [][]*debian.Package, base
 // a merged-/usr tree, into the engine as image ref: nothing is unpacked on
 // disk or held in memory.
 func (b *builder) importEssential(ctx context.Context, c *debian.Client, ess []*debian.Package, ref string) error {
+	// Packages are decoded into memory ahead of the writer: with dojo's
+	// raised GC target their garbage would grow the heap past 150 MB.
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	pr, pw := io.Pipe()
 	go func() {
 		pw.CloseWithError(writeEssential(pw, c, ess, b.mirror()))
@@ -409,18 +414,82 @@ func writeEssential(w io.Writer, c *debian.Client, ess []*debian.Package, mirror
 		return err
 	}
 	seen["etc/dpkg/dpkg.cfg.d/01-dojo-nodoc"] = true
-	for _, p := range ess {
+	decode := func(p *debian.Package) ([]debian.Entry, error) {
 		f, err := c.Open(p.SHA256)
 		if err != nil {
-			return fmt.Errorf("package %s: %w", p.Name, err)
+			return nil, err
 		}
-		err = debian.CopyData(tw, f, debian.NoDocs, seen)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("package %s: %w", p.Name, err)
-		}
+		defer f.Close()
+		return debian.ReadData(f, debian.NoDocs)
+	}
+	err := inOrder(ess, decode, func(_ *debian.Package, es []debian.Entry) error {
+		return debian.WriteEntries(tw, es, seen)
+	})
+	if err != nil {
+		return err
 	}
 	return tw.Close()
+}
+
+// inOrder decodes the packages on up to GOMAXPROCS goroutines (xz
+// decoding is most of stage 1's time) and passes each result to write in
+// the packages' order, from this goroutine. At most workers+1 decoded
+// packages wait in memory. It returns the first error, naming the package,
+// once every decoder has stopped.
+func inOrder[T any](pkgs []*debian.Package, decode func(*debian.Package) (T, error), write func(*debian.Package, T) error) error {
+	workers := min(goruntime.GOMAXPROCS(0), 4, max(len(pkgs), 1))
+	type result struct {
+		v   T
+		err error
+	}
+	out := make([]chan result, len(pkgs))
+	for i := range out {
+		out[i] = make(chan result, 1)
+	}
+	slots := make(chan struct{}, workers+1)
+	next := make(chan int)
+	stop := make(chan struct{})
+	go func() {
+		defer close(next)
+		for i := range pkgs {
+			select {
+			case slots <- struct{}{}:
+			case <-stop:
+				return
+			}
+			select {
+			case next <- i:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				v, err := decode(pkgs[i])
+				out[i] <- result{v, err}
+			}
+		}()
+	}
+	defer func() {
+		close(stop)
+		wg.Wait()
+	}()
+	for i, p := range pkgs {
+		r := <-out[i]
+		if r.err != nil {
+			return fmt.Errorf("package %s: %w", p.Name, r.err)
+		}
+		if err := write(p, r.v); err != nil {
+			return fmt.Errorf("package %s: %w", p.Name, err)
+		}
+		<-slots
+	}
+	return nil
 }
 
 func newTarWriterFrom(tw *tar.Writer) tarWriter { return tarWriter{tw} }

@@ -104,33 +104,41 @@ func cleanName(name string) string {
 	return strings.TrimSuffix(name, "/")
 }
 
-// CopyData appends the files of the .deb read from r to tw, mapped onto a
+// Entry is one file of a package's data, mapped onto a merged-/usr tree
+// (see ReadData), with its contents when it is a regular file.
+type Entry struct {
+	Header *tar.Header
+	Data   []byte
+}
+
+// ReadData decodes the files of the .deb read from r, mapped onto a
 // merged-/usr tree and filtered by keep (nil keeps everything). Hard links
-// are mapped too. Paths in seen are skipped (the engine's image import
-// refuses duplicates); written paths are added to it.
-func CopyData(tw *tar.Writer, r io.Reader, keep PathFilter, seen map[string]bool) error {
+// are mapped too. The kept files are held in memory, so that packages can
+// be decoded in parallel ahead of the one writer of a tar stream
+// (WriteEntries).
+func ReadData(r io.Reader, keep PathFilter) ([]Entry, error) {
 	tr, release, err := DataTar(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer release()
+	var out []Entry
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return out, nil
 		}
 		if err != nil {
-			return fmt.Errorf("reading package data: %w", err)
+			return nil, fmt.Errorf("reading package data: %w", err)
 		}
 		name := mergeUsr(cleanName(hdr.Name))
 		if name == "" || strings.Contains("/"+name+"/", "/../") {
 			continue
 		}
 		isDir := hdr.Typeflag == tar.TypeDir
-		if (keep != nil && !keep(name, isDir)) || seen[name] {
+		if keep != nil && !keep(name, isDir) {
 			continue
 		}
-		seen[name] = true
 		if isDir {
 			name += "/"
 		}
@@ -140,15 +148,43 @@ func CopyData(tw *tar.Writer, r io.Reader, keep PathFilter, seen map[string]bool
 		}
 		hdr.Format = tar.FormatPAX
 		hdr.Uname, hdr.Gname = "", ""
-		if err := tw.WriteHeader(hdr); err != nil {
+		e := Entry{Header: hdr}
+		if hdr.Typeflag == tar.TypeReg {
+			if hdr.Size < 0 || hdr.Size > maxFileSize {
+				return nil, fmt.Errorf("%s: size %d out of range", name, hdr.Size)
+			}
+			e.Data = make([]byte, hdr.Size)
+			if _, err := io.ReadFull(tr, e.Data); err != nil {
+				return nil, fmt.Errorf("reading %s: %w", name, err)
+			}
+		}
+		out = append(out, e)
+	}
+}
+
+// maxFileSize bounds one file of a package held in memory by ReadData.
+const maxFileSize = 1 << 30
+
+// WriteEntries appends entries to tw. Paths in seen are skipped (the
+// engine's image import refuses duplicates, and the first package to ship
+// a path keeps it); written paths are added to it.
+func WriteEntries(tw *tar.Writer, entries []Entry, seen map[string]bool) error {
+	for _, e := range entries {
+		key := strings.TrimSuffix(e.Header.Name, "/")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if err := tw.WriteHeader(e.Header); err != nil {
 			return err
 		}
-		if hdr.Typeflag == tar.TypeReg {
-			if _, err := io.Copy(tw, tr); err != nil {
-				return fmt.Errorf("copying %s: %w", name, err)
+		if e.Header.Typeflag == tar.TypeReg {
+			if _, err := tw.Write(e.Data); err != nil {
+				return fmt.Errorf("copying %s: %w", e.Header.Name, err)
 			}
 		}
 	}
+	return nil
 }
 
 // NoDocs is a PathFilter that drops manual pages, info pages,

@@ -256,9 +256,25 @@ func diskErr(err error) error {
 }
 
 // Index fetches (or takes from the cache) the verified Packages index of
-// main for the client's architecture and parses it.
+// main for the client's architecture and parses it. Where the release
+// lists the uncompressed index, its decompressed copy is kept in the cache
+// too (as apt keeps its lists uncompressed): a later build reads and
+// hashes it instead of decoding 9 MB of xz again (1.3 s here).
 func (c *Client) Index(ctx context.Context, rel *Release) (*Index, error) {
 	dir := fmt.Sprintf("main/binary-%s/", c.Arch)
+	plain, listed := rel.Files[dir+"Packages"]
+	if listed && c.Cached(plain.SHA256, plain.Size) {
+		f, err := c.Open(plain.SHA256)
+		if err == nil {
+			ix, err := c.parseIndex(f, plain, "Packages", nil)
+			f.Close()
+			if err == nil {
+				return ix, nil
+			}
+		}
+		// A damaged copy is dropped and made again from the compressed index.
+		_ = os.Remove(c.cachePath(plain.SHA256))
+	}
 	for _, name := range []string{"Packages.xz", "Packages.gz"} {
 		fh, ok := rel.Files[dir+name]
 		if !ok {
@@ -294,23 +310,89 @@ func (c *Client) Index(ctx context.Context, rel *Release) (*Index, error) {
 			}
 			r = gr
 		}
-		// The uncompressed index is checked too when the release lists it.
-		var h = sha256.New()
-		plain, listed := rel.Files[dir+"Packages"]
-		pkgs, err := ReadPackages(io.TeeReader(r, h), c.Arch)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if listed {
-			_, _ = io.Copy(h, r)
-			if got := hex.EncodeToString(h.Sum(nil)); got != plain.SHA256 {
-				_ = os.Remove(p)
-				return nil, &VerifyError{name, "uncompressed index does not match the signed release"}
+		if !listed {
+			pkgs, err := ReadPackages(r, c.Arch)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
 			}
+			return NewIndex(pkgs), nil
 		}
-		return NewIndex(pkgs), nil
+		// The decompressed copy is written beside the parse; it is kept
+		// only once it matched the signed release. A cache that cannot
+		// take it costs the next build time, not this one.
+		var keep *os.File
+		copyTo := &bestEffort{}
+		if tmp, err := os.CreateTemp(filepath.Dir(p), ".part-*"); err == nil {
+			keep, copyTo.w = tmp, tmp
+			defer func() {
+				if keep != nil {
+					keep.Close()
+					os.Remove(keep.Name())
+				}
+			}()
+		}
+		ix, err := c.parseIndex(r, plain, name, copyTo)
+		if err != nil {
+			if errors.Is(err, ErrVerify) {
+				_ = os.Remove(p)
+			}
+			return nil, err
+		}
+		if keep != nil && copyTo.err == nil && keep.Close() == nil && os.Rename(keep.Name(), c.cachePath(plain.SHA256)) == nil {
+			keep = nil
+		}
+		return ix, nil
 	}
 	return nil, &VerifyError{"InRelease", "lists no Packages index for " + dir}
+}
+
+// bestEffort writes to w (when set) until the first error, which it keeps
+// rather than returns: the cache's copy of the index must not fail the
+// build that makes it.
+type bestEffort struct {
+	w   io.Writer
+	err error
+}
+
+func (b *bestEffort) Write(p []byte) (int, error) {
+	if b.w != nil && b.err == nil {
+		_, b.err = b.w.Write(p)
+	}
+	return len(p), nil
+}
+
+// parseIndex parses the uncompressed index read from r and checks it
+// against the release's hash and size. Reading (decompressing), hashing
+// and copying to also (when not nil) run beside the parser: on two cores
+// the step takes the longer of the two, not their sum.
+func (c *Client) parseIndex(r io.Reader, want FileHash, name string, also io.Writer) (*Index, error) {
+	h := sha256.New()
+	ws := []io.Writer{h}
+	if also != nil {
+		ws = append(ws, also)
+	}
+	pr, pw := io.Pipe()
+	var n int64
+	decoded := make(chan struct{})
+	go func() {
+		defer close(decoded)
+		var err error
+		n, err = io.Copy(io.MultiWriter(append(ws, pw)...), r)
+		pw.CloseWithError(err)
+	}()
+	pkgs, err := ReadPackages(pr, c.Arch)
+	if err == nil {
+		_, err = io.Copy(io.Discard, pr)
+	}
+	pr.CloseWithError(errors.New("index read"))
+	<-decoded
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != want.SHA256 || (want.Size >= 0 && n != want.Size) {
+		return nil, &VerifyError{name, "uncompressed index does not match the signed release"}
+	}
+	return NewIndex(pkgs), nil
 }
 
 // FetchAll downloads every package of pkgs into the cache with bounded

@@ -199,6 +199,32 @@ func TestIndexVerifiesPackages(t *testing.T) {
 	if err != nil || ix.Lookup("libc") == nil {
 		t.Fatalf("index: %v", err)
 	}
+	// The decompressed index stays in the cache: the next build reads it
+	// without the compressed one.
+	if !c.Cached(sum(plain), int64(len(plain))) {
+		t.Fatal("the verified decompressed index was not kept")
+	}
+	if err := os.Remove(c.cachePath(sum(z))); err != nil {
+		t.Fatal(err)
+	}
+	hits := m.hits.Load()
+	if ix, err := c.Index(context.Background(), rel); err != nil || ix.Lookup("libc") == nil || m.hits.Load() != hits || c.Cached(sum(z), -1) {
+		t.Fatalf("index from the decompressed copy: %v, %d mirror hits", err, m.hits.Load()-hits)
+	}
+	// A damaged copy is dropped and made again from the compressed index.
+	damaged := bytes.Replace(plain, []byte("Package: libc\n"), []byte("Package: evil\n"), 1)
+	if bytes.Equal(damaged, plain) {
+		t.Fatal("fixture has no libc stanza")
+	}
+	if err := os.WriteFile(c.cachePath(sum(plain)), damaged, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err := c.Index(context.Background(), rel); err != nil || ix.Lookup("evil") != nil || ix.Lookup("libc") == nil {
+		t.Fatalf("index after a damaged copy: %v", err)
+	}
+	if b, _ := os.ReadFile(c.cachePath(sum(plain))); !bytes.Equal(b, plain) {
+		t.Fatal("the damaged copy was not replaced")
+	}
 	// A Packages file that does not match the signed release is refused.
 	m.files[path] = gz(t, append(plain, []byte("\nPackage: evil\nVersion: 1\nArchitecture: amd64\n")...))
 	c2 := testClient(t, m)
@@ -254,12 +280,20 @@ func makeDeb(t *testing.T, files map[string]string) []byte {
 	return deb.Bytes()
 }
 
-func TestCopyDataMergesUsr(t *testing.T) {
+func TestReadDataMergesUsr(t *testing.T) {
 	deb := makeDeb(t, map[string]string{"./bin/sh": "#!", "./usr/share/doc/x/README": "doc", "./usr/share/doc/x/copyright": "c"})
 	var out bytes.Buffer
 	tw := tar.NewWriter(&out)
 	seen := map[string]bool{"usr/bin": true}
-	if err := CopyData(tw, bytes.NewReader(deb), NoDocs, seen); err != nil {
+	es, err := ReadData(bytes.NewReader(deb), NoDocs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteEntries(tw, es, seen); err != nil {
+		t.Fatal(err)
+	}
+	// A second package shipping the same paths adds nothing.
+	if err := WriteEntries(tw, es, seen); err != nil {
 		t.Fatal(err)
 	}
 	_ = tw.Close()
