@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -178,6 +179,27 @@ func (b *builder) plan(ctx context.Context) (kind, what string, err error) {
 		"and neither mmdebstrap nor debootstrap is installed"}
 }
 
+// imageID returns the ID of the labdojo image tagged ref, or "" when there
+// is none or the engine cannot list images.
+func (b *builder) imageID(ctx context.Context, ref string) string {
+	l, ok := b.eng.(Lister)
+	if !ok {
+		return ""
+	}
+	for _, kind := range []string{"node", "build"} {
+		imgs, err := l.ListImages(ctx, map[string]string{"io.labdojo.image": kind})
+		if err != nil {
+			return ""
+		}
+		for _, im := range imgs {
+			if slices.Contains(im.Tags, ref) {
+				return im.ID
+			}
+		}
+	}
+	return ""
+}
+
 func (b *builder) ensure(ctx context.Context) (string, error) {
 	ref := DefaultRef()
 	if b.opts.Ref != "" {
@@ -208,11 +230,17 @@ func (b *builder) ensure(ctx context.Context) (string, error) {
 		return "", err
 	}
 	start := time.Now()
+	replaced := b.imageID(ctx, ref)
 	var errs []error
 	for _, kind := range kinds {
 		err := b.try(ctx, kind, ref)
 		if err == nil {
 			b.progress("node image %s built in %s (%s)", ref, time.Since(start).Round(100*time.Millisecond), kind)
+			if replaced != "" && replaced != b.imageID(ctx, ref) {
+				// The image a forced rebuild replaced goes, unless an
+				// instance's containers still use it (the engine refuses).
+				_ = b.eng.RemoveImage(ctx, replaced)
+			}
 			return ref, nil
 		}
 		if errors.Is(err, errSkip) {

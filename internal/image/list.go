@@ -26,6 +26,9 @@ type Info struct {
 	Current bool `json:"current"`
 	// Build is true for a leftover of an interrupted build.
 	Build bool `json:"build,omitempty"`
+	// Untagged marks an image whose tag moved to a newer build of the
+	// same name (Ref is then its short ID).
+	Untagged bool `json:"untagged,omitempty"`
 }
 
 // Lister is what List and Prune need from the engine.
@@ -88,9 +91,16 @@ func List(ctx context.Context, eng Lister) ([]Info, error) {
 				refs = append(refs, t)
 			}
 		}
+		untagged := len(im.Tags) == 0
+		if untagged {
+			// A node image whose tag moved to a rebuild: listed (and
+			// pruned) by its ID, or it would hold its space unseen.
+			refs = []string{shortID(im.ID)}
+		}
 		for _, ref := range refs {
 			in := Info{Ref: ref, ID: shortID(im.ID), Size: im.Size, Created: im.Created,
-				Base: im.Labels[LabelBase], Build: im.Labels["io.labdojo.image"] == "build", Current: ref == DefaultRef()}
+				Base: im.Labels[LabelBase], Build: im.Labels["io.labdojo.image"] == "build", Current: ref == DefaultRef(),
+				Untagged: untagged}
 			if r := im.Labels[LabelRecipe]; len(r) >= 12 {
 				in.Recipe = r[:12]
 			}

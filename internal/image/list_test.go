@@ -59,11 +59,15 @@ func TestListAndPrune(t *testing.T) {
 			// Built FROM a node image by someone else: inherits the label.
 			{ID: "sha256:ddd", Tags: []string{"someone/derived:1"}, Labels: node, Created: now},
 			{ID: "sha256:eee", Tags: []string{Repository + "-build:stage1-x"}, Labels: map[string]string{"io.labdojo.image": "build"}, Created: now},
+			// Replaced by forced rebuilds: untagged, one still in use.
+			{ID: "sha256:fff000000000aaaa", Labels: node, Created: now.Add(-3 * time.Hour)},
+			{ID: "sha256:999000000000aaaa", Labels: node, Created: now.Add(-4 * time.Hour)},
 		},
 		containers: []runtime.ContainerInfo{
 			// An instance container from the variant inherits its labels.
 			{Image: Repository + ":0123456789ab", Labels: map[string]string{runtime.LabelTool: runtime.ToolName, runtime.LabelInstance: "lab1",
 				"io.labdojo.image-build": DefaultRef()}},
+			{Image: "sha256:999000000000aaaa", Labels: map[string]string{runtime.LabelTool: runtime.ToolName, runtime.LabelInstance: "old"}},
 		},
 	}
 	list, err := List(context.Background(), f)
@@ -79,12 +83,14 @@ func TestListAndPrune(t *testing.T) {
 		DefaultRef() + "  ",
 		Repository + ":0123456789ab postgresql lab1",
 		Repository + ":old000000000  ",
+		"fff000000000  ",
+		"999000000000  old",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("list:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	removed, err := Prune(context.Background(), f, false, false)
-	if err != nil || len(removed) != 2 || strings.Join(f.removed, " ") != Repository+"-build:stage1-x "+Repository+":old000000000" {
+	if err != nil || len(removed) != 3 || strings.Join(f.removed, " ") != Repository+"-build:stage1-x "+Repository+":old000000000 fff000000000" {
 		t.Fatalf("prune removed %v (%v)", f.removed, err)
 	}
 }
