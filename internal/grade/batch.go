@@ -227,11 +227,16 @@ func newToken() string {
 func BatchScript(token string, probes []string) string {
 	var b strings.Builder
 	b.WriteString("LC_ALL=C; export LC_ALL; umask 077\n")
-	// The token makes the directory unique even where PIDs repeat (a
-	// node's PID namespace, or batches on one host) and a killed batch
-	// left its directory behind.
-	fmt.Fprintf(&b, "_d=\"${TMPDIR:-/tmp}/.dojo-probe.$$.%x\"\n", sha256.Sum224([]byte(token)))
-	b.WriteString("mkdir \"$_d\" || exit 97\n")
+	// The probes' outputs go to a tmpfs where there is one: a node's /tmp
+	// is on the engine's storage driver, where each of the four files per
+	// probe costs a round trip through a user-space daemon
+	// (fuse-overlayfs: a 14-probe batch's files took 55 ms in /tmp and
+	// 19 ms in /dev/shm here). The token makes the directory unique even
+	// where PIDs repeat (a node's PID namespace, or batches on one host)
+	// and a killed batch left its directory behind.
+	name := fmt.Sprintf(".dojo-probe.$$.%x", sha256.Sum224([]byte(token)))
+	fmt.Fprintf(&b, "_d=/dev/shm/%s\n", name)
+	fmt.Fprintf(&b, "mkdir \"$_d\" 2>/dev/null || { _d=\"${TMPDIR:-/tmp}/%s\"; mkdir \"$_d\"; } || exit 97\n", name)
 	b.WriteString("trap 'rm -rf \"$_d\"' EXIT\n")
 	for i, p := range probes {
 		fmt.Fprintf(&b, "( :\n%s\n) >\"$_d/%d.o\" 2>\"$_d/%d.e\" </dev/null &\n_p%d=$!\n", p, i, i, i)

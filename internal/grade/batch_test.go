@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -157,5 +158,42 @@ func TestBatcherRunsIdenticalProbesOnce(t *testing.T) {
 	wg.Wait()
 	if n := probes.Load(); n != 2 {
 		t.Errorf("%d probes ran for 2 distinct scripts", n)
+	}
+}
+
+// TestBatchScriptKeepsOutputsOnTmpfs: the probes' files go to /dev/shm
+// where it can be written, else to $TMPDIR, and are removed afterwards.
+func TestBatchScriptKeepsOutputsOnTmpfs(t *testing.T) {
+	tmp := t.TempDir()
+	run := func(script string) string {
+		cmd := exec.Command("/bin/sh", "-s")
+		cmd.Env = []string{"TMPDIR=" + tmp, "PATH=/usr/bin:/bin"}
+		cmd.Stdin = strings.NewReader(script)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		outs, err := ParseBatch("@@dojo-t", out, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(outs[0].Stdout))
+	}
+	script := BatchScript("@@dojo-t", []string{`echo "$_d"`})
+	if probe, err := os.MkdirTemp("/dev/shm", "dojo-test"); err == nil {
+		os.Remove(probe)
+		if d := run(script); !strings.HasPrefix(d, "/dev/shm/.dojo-probe.") {
+			t.Errorf("probe directory %q, want it in /dev/shm", d)
+		} else if _, err := os.Stat(d); !os.IsNotExist(err) {
+			t.Errorf("probe directory %s left behind", d)
+		}
+	}
+	// Without a usable /dev/shm the batch falls back to $TMPDIR.
+	noShm := strings.ReplaceAll(script, "/dev/shm/", "/nonexistent-shm/")
+	if d := run(noShm); !strings.HasPrefix(d, tmp+"/.dojo-probe.") {
+		t.Errorf("probe directory %q, want it in $TMPDIR", d)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("left in $TMPDIR: %v", left)
 	}
 }
