@@ -125,13 +125,41 @@ func (b *builder) nativeBuild(ctx context.Context, ib runtime.ImageBuilder, ref 
 	// The rest of the build needs only the resolved packages.
 	b.src.index = nil
 	debug.FreeOSMemory()
-	if err := src.client.FetchAll(ctx, all); err != nil {
+	// Stage 1 needs only the essential packages: with an incomplete cache
+	// they are fetched first, and the others download while stage 1 runs.
+	var others []*debian.Package
+	essential := names(ess)
+	for _, p := range all {
+		if !essential[p.Name] && !src.client.Cached(p.SHA256, p.Size) {
+			others = append(others, p)
+		}
+	}
+	first := all
+	if len(others) > 0 {
+		first = ess
+	}
+	if err := src.client.FetchAll(ctx, first); err != nil {
 		return nativeErr(err)
 	}
+	fctx, cancelFetch := context.WithCancel(ctx)
+	defer cancelFetch()
+	fetched := make(chan error, 1)
+	go func() {
+		if len(others) == 0 {
+			fetched <- nil
+			return
+		}
+		fetched <- src.client.FetchAll(fctx, others)
+	}()
 
 	stage1 := fmt.Sprintf("%s-build:stage1-%s", Repository, randomHex(6))
 	b.progress("stage 1: importing the essential packages into the engine")
-	if err := b.importEssential(ctx, src.client, ess, stage1); err != nil {
+	err = b.importEssential(ctx, src.client, ess, stage1)
+	if err != nil {
+		cancelFetch()
+	}
+	ferr := <-fetched
+	if err != nil {
 		return fmt.Errorf("stage 1: %w", nativeErr(err))
 	}
 	defer func() {
@@ -140,6 +168,9 @@ func (b *builder) nativeBuild(ctx context.Context, ib runtime.ImageBuilder, ref 
 		_ = b.eng.RemoveImage(rctx, stage1)
 	}()
 
+	if ferr != nil {
+		return nativeErr(ferr)
+	}
 	b.progress("stage 2: installing %d packages with dpkg (no network)", len(all))
 	script := installScript(ess, layers, true)
 	lw := &lineWriter{fn: b.opts.Progress}
