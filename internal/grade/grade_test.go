@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"github.com/zclconf/go-cty/cty"
+	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -241,7 +244,7 @@ func TestWithinRealTimers(t *testing.T) {
 func TestUnreachableNodeIsError(t *testing.T) {
 	r := funcRunner(func(_ context.Context, node, script string) check.Output {
 		if node == "down" {
-			return check.Output{Err: errors.New("dial tcp 172.20.0.5:22: connect: connection refused")}
+			return check.Output{Err: errors.New("dial tcp 172.20.0.5:22: connect: no route to host")}
 		}
 		return check.Output{Stdout: []byte(script)}
 	})
@@ -644,8 +647,8 @@ func TestReasonsInJapanese(t *testing.T) {
 	for name, want := range map[string][2]string{
 		"a": {`fake a on n1 failed: got "a"`, `fake a（n1 で確認）が不合格: got "a"`},
 		"b": {"needs goal a, which failed", "前提の課題 a が不合格のため未採点"},
-		"e": {`1 of 2 checks could not be evaluated; fake y on down: node "down" unreachable: connection refused`,
-			`チェック 2 件中 1 件が評価できず。fake y（down で確認）: ノード "down" に到達できません: connection refused`},
+		"e": {"1 of 2 checks could not be evaluated; fake y on down: node \"down\" refused the SSH connection: its sshd is not running. Log in through the engine with `dojo console down`, check the configuration with `sshd -t`, then `service ssh start`",
+			"チェック 2 件中 1 件が評価できず。fake y（down で確認）: ノード \"down\" への SSH 接続が拒否されました（sshd が停止しています）。`dojo console down` で Docker 経由でログインし、`sshd -t` で設定を確認してから `service ssh start` で起動してください"},
 	} {
 		gr := g[name]
 		if gr.Reason != want[0] || gr.ReasonIn("en") != want[0] || gr.ReasonIn("ja") != want[1] {
@@ -666,4 +669,30 @@ type nopFaulter struct{}
 
 func (nopFaulter) Apply(context.Context, Fault) (Undo, error) {
 	return func(context.Context) error { return nil }, nil
+}
+
+// TestUnreachableExplained: the usual reasons a node cannot be probed are
+// explained in the learner's language with what to do, whether the error
+// arrives as a value (direct connections) or as text (through the
+// connection keeper).
+func TestUnreachableExplained(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	_, _, notRunning := SSHExec(nil, nil)(context.Background(), "n9", "true")
+	for _, tc := range []struct {
+		err    error
+		en, ja string
+	}{
+		{refused, "refused the SSH connection", "SSH 接続が拒否されました"},
+		{errors.New(`node "n9": ssh: dial tcp 172.28.1.4:22: connect: connection refused`), "`dojo console n9`", "`dojo console n9` で Docker 経由でログイン"},
+		{notRunning, "is not running: its container has stopped", "は停止しています"},
+		{errors.New(`node "n9" is not running: its container has stopped`), "see `dojo status`", "`dojo status` で確認"},
+		{errors.New("ssh: handshake failed: EOF"), `unreachable: ssh: handshake failed: EOF`, "に到達できません: ssh: handshake failed: EOF"},
+	} {
+		r := funcRunner(func(context.Context, string, string) check.Output { return check.Output{Err: tc.err} })
+		res := runBounded(t, context.Background(), r, []Goal{{Name: "g", Points: 1, Checks: []check.Check{ok("n9", "x")}}}, Options{})
+		c := res.Goals[0].Checks[0]
+		if c.Status != check.Error || !strings.Contains(c.Message, tc.en) || !strings.Contains(c.MessageIn("ja"), tc.ja) {
+			t.Errorf("%v: %q / %q", tc.err, c.Message, c.MessageIn("ja"))
+		}
+	}
 }

@@ -2,6 +2,7 @@ package grade
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,11 +11,17 @@ import (
 
 // SSHExec returns an ExecFunc that runs batches over pool on the given
 // targets (one pooled connection per node), feeding the script to `sh -s`.
+// ErrNotRunning is the error of a probe for a node with no running
+// container.
+var ErrNotRunning = errors.New("its container has stopped")
+
+const notRunning = "is not running"
+
 func SSHExec(pool *sshx.Pool, targets map[string]sshx.Target) ExecFunc {
 	return func(ctx context.Context, node, script string) ([]byte, int, error) {
 		t, ok := targets[node]
 		if !ok {
-			return nil, 0, fmt.Errorf("node %q is not running", node)
+			return nil, 0, fmt.Errorf("node %q %s: %w", node, notRunning, ErrNotRunning)
 		}
 		res, err := pool.Run(ctx, t, "exec /bin/sh -s", strings.NewReader(script))
 		if err != nil {

@@ -159,6 +159,8 @@ const (
 	MsgGrCancelledProbing   Key = "grade.cancelled_probing"
 	MsgGrTimedOut           Key = "grade.timed_out"
 	MsgGrUnreachable        Key = "grade.unreachable"
+	MsgGrSSHRefused         Key = "grade.ssh_refused"
+	MsgGrNotRunning         Key = "grade.not_running"
 	MsgGrCancelledWaiting   Key = "grade.cancelled_waiting"
 	MsgGrNeeds              Key = "grade.needs"
 	MsgGrDepFailed          Key = "grade.dep_failed"
@@ -339,27 +341,31 @@ func init() {
 		MsgGrCancelledProbing:   {English: "grading cancelled while probing node %q: %v", Japanese: "ノード %q のプローブ中に採点が中断されました: %v"},
 		MsgGrTimedOut:           {English: "probe on node %q timed out after %s: %v", Japanese: "ノード %q のプローブが %s でタイムアウトしました: %v"},
 		MsgGrUnreachable:        {English: "node %q unreachable: %v", Japanese: "ノード %q に到達できません: %v"},
-		MsgGrCancelledWaiting:   {English: "grading cancelled while waiting for goal %s: %v", Japanese: "課題 %s の結果待ちの間に採点が中断されました: %v"},
-		MsgGrNeeds:              {English: "needs goal %s, which %s", Japanese: "前提の課題 %s が%sのため未採点"},
-		MsgGrDepFailed:          {English: "failed", Japanese: "不合格"},
-		MsgGrDepSkipped:         {English: "was skipped", Japanese: "スキップ"},
-		MsgGrDepError:           {English: "ended in error", Japanese: "エラー"},
-		MsgGrCancelled:          {English: "grading cancelled: %v", Japanese: "採点が中断されました: %v"},
-		MsgGrNoChecks:           {English: "goal has no checks", Japanese: "課題にチェックがありません"},
-		MsgGrDegraded:           {English: "%s (the lab may still be degraded)", Japanese: "%s（障害が戻らずラボが劣化したままの可能性があります）"},
-		MsgGrChecksFailed:       {English: "failed", Japanese: "不合格"},
-		MsgGrChecksErrored:      {English: "could not be evaluated", Japanese: "評価できず"},
-		MsgGrSomeChecks:         {English: "%d of %d checks %s; %s on %s", Japanese: "チェック %[2]d 件中 %[1]d 件が%[3]s。%[4]s（%[5]s で確認）"},
-		MsgGrOneCheck:           {English: "%s on %s %s", Japanese: "%s（%s で確認）が%s"},
-		MsgGrWhy:                {English: "%s: %s", Japanese: "%s: %s"},
-		MsgGrExpectedObserved:   {English: "expected %s, observed %s", Japanese: "期待値 %s、実測値 %s"},
-		MsgFaultLinkDown:        {English: "link %s of %s down", Japanese: "%[2]s のリンク %[1]s をダウン"},
-		MsgFaultNodeDown:        {English: "node %s down (cut off every lab network)", Japanese: "ノード %s をダウン（全ラボネットワークから切断）"},
-		MsgFaultOther:           {English: "%s on %s", Japanese: "%[2]s に %[1]s"},
-		MsgCkDescribe:           {English: "%s %s %s", Japanese: "%s %s: %s"},
-		MsgCkDescribe2:          {English: "%s %s", Japanese: "%s: %s"},
-		MsgCkHostPort:           {English: "%s port %d", Japanese: "%s ポート %d"},
-		MsgCkAt:                 {English: "%s @%s", Japanese: "%s（DNS サーバー %s）"},
-		MsgCkUnparseableProbe:   {English: "unparseable probe output", Japanese: "プローブの出力を解析できません"},
+		MsgGrSSHRefused: {English: "node %q refused the SSH connection: its sshd is not running. Log in through the engine with `dojo console %s`, check the configuration with `sshd -t`, then `service ssh start`",
+			Japanese: "ノード %q への SSH 接続が拒否されました（sshd が停止しています）。`dojo console %s` で Docker 経由でログインし、`sshd -t` で設定を確認してから `service ssh start` で起動してください"},
+		MsgGrNotRunning: {English: "node %q is not running: its container has stopped (see `dojo status`)",
+			Japanese: "ノード %q は停止しています（コンテナが停止中です。`dojo status` で確認できます）"},
+		MsgGrCancelledWaiting: {English: "grading cancelled while waiting for goal %s: %v", Japanese: "課題 %s の結果待ちの間に採点が中断されました: %v"},
+		MsgGrNeeds:            {English: "needs goal %s, which %s", Japanese: "前提の課題 %s が%sのため未採点"},
+		MsgGrDepFailed:        {English: "failed", Japanese: "不合格"},
+		MsgGrDepSkipped:       {English: "was skipped", Japanese: "スキップ"},
+		MsgGrDepError:         {English: "ended in error", Japanese: "エラー"},
+		MsgGrCancelled:        {English: "grading cancelled: %v", Japanese: "採点が中断されました: %v"},
+		MsgGrNoChecks:         {English: "goal has no checks", Japanese: "課題にチェックがありません"},
+		MsgGrDegraded:         {English: "%s (the lab may still be degraded)", Japanese: "%s（障害が戻らずラボが劣化したままの可能性があります）"},
+		MsgGrChecksFailed:     {English: "failed", Japanese: "不合格"},
+		MsgGrChecksErrored:    {English: "could not be evaluated", Japanese: "評価できず"},
+		MsgGrSomeChecks:       {English: "%d of %d checks %s; %s on %s", Japanese: "チェック %[2]d 件中 %[1]d 件が%[3]s。%[4]s（%[5]s で確認）"},
+		MsgGrOneCheck:         {English: "%s on %s %s", Japanese: "%s（%s で確認）が%s"},
+		MsgGrWhy:              {English: "%s: %s", Japanese: "%s: %s"},
+		MsgGrExpectedObserved: {English: "expected %s, observed %s", Japanese: "期待値 %s、実測値 %s"},
+		MsgFaultLinkDown:      {English: "link %s of %s down", Japanese: "%[2]s のリンク %[1]s をダウン"},
+		MsgFaultNodeDown:      {English: "node %s down (cut off every lab network)", Japanese: "ノード %s をダウン（全ラボネットワークから切断）"},
+		MsgFaultOther:         {English: "%s on %s", Japanese: "%[2]s に %[1]s"},
+		MsgCkDescribe:         {English: "%s %s %s", Japanese: "%s %s: %s"},
+		MsgCkDescribe2:        {English: "%s %s", Japanese: "%s: %s"},
+		MsgCkHostPort:         {English: "%s port %d", Japanese: "%s ポート %d"},
+		MsgCkAt:               {English: "%s @%s", Japanese: "%s（DNS サーバー %s）"},
+		MsgCkUnparseableProbe: {English: "unparseable probe output", Japanese: "プローブの出力を解析できません"},
 	})
 }
