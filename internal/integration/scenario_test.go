@@ -573,9 +573,14 @@ func TestCheckTypes(t *testing.T) {
 				t.Errorf("goal %s on the reachable node: %s", g, st[g])
 			}
 		}
-		// The text format names the node and says it is unreachable.
+		// The text format names the node, says sshd refuses, and how to
+		// reach the node anyway; in Japanese too.
 		r := dojo(t, "check", "it-checks")
-		if r.code != 1 || !strings.Contains(r.stdout, "unreachable") {
+		if r.code != 1 || !strings.Contains(r.stdout, `node "b" refused the SSH connection: its sshd is not running`) {
+			t.Errorf("text check with sshd stopped: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+		r = dojo(t, "check", "it-checks", "--lang", "ja")
+		if r.code != 1 || !strings.Contains(r.stdout, `ノード "b" への SSH 接続が拒否されました`) {
 			t.Errorf("text check with sshd stopped: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 		}
 	})
