@@ -488,8 +488,9 @@ func (e *Engine) plan(l *lab.Lab, opts UpOptions, used []netip.Prefix) (*Plan, e
 }
 
 // CheckMgmtSubnet returns an input error naming the engine network (or lab
-// network) that overlaps p.
-func (e *Engine) CheckMgmtSubnet(ctx context.Context, l *lab.Lab, p netip.Prefix) error {
+// network) that overlaps p. The management network instance already has
+// on p is not a collision: up or start run again with the same flag.
+func (e *Engine) CheckMgmtSubnet(ctx context.Context, instance string, l *lab.Lab, p netip.Prefix) error {
 	if c := hostConflict(p, HostRouteEntries(), HostAddrs()); c != "" {
 		return fmt.Errorf("%w: management subnet %s collides with %s; choose another with --mgmt-subnet (or leave it out to let dojo choose a free one)", ErrInput, p, c)
 	}
@@ -498,6 +499,9 @@ func (e *Engine) CheckMgmtSubnet(ctx context.Context, l *lab.Lab, p netip.Prefix
 		return err
 	}
 	for sub, name := range all {
+		if name == MgmtNetworkName(instance) && sub == p {
+			continue
+		}
 		if sub.Overlaps(p) {
 			return fmt.Errorf("%w: management subnet %s collides with engine network %q (%s); choose another with --mgmt-subnet", ErrInput, p, name, sub)
 		}

@@ -71,7 +71,7 @@ func (s *Service) up(ctx context.Context, l *lab.Lab, req UpRequest) (*engine.Up
 		return nil, err
 	}
 	if mgmt.IsValid() {
-		if err := s.Engine.CheckMgmtSubnet(ctx, l, mgmt); err != nil {
+		if err := s.Engine.CheckMgmtSubnet(ctx, name, l, mgmt); err != nil {
 			return nil, err
 		}
 	}
@@ -160,6 +160,13 @@ func (s *Service) Start(ctx context.Context, ref string, req UpRequest, setupSta
 			return nil, err
 		}
 		meta.Scenario, meta.ScenarioFile, meta.ScenarioHash, meta.Started = sc.Name, ls.Source, sc.Hash, time.Now().UTC()
+		if prev != nil && prev.Scenario == sc.Name && !prev.Started.IsZero() {
+			// The same attempt resumed (a node restarted or recreated and
+			// set up again): it keeps its first start, so a solve before
+			// the restart still marks what is graded after it. A new
+			// attempt starts from `dojo down --purge`.
+			meta.Started = prev.Started
+		}
 		if err := s.Store().Save(meta); err != nil {
 			return nil, err
 		}

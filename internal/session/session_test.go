@@ -440,3 +440,51 @@ node "b" {
 		t.Errorf("third up: %+v %v", res, err)
 	}
 }
+
+// TestSolveSurvivesRestart: starting the scenario again after a node
+// stopped runs its setup again, but keeps the attempt's first start, so a
+// solve before the restart still marks later runs.
+func TestSolveSurvivesRestart(t *testing.T) {
+	s, rt, dir := newService(t)
+	ctx := context.Background()
+	ref := filepath.Join(dir, "drill")
+	if _, err := s.Start(ctx, ref, UpRequest{MgmtSubnet: "172.30.9.0/24"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.Store().Load("drill")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sol, err := s.Solution(ctx, "drill")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Solve(ctx, sol); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.Stop(engine.ContainerName("drill", "web")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Start(ctx, ref, UpRequest{MgmtSubnet: "172.30.9.0/24"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Fresh {
+		t.Fatal("a restarted node did not get the setup again")
+	}
+	again, err := s.Store().Load("drill")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Started.Equal(first.Started) {
+		t.Errorf("the attempt's start moved from %v to %v", first.Started, again.Started)
+	}
+	g, err := s.Grader(ctx, "drill")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if len(g.Warnings) == 0 || !strings.Contains(g.Warnings[0].Error(), "reference solution") {
+		t.Errorf("no after-solve warning after the restart: %v", g.Warnings)
+	}
+}
