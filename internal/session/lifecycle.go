@@ -52,9 +52,46 @@ func ParseMgmtSubnet(s string) (netip.Prefix, error) {
 func (s *Service) Up(ctx context.Context, ref string, req UpRequest) (*engine.UpResult, error) {
 	ll, err := LoadLab(ctx, ref, req.Lab)
 	if err != nil {
+		if errors.Is(err, errNoLab) {
+			if how := s.resumeHint(ref); how != "" {
+				return nil, inputf("%v; instance %q exists: %s", err, ref, how)
+			}
+		}
 		return nil, err
 	}
 	return s.up(ctx, ll.Lab, req)
+}
+
+// resumeHint says how to bring back instance name (`up` takes a lab, and
+// after a restart of the engine people type the instance's name), or ""
+// when there is no such instance.
+func (s *Service) resumeHint(name string) string {
+	if state.ValidName(name) != nil {
+		return ""
+	}
+	meta, err := s.Store().Load(name)
+	if err != nil || meta == nil {
+		return ""
+	}
+	flag := ""
+	if meta.Scenario != "" {
+		ref := strings.TrimPrefix(meta.ScenarioFile, BundledPrefix)
+		if ref == "" {
+			ref = meta.Scenario
+		}
+		if name != meta.Scenario {
+			flag = " --name " + name
+		}
+		return fmt.Sprintf("bring it back with `dojo start %s%s` (it resumes the attempt)", ref, flag)
+	}
+	ref := meta.LabFile
+	if _, err := os.Stat(ref); err != nil {
+		ref = meta.Lab
+	}
+	if name != meta.Lab {
+		flag = " --name " + name
+	}
+	return fmt.Sprintf("bring it back with `dojo up %s%s`", ref, flag)
 }
 
 func (s *Service) up(ctx context.Context, l *lab.Lab, req UpRequest) (*engine.UpResult, error) {
