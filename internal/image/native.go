@@ -388,7 +388,8 @@ func installScript(essential []*debian.Package, layers [][]*debian.Package, base
 
 // importEssential streams the data of the essential packages, mapped onto
 // a merged-/usr tree, into the engine as image ref: nothing is unpacked on
-// disk or held in memory.
+// disk, and only the few packages decoded ahead of the writer (inOrder)
+// are held in memory.
 func (b *builder) importEssential(ctx context.Context, c *debian.Client, ess []*debian.Package, ref string) error {
 	// Packages are decoded into memory ahead of the writer: with dojo's
 	// raised GC target their garbage would grow the heap past 150 MB.
