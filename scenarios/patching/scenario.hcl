@@ -75,6 +75,9 @@ goal "agent-running-new" {
   }
   points = 25
   needs  = ["agent-installed"]
+  # The init script returns before the agent listens (start-stop-daemon
+  # --background): a check right after a restart gets a few seconds.
+  within = "10s"
   hints = {
     en = ["Installing a package replaces the files on disk; a process started before keeps running the old code. Read what the package said at the end of the upgrade.",
           "service acme-agent restart, then curl -s http://127.0.0.1:9180/ shows the version the running agent was started from."]
@@ -102,6 +105,7 @@ goal "config-kept" {
   }
   points = 25
   needs  = ["agent-installed"]
+  within = "10s" # the agent may still be starting (see agent-running-new)
   hints = {
     en = ["1.4.2 ships a new default /etc/acme-agent.conf, and yours was changed locally (site = tyo-dc2), so dpkg asks which one to keep. The package's default tags the host as site=default in the console.",
           "Keep your version (answer N, or -o Dpkg::Options::=--force-confold); or take the new file and put site = tyo-dc2 back (the old one is saved as .dpkg-old). The agent reads its config at start."]
