@@ -772,7 +772,7 @@ func (e *Engine) removeAll(ctx context.Context, instance string) error {
 		if err := e.removeNetworks(ctx, instance); err != nil {
 			errs = append(errs, err)
 		}
-		if len(errs) == 0 || ctx.Err() != nil {
+		if len(errs) == 0 || ctx.Err() != nil || pass == 1 {
 			break
 		}
 		errs = nil // one retry: a create may have landed after the listing

@@ -21,6 +21,9 @@ type fakeRT struct {
 	nets       map[string]runtime.NetworkInfo
 	containers map[string]runtime.ContainerInfo
 	failCreate string // container name whose create fails
+	// refuseRemove names a network the engine will not remove (as Docker
+	// answers 403 for a network it still counts endpoints on).
+	refuseRemove string
 	// raceOnce makes another "process" take the subnet of the first data
 	// network created, just before it is created.
 	raceOnce bool
@@ -68,8 +71,12 @@ func (f *fakeRT) CreateNetwork(_ context.Context, s runtime.NetworkSpec) (string
 func (f *fakeRT) RemoveNetwork(_ context.Context, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if _, ok := f.nets[id]; !ok {
+	n, ok := f.nets[id]
+	if !ok {
 		return runtime.ErrNotFound
+	}
+	if n.Name == f.refuseRemove {
+		return fmt.Errorf("network %s has active endpoints", n.Name)
 	}
 	delete(f.nets, id)
 	return nil
@@ -248,6 +255,30 @@ func TestDownInvalidName(t *testing.T) {
 	e := &Engine{RT: newFake(), Store: &state.Store{Root: t.TempDir()}}
 	if _, err := e.Down(context.Background(), "../etc", true); !errors.Is(err, ErrInput) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestDownReportsNetworkItCannotRemove: a network the engine refuses to
+// remove, on both passes, is an error of down naming it, not "Removed".
+func TestDownReportsNetworkItCannotRemove(t *testing.T) {
+	rt := newFake()
+	e := &Engine{RT: rt, Store: &state.Store{Root: t.TempDir()}}
+	labels := InstanceLabels("demo")
+	for _, n := range []string{MgmtNetworkName("demo"), NetworkName("demo", "lan1"), NetworkName("demo", "lan2")} {
+		rt.nets[n] = runtime.NetworkInfo{ID: n, Name: n, Labels: labels}
+	}
+	rt.containers["c1"] = runtime.ContainerInfo{ID: "c1", Name: ContainerName("demo", "a"), Labels: labels}
+	rt.refuseRemove = NetworkName("demo", "lan1")
+	found, err := e.Down(context.Background(), "demo", false)
+	if !found || err == nil || !strings.Contains(err.Error(), `network "`+rt.refuseRemove+`": remove`) {
+		t.Fatalf("down: found %v, err %v", found, err)
+	}
+	if len(rt.containers) != 0 {
+		t.Errorf("containers left: %v", rt.containers)
+	}
+	rt.refuseRemove = ""
+	if _, err := e.Down(context.Background(), "demo", false); err != nil || len(rt.nets) != 0 {
+		t.Errorf("second down: %v, networks left %v", err, rt.nets)
 	}
 }
 
