@@ -632,7 +632,7 @@ func TestWithinWaitsWhileObservationMoves(t *testing.T) {
 func TestReasonsInJapanese(t *testing.T) {
 	r := funcRunner(func(_ context.Context, node, script string) check.Output {
 		if node == "down" {
-			return check.Output{Err: errors.New("connection refused")}
+			return check.Output{Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}
 		}
 		return check.Output{Stdout: []byte(script)}
 	})
@@ -672,9 +672,9 @@ func (nopFaulter) Apply(context.Context, Fault) (Undo, error) {
 }
 
 // TestUnreachableExplained: the usual reasons a node cannot be probed are
-// explained in the learner's language with what to do, whether the error
-// arrives as a value (direct connections) or as text (through the
-// connection keeper).
+// explained in the learner's language with what to do, from the error's
+// value (a keeper that cannot reach a node leaves the dial to the pool, so
+// the value survives it too: sshx's TestKeeperCannotReachNode).
 func TestUnreachableExplained(t *testing.T) {
 	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 	_, _, notRunning := SSHExec(nil, nil)(context.Background(), "n9", "true")
@@ -683,9 +683,10 @@ func TestUnreachableExplained(t *testing.T) {
 		en, ja string
 	}{
 		{refused, "refused the SSH connection", "SSH 接続が拒否されました"},
-		{errors.New(`node "n9": ssh: dial tcp 172.28.1.4:22: connect: connection refused`), "`dojo console n9`", "`dojo console n9` で Docker 経由でログイン"},
-		{notRunning, "is not running: its container has stopped", "は停止しています"},
-		{errors.New(`node "n9" is not running: its container has stopped`), "see `dojo status`", "`dojo status` で確認"},
+		{fmt.Errorf("node %q: ssh: %w", "n9", refused), "`dojo console n9`", "`dojo console n9` で Docker 経由でログイン"},
+		{notRunning, "is not running: its container has stopped (see `dojo status`)", "は停止しています（コンテナが停止中です。`dojo status` で確認できます）"},
+		// Text alone is not classified: only the error values are.
+		{errors.New("connection refused"), "unreachable: connection refused", "に到達できません: connection refused"},
 		{errors.New("ssh: handshake failed: EOF"), `unreachable: ssh: handshake failed: EOF`, "に到達できません: ssh: handshake failed: EOF"},
 	} {
 		r := funcRunner(func(context.Context, string, string) check.Output { return check.Output{Err: tc.err} })

@@ -505,11 +505,12 @@ func (g *grader) probeErr(ctx, pctx context.Context, fail func(i18n.Key, ...any)
 		return fail(i18n.MsgGrCancelledProbing, node, err)
 	case errors.Is(err, context.DeadlineExceeded) || pctx.Err() != nil:
 		return fail(i18n.MsgGrTimedOut, node, timeout.String(), err)
-	case errors.Is(err, ErrNotRunning) || strings.Contains(err.Error(), notRunning):
+	case errors.Is(err, ErrNotRunning):
 		return fail(i18n.MsgGrNotRunning, node)
-	case errors.Is(err, syscall.ECONNREFUSED) || strings.Contains(err.Error(), "connection refused"):
-		// The text too: through the connection keeper the error arrives
-		// as a string.
+	case errors.Is(err, syscall.ECONNREFUSED):
+		// Through a connection keeper too: a keeper that cannot reach the
+		// node makes the pool dial it directly, and that dial's error
+		// keeps its type.
 		return fail(i18n.MsgGrSSHRefused, node, node)
 	default:
 		return fail(i18n.MsgGrUnreachable, node, err)

@@ -15,13 +15,11 @@ import (
 // container.
 var ErrNotRunning = errors.New("its container has stopped")
 
-const notRunning = "is not running"
-
 func SSHExec(pool *sshx.Pool, targets map[string]sshx.Target) ExecFunc {
 	return func(ctx context.Context, node, script string) ([]byte, int, error) {
 		t, ok := targets[node]
 		if !ok {
-			return nil, 0, fmt.Errorf("node %q %s: %w", node, notRunning, ErrNotRunning)
+			return nil, 0, fmt.Errorf("node %q is not running: %w", node, ErrNotRunning)
 		}
 		res, err := pool.Run(ctx, t, "exec /bin/sh -s", strings.NewReader(script))
 		if err != nil {

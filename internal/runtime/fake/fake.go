@@ -26,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/labdojo/labdojo/internal/runtime"
 )
@@ -467,7 +468,8 @@ func (f *Runtime) Dial(ctx context.Context, network, addr string) (net.Conn, err
 	}
 	f.mu.Unlock()
 	if srv == nil {
-		return nil, &net.OpError{Op: "dial", Net: network, Err: errors.New("connection refused (fake: no running node there)")}
+		// As a real address with nothing listening answers.
+		return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 	}
 	var d net.Dialer
 	return d.DialContext(ctx, "tcp", srv.ln.Addr().String())
