@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -186,15 +185,13 @@ func (b *builder) imageID(ctx context.Context, ref string) string {
 	if !ok {
 		return ""
 	}
-	for _, kind := range []string{"node", "build"} {
-		imgs, err := l.ListImages(ctx, map[string]string{"io.labdojo.image": kind})
-		if err != nil {
-			return ""
-		}
-		for _, im := range imgs {
-			if slices.Contains(im.Tags, ref) {
-				return im.ID
-			}
+	list, err := List(ctx, l)
+	if err != nil {
+		return ""
+	}
+	for _, in := range list {
+		if in.Ref == ref {
+			return in.ID
 		}
 	}
 	return ""

@@ -127,16 +127,10 @@ func (b *builder) nativeBuild(ctx context.Context, ib runtime.ImageBuilder, ref 
 	debug.FreeOSMemory()
 	// Stage 1 needs only the essential packages: with an incomplete cache
 	// they are fetched first, and the others download while stage 1 runs.
-	var others []*debian.Package
-	essential := names(ess)
-	for _, p := range all {
-		if !essential[p.Name] && !src.client.Cached(p.SHA256, p.Size) {
-			others = append(others, p)
-		}
-	}
-	first := all
-	if len(others) > 0 {
-		first = ess
+	// (With a warm cache, one FetchAll says so in one line.)
+	first, others := all, []*debian.Package(nil)
+	if !src.client.AllCached(all) {
+		first, others = ess, rest(all, ess)
 	}
 	if err := src.client.FetchAll(ctx, first); err != nil {
 		return nativeErr(err)
@@ -144,13 +138,7 @@ func (b *builder) nativeBuild(ctx context.Context, ib runtime.ImageBuilder, ref 
 	fctx, cancelFetch := context.WithCancel(ctx)
 	defer cancelFetch()
 	fetched := make(chan error, 1)
-	go func() {
-		if len(others) == 0 {
-			fetched <- nil
-			return
-		}
-		fetched <- src.client.FetchAll(fctx, others)
-	}()
+	go func() { fetched <- src.client.FetchAll(fctx, others) }()
 
 	stage1 := fmt.Sprintf("%s-build:stage1-%s", Repository, randomHex(6))
 	b.progress("stage 1: importing the essential packages into the engine")

@@ -60,12 +60,11 @@ func findLab(ctx context.Context, ref string, opts lab.Options) (*LoadedLab, err
 			return &LoadedLab{l, f, d}, nil
 		}
 	}
-	return nil, &InputError{Err: fmt.Errorf("lab %q not found: not a file or directory, not in ./labs, and not a bundled lab (see `dojo labs`)%w", ref, errNoLab)}
+	return nil, &InputError{Err: fmt.Errorf("lab %q %w: not a file or directory, not in ./labs, and not a bundled lab (see `dojo labs`)", ref, errNoLab)}
 }
 
-// errNoLab marks a lab reference that names no lab; its text is empty so
-// it adds nothing to the message it is wrapped in.
-var errNoLab = errors.New("")
+// errNoLab marks a lab reference that names no lab.
+var errNoLab = errors.New("not found")
 
 // LoadLab loads the lab ref names. A lab with errors is a
 // *DiagnosticsError; warnings come back in LoadedLab.Diags.

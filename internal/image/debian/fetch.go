@@ -155,6 +155,16 @@ func (c *Client) Cached(sum string, size int64) bool {
 	return err == nil && st.Mode().IsRegular() && (size < 0 || st.Size() == size)
 }
 
+// AllCached reports whether the cache holds every package of pkgs.
+func (c *Client) AllCached(pkgs []*Package) bool {
+	for _, p := range pkgs {
+		if !c.Cached(p.SHA256, p.Size) {
+			return false
+		}
+	}
+	return true
+}
+
 // Open opens a cached file.
 func (c *Client) Open(sum string) (*os.File, error) { return os.Open(c.cachePath(sum)) }
 
@@ -398,6 +408,9 @@ func (c *Client) parseIndex(r io.Reader, want FileHash, name string, also io.Wri
 // FetchAll downloads every package of pkgs into the cache with bounded
 // parallelism, reporting progress (bytes) as it goes.
 func (c *Client) FetchAll(ctx context.Context, pkgs []*Package) error {
+	if len(pkgs) == 0 {
+		return nil
+	}
 	var total, have int64
 	var todo []*Package
 	for _, p := range pkgs {
