@@ -749,7 +749,17 @@ func (e *Engine) removeAll(ctx context.Context, instance string) error {
 	fwDone := make(chan error, 1)
 	go func() { fwDone <- e.unisolateHost(ctx, instance) }()
 	var errs []error
-	for pass := 0; pass < 2; pass++ {
+	const passes = 3
+	for pass := 0; pass < passes; pass++ {
+		if pass > 0 {
+			// The engine releases a removed container's network endpoints
+			// after the removal returns; a network removed too early says
+			// "has active endpoints". Give it a moment before trying again.
+			select {
+			case <-time.After(time.Duration(pass) * 500 * time.Millisecond):
+			case <-ctx.Done():
+			}
+		}
 		cs, err := e.RT.ListContainers(ctx, InstanceLabels(instance))
 		if err != nil {
 			return err
@@ -772,10 +782,10 @@ func (e *Engine) removeAll(ctx context.Context, instance string) error {
 		if err := e.removeNetworks(ctx, instance); err != nil {
 			errs = append(errs, err)
 		}
-		if len(errs) == 0 || ctx.Err() != nil || pass == 1 {
+		if len(errs) == 0 || ctx.Err() != nil || pass == passes-1 {
 			break
 		}
-		errs = nil // one retry: a create may have landed after the listing
+		errs = nil // retry: a create may have landed after the listing, or endpoints not yet released
 	}
 	return errors.Join(append(errs, <-fwDone)...)
 }

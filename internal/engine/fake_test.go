@@ -24,6 +24,9 @@ type fakeRT struct {
 	// refuseRemove names a network the engine will not remove (as Docker
 	// answers 403 for a network it still counts endpoints on).
 	refuseRemove string
+	// refuseOnce names a network whose first removal fails (endpoints the
+	// engine has not released yet).
+	refuseOnce string
 	// raceOnce makes another "process" take the subnet of the first data
 	// network created, just before it is created.
 	raceOnce bool
@@ -76,6 +79,10 @@ func (f *fakeRT) RemoveNetwork(_ context.Context, id string) error {
 		return runtime.ErrNotFound
 	}
 	if n.Name == f.refuseRemove {
+		return fmt.Errorf("network %s has active endpoints", n.Name)
+	}
+	if f.refuseOnce != "" && n.Name == f.refuseOnce {
+		f.refuseOnce = ""
 		return fmt.Errorf("network %s has active endpoints", n.Name)
 	}
 	delete(f.nets, id)
@@ -279,6 +286,12 @@ func TestDownReportsNetworkItCannotRemove(t *testing.T) {
 	rt.refuseRemove = ""
 	if _, err := e.Down(context.Background(), "demo", false); err != nil || len(rt.nets) != 0 {
 		t.Errorf("second down: %v, networks left %v", err, rt.nets)
+	}
+	// A network refused once (endpoints not yet released) goes on a retry.
+	rt.nets["n"] = runtime.NetworkInfo{ID: "n", Name: "n", Labels: labels}
+	rt.refuseOnce = "n"
+	if _, err := e.Down(context.Background(), "demo", false); err != nil || len(rt.nets) != 0 {
+		t.Errorf("down with a late endpoint release: %v, networks left %v", err, rt.nets)
 	}
 }
 
