@@ -28,9 +28,7 @@ import (
 // plausible wrong or shortcut one (wrong/) must fail the goals its
 // `expect` file names. Run one scenario with -run 'TestCatalog/NAME'.
 //
-// A scenario's self-test, alt and wrong run side by side (subtests
-// self, alt, wrong); scenarios one after another. Per-scenario self-test
-// times are logged (go test -v) for scenarios/README.md.
+// Per-scenario times are logged (go test -v) for scenarios/README.md.
 //
 // A scenario whose lab gives a node CAP_SYS_ADMIN (ospf-frr: FRR's zebra
 // needs it) runs here only when the main engine confines SYS_ADMIN
@@ -51,7 +49,6 @@ func TestCatalog(t *testing.T) {
 		t.Fatal(err)
 	}
 	var times []string
-	var timesMu sync.Mutex
 	for _, p := range paths {
 		s, _, diags := scenario.LoadFS(scenarios.Bundled(), p, scenario.Options{Checks: check.Catalog()})
 		if diags.HasErrors() {
@@ -65,19 +62,10 @@ func TestCatalog(t *testing.T) {
 			}
 			e.start = []string{"--allow-capabilities"}
 		}
-		// The self-test, alt and wrong of a scenario run side by side on
-		// instances of their own (most of their time is waiting out the
-		// `within` windows of goals that fail); scenarios run one after
-		// another.
 		t.Run(s.Name, func(t *testing.T) {
-			t.Run("self", func(t *testing.T) {
-				t.Parallel()
-				start := time.Now()
-				selfTest(t, s, e, nil)
-				timesMu.Lock()
-				times = append(times, fmt.Sprintf("%-20s %5.1fs", s.Name, time.Since(start).Seconds()))
-				timesMu.Unlock()
-			})
+			start := time.Now()
+			selfTest(t, s, e, nil)
+			times = append(times, fmt.Sprintf("%-20s %5.1fs", s.Name, time.Since(start).Seconds()))
 			variants(t, s, e)
 		})
 	}
@@ -97,19 +85,14 @@ func sysAdminNodes(t *testing.T, s *scenario.Scenario) []string {
 }
 
 // variants runs the alt and wrong solutions of s where
-// testdata/catalog/<scenario> holds them, as parallel subtests (side by
-// side with the caller's other parallel subtests).
+// testdata/catalog/<scenario> holds them.
 func variants(t *testing.T, s *scenario.Scenario, e *engineUnderTest) {
 	dir := filepath.Join("testdata", "catalog", s.Name)
 	if _, err := os.Stat(filepath.Join(dir, "alt")); err == nil {
-		t.Run("alt", func(t *testing.T) {
-			t.Parallel()
-			variant(t, s, filepath.Join(dir, "alt"), nil, e)
-		})
+		t.Run("alt", func(t *testing.T) { variant(t, s, filepath.Join(dir, "alt"), nil, e) })
 	}
 	if _, err := os.Stat(filepath.Join(dir, "wrong")); err == nil {
 		t.Run("wrong", func(t *testing.T) {
-			t.Parallel()
 			variant(t, s, filepath.Join(dir, "wrong"), readExpect(t, filepath.Join(dir, "wrong", "expect")), e)
 		})
 	}
