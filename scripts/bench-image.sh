@@ -15,8 +15,9 @@ bin=$(mktemp -d)/dojo
 go build -o "$bin" ./cmd/dojo
 cache=$(mktemp -d)
 trap 'rm -rf "$cache" "$(dirname "$bin")"' EXIT
-# ROUNDS (default 3) interleaved rounds of: native with an empty cache,
-# native with a warm cache, mmdebstrap; then the medians. The engine's
+# ROUNDS (default 3) interleaved rounds of: native with an empty cache
+# (no packages, no kept stage-1 image), native with a warm cache (both),
+# mmdebstrap; then the medians. The engine's
 # image import slows down as the VM's page cache grows (here: 2.6 s for
 # 250 MB on a fresh boot, 9 s twenty minutes later, back to 4 s after
 # dropping caches), so only builds timed in the same run compare.
@@ -36,6 +37,8 @@ $have_mm || echo "mmdebstrap not installed: no comparison"
 for r in $(seq "$rounds"); do
 	echo "round $r"
 	rm -rf "$cache" && mkdir -p "$cache"
+	# Empty means empty: no kept stage-1 image either.
+	docker images --filter label=io.labdojo.image=build -q | sort -u | xargs -r docker rmi -f >/dev/null
 	DOJO_CACHE_DIR=$cache measure cold "native, empty cache" "$bin" -q image build --builder native --force
 	DOJO_CACHE_DIR=$cache measure warm "native, warm cache " "$bin" -q image build --builder native --force
 	if $have_mm; then

@@ -132,6 +132,8 @@ func imageRows(list []image.Info) ([]string, [][]string) {
 		switch {
 		case in.Build:
 			pk = "(build leftover)"
+		case in.Stage1:
+			pk = "(build cache: essential packages)"
 		case in.Untagged:
 			pk = "(replaced by a rebuild)"
 		case pk == "" && in.Current:

@@ -26,6 +26,9 @@ type Info struct {
 	Current bool `json:"current"`
 	// Build is true for a leftover of an interrupted build.
 	Build bool `json:"build,omitempty"`
+	// Stage1 marks the stage-1 image (Debian's essential packages) that
+	// native builds keep and reuse; it is not a leftover.
+	Stage1 bool `json:"stage1,omitempty"`
 	// Untagged marks an image whose tag moved to a newer build of the
 	// same name (Ref is then its short ID).
 	Untagged bool `json:"untagged,omitempty"`
@@ -99,8 +102,11 @@ func List(ctx context.Context, eng Lister) ([]Info, error) {
 		}
 		for _, ref := range refs {
 			in := Info{Ref: ref, ID: shortID(im.ID), Size: im.Size, Created: im.Created,
-				Base: im.Labels[LabelBase], Build: im.Labels["io.labdojo.image"] == "build", Current: ref == DefaultRef(),
-				Untagged: untagged}
+				Base: im.Labels[LabelBase], Current: ref == DefaultRef(), Untagged: untagged}
+			if im.Labels["io.labdojo.image"] == "build" {
+				in.Stage1 = strings.HasPrefix(ref, Repository+"-build:"+stage1Prefix)
+				in.Build = !in.Stage1
+			}
 			if r := im.Labels[LabelRecipe]; len(r) >= 12 {
 				in.Recipe = r[:12]
 			}

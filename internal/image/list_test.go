@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labdojo/labdojo/internal/image/debian"
 	"github.com/labdojo/labdojo/internal/runtime"
 )
 
@@ -59,6 +60,7 @@ func TestListAndPrune(t *testing.T) {
 			// Built FROM a node image by someone else: inherits the label.
 			{ID: "sha256:ddd", Tags: []string{"someone/derived:1"}, Labels: node, Created: now},
 			{ID: "sha256:eee", Tags: []string{Repository + "-build:stage1-x"}, Labels: map[string]string{"io.labdojo.image": "build"}, Created: now},
+			{ID: "sha256:eef", Tags: []string{Repository + "-build:variant-y"}, Labels: map[string]string{"io.labdojo.image": "build"}, Created: now.Add(-time.Minute)},
 			// Replaced by forced rebuilds: untagged, one still in use.
 			{ID: "sha256:fff000000000aaaa", Labels: node, Created: now.Add(-3 * time.Hour)},
 			{ID: "sha256:999000000000aaaa", Labels: node, Created: now.Add(-4 * time.Hour)},
@@ -77,10 +79,14 @@ func TestListAndPrune(t *testing.T) {
 	var got []string
 	for _, in := range list {
 		got = append(got, in.Ref+" "+strings.Join(in.Packages, ",")+" "+strings.Join(in.UsedBy, ","))
+		if in.Ref == Repository+"-build:stage1-x" && (!in.Stage1 || in.Build) || in.Ref == Repository+"-build:variant-y" && (in.Stage1 || !in.Build) {
+			t.Errorf("%s: stage1 %v, build %v", in.Ref, in.Stage1, in.Build)
+		}
 	}
 	want := []string{
 		Repository + "-build:stage1-x  ",
 		DefaultRef() + "  ",
+		Repository + "-build:variant-y  ",
 		Repository + ":0123456789ab postgresql lab1",
 		Repository + ":old000000000  ",
 		"fff000000000  ",
@@ -90,7 +96,30 @@ func TestListAndPrune(t *testing.T) {
 		t.Fatalf("list:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	removed, err := Prune(context.Background(), f, false, false)
-	if err != nil || len(removed) != 3 || strings.Join(f.removed, " ") != Repository+"-build:stage1-x "+Repository+":old000000000 fff000000000" {
+	if err != nil || len(removed) != 4 || strings.Join(f.removed, " ") != Repository+"-build:stage1-x "+Repository+"-build:variant-y "+Repository+":old000000000 fff000000000" {
 		t.Fatalf("prune removed %v (%v)", f.removed, err)
+	}
+}
+
+func TestStage1Ref(t *testing.T) {
+	a := &debian.Package{Name: "a", Version: "1", SHA256: "aa"}
+	b := &debian.Package{Name: "b", Version: "2", SHA256: "bb"}
+	ref := Stage1Ref([]*debian.Package{a, b}, "http://m/debian")
+	if !strings.HasPrefix(ref, Repository+"-build:stage1-") {
+		t.Fatalf("ref %s", ref)
+	}
+	if Stage1Ref([]*debian.Package{b, a}, "http://m/debian") != ref {
+		t.Error("the order of the packages changed the stage-1 ref")
+	}
+	b2 := *b
+	b2.SHA256 = "bc"
+	for name, other := range map[string]string{
+		"mirror":  Stage1Ref([]*debian.Package{a, b}, "http://other/debian"),
+		"hash":    Stage1Ref([]*debian.Package{a, &b2}, "http://m/debian"),
+		"package": Stage1Ref([]*debian.Package{a}, "http://m/debian"),
+	} {
+		if other == ref {
+			t.Errorf("another %s gives the same stage-1 ref", name)
+		}
 	}
 }

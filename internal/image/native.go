@@ -3,7 +3,7 @@ package image
 import (
 	"archive/tar"
 	"context"
-	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -140,22 +140,27 @@ func (b *builder) nativeBuild(ctx context.Context, ib runtime.ImageBuilder, ref 
 	fetched := make(chan error, 1)
 	go func() { fetched <- src.client.FetchAll(fctx, others) }()
 
-	stage1 := fmt.Sprintf("%s-build:stage1-%s", Repository, randomHex(6))
-	b.progress("stage 1: importing the essential packages into the engine")
-	err = b.importEssential(ctx, src.client, ess, stage1)
-	if err != nil {
-		cancelFetch()
+	// Stage 1 depends only on the essential packages and the mirror, so
+	// its image is kept and reused by later builds (a forced rebuild, a
+	// new recipe), as an engine's build cache keeps layers; `image prune`
+	// removes it.
+	stage1 := Stage1Ref(ess, b.mirror())
+	if b.imageID(ctx, stage1) != "" {
+		b.progress("stage 1: reusing %s (the same essential packages)", stage1)
+	} else {
+		b.progress("stage 1: importing the essential packages into the engine")
+		err = b.importEssential(ctx, src.client, ess, stage1)
+		if err != nil {
+			cancelFetch()
+		}
+		if err == nil {
+			b.dropOldStage1(ctx, stage1)
+		}
 	}
 	ferr := <-fetched
 	if err != nil {
 		return fmt.Errorf("stage 1: %w", nativeErr(err))
 	}
-	defer func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		_ = b.eng.RemoveImage(rctx, stage1)
-	}()
-
 	if ferr != nil {
 		return nativeErr(ferr)
 	}
@@ -374,6 +379,46 @@ func installScript(essential []*debian.Package, layers [][]*debian.Package, base
 	return s.String()
 }
 
+// Stage1Ref is the tag of the stage-1 image of the essential packages
+// ess (name, version and hash) fetched from mirror (written into the
+// image's apt sources), in the format of this dojo version.
+func Stage1Ref(ess []*debian.Package, mirror string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "stage1 %d\n%s\n", stage1Format, mirror)
+	ps := append([]*debian.Package(nil), ess...)
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+	for _, p := range ps {
+		fmt.Fprintf(h, "%s %s %s\n", p.Name, p.Version, p.SHA256)
+	}
+	return fmt.Sprintf("%s-build:%s%s", Repository, stage1Prefix, hex.EncodeToString(h.Sum(nil))[:12])
+}
+
+// stage1Format changes whenever writeEssential writes something else for
+// the same packages, so an older stage-1 image is not reused.
+const stage1Format = 1
+
+// stage1Prefix begins the tag of every stage-1 image.
+const stage1Prefix = "stage1-"
+
+// dropOldStage1 removes the stage-1 images other than keep: only the
+// newest set of essential packages is worth its disk space. One an
+// interrupted build still uses stays (the engine refuses).
+func (b *builder) dropOldStage1(ctx context.Context, keep string) {
+	l, ok := b.eng.(Lister)
+	if !ok {
+		return
+	}
+	list, err := List(ctx, l)
+	if err != nil {
+		return
+	}
+	for _, in := range list {
+		if in.Stage1 && in.Ref != keep && len(in.UsedBy) == 0 {
+			_ = b.eng.RemoveImage(ctx, in.Ref)
+		}
+	}
+}
+
 // importEssential streams the data of the essential packages, mapped onto
 // a merged-/usr tree, into the engine as image ref: nothing is unpacked on
 // disk, and only the few packages decoded ahead of the writer (inOrder)
@@ -513,9 +558,3 @@ func inOrder[T any](pkgs []*debian.Package, decode func(*debian.Package) (T, err
 }
 
 func newTarWriterFrom(tw *tar.Writer) tarWriter { return tarWriter{tw} }
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -61,6 +62,35 @@ func TestNativeBuildColdMatchesMmdebstrap(t *testing.T) {
 	if _, e, code := node.Exec(t, nil, "dpkg", "--audit"); code != 0 || e != "" {
 		t.Fatalf("dpkg --audit: exit %d %s", code, e)
 	}
+
+	// A second build (warm package cache) reuses the stage-1 image the
+	// first one made or found, and gives the same package set.
+	ref2 := ref + "-warm"
+	var lines []string
+	start = time.Now()
+	if _, err := image.Ensure(ctx, rt, image.Options{Builder: "native", Ref: ref2, Force: true, Progress: func(l string) {
+		lines = append(lines, l)
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.RemoveImage(context.Background(), ref2) })
+	t.Logf("warm native build: %s", time.Since(start).Round(100*time.Millisecond))
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, "stage 1: reusing "+image.Repository+"-build:stage1-") }) {
+		t.Fatalf("the warm build did not reuse stage 1:\n%s", strings.Join(lines, "\n"))
+	}
+	node2 := imagetest.Start(t, rt, ref2, imagetest.Network(t, rt), nil, []string{"sleep", "infinity"})
+	out2, errOut, code := node2.Exec(t, nil, "dpkg-query", "-W", "-f", "${Package}\n")
+	if code != 0 {
+		t.Fatalf("dpkg-query: %s", errOut)
+	}
+	if have2 := strings.Fields(out2); strings.Join(sorted(have2), " ") != strings.Join(have, " ") {
+		t.Fatalf("the build on the kept stage 1 differs:\n%s", diffLists(have, have2))
+	}
+}
+
+func sorted(l []string) []string {
+	sort.Strings(l)
+	return l
 }
 
 func diffLists(want, have []string) string {
