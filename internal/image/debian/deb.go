@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
-	"github.com/ulikunitz/xz"
+	"github.com/therootcompany/xz"
 )
 
 func bufioReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, 256<<10) }
@@ -53,7 +53,7 @@ func DataTar(r io.Reader) (*tar.Reader, func(), error) {
 				}
 				return tar.NewReader(gr), func() { gr.Close() }, nil
 			case "data.tar.xz":
-				xr, err := xz.NewReader(member)
+				xr, err := xz.NewReader(member, 0)
 				if err != nil {
 					return nil, nil, fmt.Errorf("%s: %w", name, err)
 				}

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ulikunitz/xz"
+	"github.com/therootcompany/xz"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -308,7 +308,7 @@ func (c *Client) Index(ctx context.Context, rel *Release) (*Index, error) {
 		defer f.Close()
 		var r io.Reader
 		if strings.HasSuffix(name, ".xz") {
-			xr, err := xz.NewReader(bufioReader(f))
+			xr, err := xz.NewReader(bufioReader(f), 0)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
