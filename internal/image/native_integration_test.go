@@ -16,7 +16,8 @@ import (
 )
 
 // TestNativeBuildColdMatchesMmdebstrap builds the node image natively with
-// an empty package cache (real engine, real mirror, no host tool) and
+// an empty package cache (real engine, real mirror, no host tool; the
+// engine's kept stage-1 image, when another build left one, is reused) and
 // compares its installed package set with the one mmdebstrap
 // --variant=minbase --include=<image.Packages> gives (recorded in
 // testdata/mmdebstrap-minbase-packages.txt by scripts/bench-image.sh).
