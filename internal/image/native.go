@@ -409,7 +409,7 @@ func installScript(essential []*debian.Package, layers [][]*debian.Package, base
 // image's apt sources), in the format of this dojo version.
 func Stage1Ref(ess []*debian.Package, mirror string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "stage1 %d\n%s\n", stage1Format, mirror)
+	fmt.Fprintf(h, "stage1 %d\n%s\n%x\n", stage1Format, mirror, sha256.Sum256(mustFile("dpkg-nodoc")))
 	ps := append([]*debian.Package(nil), ess...)
 	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
 	for _, p := range ps {
@@ -418,8 +418,10 @@ func Stage1Ref(ess []*debian.Package, mirror string) string {
 	return fmt.Sprintf("%s-build:%s%s", Repository, stage1Prefix, hex.EncodeToString(h.Sum(nil))[:12])
 }
 
-// stage1Format changes whenever writeEssential writes something else for
-// the same packages, so an older stage-1 image is not reused.
+// stage1Format changes whenever writeEssential (or the debian.ReadData,
+// NoDocs and WriteEntries it uses) writes something else for the same
+// packages, so an older stage-1 image is not reused. The files it writes
+// from the image's files are hashed into Stage1Ref.
 const stage1Format = 1
 
 // stage1Prefix begins the tag of every stage-1 image.

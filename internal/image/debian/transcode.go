@@ -102,10 +102,10 @@ func (c *Client) transcode(sum string) error {
 	}
 	if !done {
 		// Nothing to gain (zstd or no compression already): the copy is
-		// the original, so later builds do not look at it again.
-		if err := os.Link(c.cachePath(sum), dst); err != nil && !errors.Is(err, os.ErrExist) {
-			return diskErr(err)
-		}
+		// the original, so later builds do not look at it again. Where
+		// the file system has no hard links, the original is simply used
+		// (and looked at again next time).
+		_ = os.Link(c.cachePath(sum), dst)
 		return nil
 	}
 	if err := tmp.Close(); err != nil {

@@ -127,4 +127,18 @@ func TestTranscodeAllAndOpenFast(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(dir, "zstd", ".part-*")); len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
+	// A package whose data is zstd already: its copy is the original.
+	zst, err := os.ReadFile(c.transcodedPath(sum))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(c.cachePath("cd34"), zst, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.TranscodeAll(t.Context(), []*Package{{Name: "y", SHA256: "cd34", Size: int64(len(zst))}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(c.transcodedPath("cd34")); err != nil || !bytes.Equal(got, zst) {
+		t.Errorf("the zstd package's copy: %v", err)
+	}
 }
