@@ -29,17 +29,9 @@ func DataTar(r io.Reader) (*tar.Reader, func(), error) {
 		return nil, nil, errors.New("not a Debian package (no ar header)")
 	}
 	for {
-		var hdr [60]byte
-		if _, err := io.ReadFull(br, hdr[:]); err != nil {
-			return nil, nil, errors.New("no data member in the Debian package")
-		}
-		if string(hdr[58:60]) != "`\n" {
-			return nil, nil, errors.New("corrupt ar header in Debian package")
-		}
-		name := strings.TrimRight(strings.TrimSpace(string(hdr[0:16])), "/")
-		size, err := strconv.ParseInt(strings.TrimSpace(string(hdr[48:58])), 10, 64)
-		if err != nil || size < 0 {
-			return nil, nil, fmt.Errorf("corrupt ar member size %q", hdr[48:58])
+		_, name, size, err := readArHeader(br)
+		if err != nil {
+			return nil, nil, err
 		}
 		if strings.HasPrefix(name, "data.tar") {
 			member := io.LimitReader(br, size)
@@ -73,6 +65,27 @@ func DataTar(r io.Reader) (*tar.Reader, func(), error) {
 			return nil, nil, fmt.Errorf("truncated Debian package: %w", err)
 		}
 	}
+}
+
+// errNoArMember is readArHeader's error at the end of the archive.
+var errNoArMember = errors.New("no data member in the Debian package")
+
+// readArHeader reads the next ar member header: its raw bytes, the
+// member's name (without GNU ar's trailing slash) and its size. At the
+// end of the archive it returns errNoArMember.
+func readArHeader(br io.Reader) (hdr [60]byte, name string, size int64, err error) {
+	if _, err := io.ReadFull(br, hdr[:]); err != nil {
+		return hdr, "", 0, errNoArMember
+	}
+	if string(hdr[58:60]) != "`\n" {
+		return hdr, "", 0, errors.New("corrupt ar header in Debian package")
+	}
+	name = strings.TrimRight(strings.TrimSpace(string(hdr[0:16])), "/")
+	size, err = strconv.ParseInt(strings.TrimSpace(string(hdr[48:58])), 10, 64)
+	if err != nil || size < 0 {
+		return hdr, "", 0, fmt.Errorf("corrupt ar member size %q", hdr[48:58])
+	}
+	return hdr, name, size, nil
 }
 
 // PathFilter decides which paths of a package's data are kept; a path is

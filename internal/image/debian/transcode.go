@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
@@ -134,20 +133,12 @@ func Transcode(r io.Reader, w io.WriteSeeker) (bool, error) {
 	var off int64 = int64(len(arMagic))
 	sawData := false
 	for {
-		var hdr [60]byte
-		if _, err := io.ReadFull(br, hdr[:]); err != nil {
-			if errors.Is(err, io.EOF) && sawData {
-				break
-			}
-			return false, errors.New("no data member in the Debian package")
+		hdr, name, size, err := readArHeader(br)
+		if errors.Is(err, errNoArMember) && sawData {
+			break
 		}
-		if string(hdr[58:60]) != "`\n" {
-			return false, errors.New("corrupt ar header in Debian package")
-		}
-		name := strings.TrimRight(strings.TrimSpace(string(hdr[0:16])), "/")
-		size, err := strconv.ParseInt(strings.TrimSpace(string(hdr[48:58])), 10, 64)
-		if err != nil || size < 0 {
-			return false, fmt.Errorf("corrupt ar member size %q", hdr[48:58])
+		if err != nil {
+			return false, err
 		}
 		member := io.LimitReader(br, size)
 		if !strings.HasPrefix(name, "data.tar") || sawData {
