@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/labdojo/labdojo/internal/i18n"
 	"github.com/labdojo/labdojo/internal/image"
 	"github.com/labdojo/labdojo/internal/lab"
 )
@@ -197,7 +198,7 @@ func (a *app) ensureImageWith(ctx context.Context, opts image.Options) (string, 
 		if ok, err := rt.ImageExists(ctx, image.DefaultRef()); err == nil && ok {
 			return image.DefaultRef(), nil
 		}
-		a.infof("Node image %s is missing: building it (first use; about a minute)...", image.DefaultRef())
+		a.infof("%s", a.msg(i18n.MsgImageBuilding, image.DefaultRef()))
 	}
 	start := time.Now()
 	opts.Progress = func(line string) {
@@ -209,7 +210,7 @@ func (a *app) ensureImageWith(ctx context.Context, opts image.Options) (string, 
 	if err != nil {
 		return "", err
 	}
-	a.infof("Built %s in %s.", ref, time.Since(start).Round(100*time.Millisecond))
+	a.infof("%s", a.msg(i18n.MsgImageBuilt, ref, time.Since(start).Round(100*time.Millisecond)))
 	return ref, nil
 }
 

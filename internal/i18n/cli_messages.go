@@ -27,6 +27,10 @@ const (
 	MsgUpRecreatedNetworks Key = "up.recreated_networks"
 	// MsgUpRecreatedNodes: nodes (comma separated), instance.
 	MsgUpRecreatedNodes Key = "up.recreated_nodes"
+	// MsgImageBuilding: image reference (the default node image is missing).
+	MsgImageBuilding Key = "image.building"
+	// MsgImageBuilt: image reference, duration.
+	MsgImageBuilt Key = "image.built"
 )
 
 // Count is n with the word one of key1 (n == 1) and keyN: English has
@@ -77,6 +81,14 @@ func init() {
 				" in the history; they do not count as your pass",
 			Japanese: "インスタンス %q には模範解答が適用されています（dojo solve）。採点は通常どおり行いますが、" +
 				"履歴には after_solve として記録され、あなた自身の合格にはなりません",
+		},
+		MsgImageBuilding: {
+			English:  "Node image %s is missing: building it (first use only; about half a minute, longer behind a slow link)...",
+			Japanese: "ノードイメージ %s が見つからないため、ビルドします（初回のみ。30 秒ほどかかります。回線が遅い環境ではさらにかかります）...",
+		},
+		MsgImageBuilt: {
+			English:  "Built %s in %s.",
+			Japanese: "%s をビルドしました（所要時間 %s）。",
 		},
 		MsgUpRecreatedNetworks: {
 			English:  "The engine had lost network(s) %s of instance %s: created them again.",
