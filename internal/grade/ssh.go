@@ -9,12 +9,12 @@ import (
 	"github.com/labdojo/labdojo/internal/sshx"
 )
 
-// SSHExec returns an ExecFunc that runs batches over pool on the given
-// targets (one pooled connection per node), feeding the script to `sh -s`.
 // ErrNotRunning is the error of a probe for a node with no running
 // container.
 var ErrNotRunning = errors.New("its container has stopped")
 
+// SSHExec returns an ExecFunc that runs batches over pool on the given
+// targets (one pooled connection per node), feeding the script to `sh -s`.
 func SSHExec(pool *sshx.Pool, targets map[string]sshx.Target) ExecFunc {
 	return func(ctx context.Context, node, script string) ([]byte, int, error) {
 		t, ok := targets[node]
