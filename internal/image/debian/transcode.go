@@ -130,7 +130,6 @@ func Transcode(r io.Reader, w io.WriteSeeker) (bool, error) {
 	if _, err := bw.WriteString(arMagic); err != nil {
 		return false, err
 	}
-	var off int64 = int64(len(arMagic))
 	sawData := false
 	for {
 		hdr, name, size, err := readArHeader(br)
@@ -149,7 +148,6 @@ func Transcode(r io.Reader, w io.WriteSeeker) (bool, error) {
 			if _, err := io.CopyN(bw, br, size+size%2); err != nil {
 				return false, fmt.Errorf("truncated Debian package: %w", err)
 			}
-			off += 60 + size + size%2
 			continue
 		}
 		sawData = true
@@ -173,12 +171,14 @@ func Transcode(r io.Reader, w io.WriteSeeker) (bool, error) {
 		}
 		// The member's size is known once it is written: its header goes
 		// out with a placeholder and is rewritten in place.
-		hdrOff := off
+		hdrOff, err := offset(bw, w)
+		if err != nil {
+			return false, err
+		}
 		if _, err := bw.Write(arHeader("data.tar.zst", 0)); err != nil {
 			return false, err
 		}
-		cw := &countWriter{w: bw}
-		zw, err := zstd.NewWriter(cw, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true), zstd.WithWindowSize(1<<20))
+		zw, err := zstd.NewWriter(bw, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true), zstd.WithWindowSize(1<<20))
 		if err != nil {
 			return false, err
 		}
@@ -196,41 +196,38 @@ func Transcode(r io.Reader, w io.WriteSeeker) (bool, error) {
 		if _, err := io.CopyN(io.Discard, br, size%2); err != nil {
 			return false, fmt.Errorf("truncated Debian package: %w", err)
 		}
-		if cw.n%2 == 1 {
-			if err := bw.WriteByte('\n'); err != nil {
-				return false, err
-			}
-		}
-		if err := bw.Flush(); err != nil {
+		end, err := offset(bw, w)
+		if err != nil {
 			return false, err
 		}
-		end := hdrOff + 60 + cw.n + cw.n%2
+		zsize := end - hdrOff - 60
 		if _, err := w.Seek(hdrOff, io.SeekStart); err != nil {
 			return false, err
 		}
-		if _, err := w.Write(arHeader("data.tar.zst", cw.n)); err != nil {
+		if _, err := w.Write(arHeader("data.tar.zst", zsize)); err != nil {
 			return false, err
 		}
 		if _, err := w.Seek(end, io.SeekStart); err != nil {
 			return false, err
 		}
-		off = end
+		if zsize%2 == 1 {
+			if err := bw.WriteByte('\n'); err != nil {
+				return false, err
+			}
+		}
 	}
 	return true, bw.Flush()
+}
+
+// offset flushes bw and returns the position of w, which bw writes to.
+func offset(bw *bufio.Writer, w io.Seeker) (int64, error) {
+	if err := bw.Flush(); err != nil {
+		return 0, err
+	}
+	return w.Seek(0, io.SeekCurrent)
 }
 
 // arHeader is the 60-byte ar member header dpkg-deb writes.
 func arHeader(name string, size int64) []byte {
 	return fmt.Appendf(nil, "%-16s%-12d%-6d%-6d%-8s%-10d`\n", name, 0, 0, 0, "100644", size)
-}
-
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
